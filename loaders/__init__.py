@@ -1,0 +1,1 @@
+"""YAML → RDF → SHACL-validated, atomically swapped Oxigraph store."""

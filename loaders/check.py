@@ -1,0 +1,257 @@
+"""Read the curated YAML files and check them against the schema, reporting every problem."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema as s
+from .problems import InvalidInput, Problem
+from .values import LANG_RE, QID_RE, SLUG_RE, ValueProblem, check_iri, parse_date
+from .yamlfile import LDict, read_yaml
+
+
+@dataclass
+class Entry:
+    """One curated record: its kind, its located data, and where it stands."""
+
+    kind: s.Kind
+    data: LDict
+    file: str
+    index: int
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def path(self) -> str:
+        return f"{Path(self.file).stem}[{self.index}]"
+
+
+@dataclass
+class Curated:
+    entries: list[Entry] = field(default_factory=list)
+    ids: dict[str, dict[str, Entry]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> list[Entry]:
+        return [e for e in self.entries if e.kind.name == kind]
+
+
+def _suggest(value: str, candidates) -> str:
+    close = difflib.get_close_matches(value, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _type_name(value) -> str:
+    for t, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"),
+                    (str, "a string"), (int, "a number"), (float, "a number")):
+        if isinstance(value, t):
+            return name
+    return "nothing" if value is None else type(value).__name__
+
+
+@dataclass
+class _Ref:
+    kinds: tuple[str, ...]
+    value: str
+    file: str
+    line: int
+    path: str
+
+
+class _Checker:
+    def __init__(self, concepts: dict[str, set[str]]):
+        self.concepts = concepts
+        self.problems: list[Problem] = []
+        self.refs: list[_Ref] = []
+
+    def problem(self, file, line, path, message):
+        self.problems.append(Problem(file, line, path, message))
+
+    def record(self, fields: dict[str, s.Field], data, file: str, line: int, path: str,
+               one_of: tuple[str, ...] = ()) -> bool:
+        if not isinstance(data, dict):
+            self.problem(file, line, path, f"expected a mapping of fields, got {_type_name(data)}")
+            return False
+        for key in data:
+            if key not in fields:
+                hint = _suggest(str(key), fields)
+                self.problem(file, data.lines.get(key, line), f"{path}.{key}",
+                             f"unknown field{hint}; allowed: {', '.join(fields)}")
+        for name, spec in fields.items():
+            if name not in data or data[name] is None:
+                if spec.required:
+                    self.problem(file, data.line, f"{path}.{name}", "required field is missing")
+                continue
+            self.value(spec, data[name], file, data.lines.get(name, data.line), f"{path}.{name}")
+        if one_of:
+            given = [k for k in one_of if data.get(k) is not None]
+            if len(given) != 1:
+                self.problem(file, data.line, path,
+                             f"needs exactly one of {', '.join(one_of)}, got {len(given)}")
+        return True
+
+    def value(self, spec: s.Field, value, file: str, line: int, path: str) -> None:
+        bad = lambda msg: self.problem(file, line, path, msg)  # noqa: E731
+        t = spec.type
+        if t == s.SLUG:
+            if not isinstance(value, str) or not SLUG_RE.match(value):
+                bad(f"{value!r} is not a slug (lower-case ASCII letters and digits joined by '-')")
+        elif t in (s.STRING,):
+            if not isinstance(value, str) or not value.strip():
+                bad(f"expected a non-empty string, got {_type_name(value)}")
+        elif t == s.TEXT:
+            self.text(value, file, line, path)
+        elif t == s.ALT_NAMES:
+            if not isinstance(value, dict) or not value:
+                bad(f"expected a mapping from language tag to a list of names, got {_type_name(value)}")
+                return
+            for lang, names in value.items():
+                lline = value.lines.get(lang, line)
+                if not isinstance(lang, str) or not LANG_RE.match(lang):
+                    self.problem(file, lline, f"{path}.{lang}", f"{lang!r} is not a language tag")
+                if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+                    self.problem(file, lline, f"{path}.{lang}", "expected a list of non-empty strings")
+        elif t == s.DATE:
+            try:
+                parse_date(value)
+            except ValueProblem as exc:
+                bad(str(exc))
+        elif t == s.IRI:
+            try:
+                check_iri(value)
+            except ValueProblem as exc:
+                bad(str(exc))
+        elif t == s.INT:
+            if not isinstance(value, int) or isinstance(value, bool):
+                bad(f"expected a whole number, got {value!r}")
+        elif t == s.DECIMAL:
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                bad(f"expected a number, got {value!r}")
+        elif t == s.LANG:
+            if not isinstance(value, str) or not LANG_RE.match(value):
+                bad(f"{value!r} is not a language tag")
+        elif t == s.QID:
+            if not isinstance(value, str) or not QID_RE.match(value):
+                bad(f"{value!r} is not a Wikidata item id like Q2899")
+        elif t == s.CONCEPT:
+            allowed = self.concepts.get(spec.scheme, set())
+            if not isinstance(value, str) or value not in allowed:
+                bad(f"unknown {spec.scheme} {value!r}{_suggest(str(value), allowed)}; "
+                    f"allowed: {', '.join(sorted(allowed))}")
+        elif t == s.REF:
+            if not isinstance(value, str):
+                bad(f"expected the id of a {' or '.join(spec.kinds)}, got {_type_name(value)}")
+            else:
+                self.refs.append(_Ref(spec.kinds, value, file, line, path))
+        elif t == s.REFS:
+            if not isinstance(value, list):
+                bad(f"expected a list of ids, got {_type_name(value)}")
+                return
+            if spec.count and len(value) != spec.count:
+                bad(f"expected exactly {spec.count} ids, got {len(value)}")
+            if len(set(map(str, value))) != len(value):
+                bad("lists the same id twice")
+            for i, item in enumerate(value):
+                self.value(s.Field(s.REF, kinds=spec.kinds), item, file,
+                           value.lines.get(i, line), f"{path}[{i}]")
+        elif t == s.RECORD:
+            self.record(spec.fields, value, file, line, path, spec.one_of)
+        elif t == s.RECORDS:
+            if not isinstance(value, list):
+                bad(f"expected a list, got {_type_name(value)}")
+                return
+            for i, item in enumerate(value):
+                self.record(spec.fields, item, file, value.lines.get(i, line), f"{path}[{i}]",
+                            spec.one_of)
+
+    def text(self, value, file, line, path):
+        if not isinstance(value, dict) or not value:
+            self.problem(file, line, path,
+                         f"expected a mapping from language tag to text, like {{de: …}}, got {_type_name(value)}")
+            return
+        for lang, text in value.items():
+            lline = value.lines.get(lang, line)
+            if not isinstance(lang, str) or not LANG_RE.match(lang):
+                self.problem(file, lline, f"{path}.{lang}", f"{lang!r} is not a language tag")
+            if not isinstance(text, str) or not text.strip():
+                self.problem(file, lline, f"{path}.{lang}", "expected non-empty text")
+
+
+def _semantic_checks(entry: Entry, checker: _Checker) -> None:
+    """Rules that span fields of one record."""
+    d, file = entry.data, entry.file
+    names = [n for n in ("name", "title") if isinstance(d.get(n), dict)]
+    for n in names:
+        if entry.kind.fields[n].type == s.TEXT and "de" not in d[n]:
+            checker.problem(file, d.lines[n], f"{entry.path}.{n}", "needs a German name (de)")
+    if entry.kind.name == "event":
+        if (d.get("date") is None) == (d.get("start") is None):
+            checker.problem(file, d.line, entry.path, "needs exactly one of date or start")
+        if d.get("end") is not None and d.get("start") is None:
+            checker.problem(file, d.lines["end"], f"{entry.path}.end", "end without start")
+    _check_span(d, file, entry.path, checker)
+    for i, office in enumerate(d.get("offices") or []):
+        if isinstance(office, dict):
+            _check_span(office, file, f"{entry.path}.offices[{i}]", checker)
+
+
+def _check_span(d: LDict, file: str, path: str, checker: _Checker) -> None:
+    try:
+        start, end = d.get("start"), d.get("end")
+        if start is not None and end is not None and parse_date(end)[2] < parse_date(start)[2]:
+            checker.problem(file, d.lines["end"], f"{path}.end", f"ends ({end}) before it starts ({start})")
+    except ValueProblem:
+        pass  # already reported by the value check
+
+
+def read_curated(data_dir: Path, concepts: dict[str, set[str]], label_dir: str | None = None) -> Curated:
+    """Read and check every file of ``data_dir``; raise InvalidInput with all problems."""
+    label_dir = label_dir if label_dir is not None else str(data_dir)
+    checker = _Checker(concepts)
+    curated = Curated(ids={k.name: {} for k in s.KINDS})
+    known_files = {k.file for k in s.KINDS}
+    if not data_dir.is_dir():
+        raise InvalidInput([Problem(label_dir, 0, "", "data directory does not exist")])
+    for path in sorted(data_dir.glob("*.y*ml")):
+        if path.name not in known_files:
+            checker.problem(f"{label_dir}/{path.name}", 0, "",
+                            f"unknown file{_suggest(path.name, known_files)}; expected: {', '.join(sorted(known_files))}")
+    for kind in s.KINDS:
+        path = data_dir / kind.file
+        file = f"{label_dir}/{kind.file}"
+        if not path.exists():
+            continue
+        document, problems = read_yaml(path, file)
+        checker.problems.extend(problems)
+        if document is None:
+            continue
+        if not isinstance(document, list):
+            checker.problem(file, getattr(document, "line", 1), "",
+                            f"expected a list of {kind.name} records at the top level, got {_type_name(document)}")
+            continue
+        for index, data in enumerate(document):
+            line = document.lines.get(index, 1)
+            entry = Entry(kind, data, file, index)
+            if not checker.record(kind.fields, data, file, line, entry.path):
+                continue
+            _semantic_checks(entry, checker)
+            slug = data.get("id")
+            if isinstance(slug, str) and SLUG_RE.match(slug):
+                if slug in curated.ids[kind.name]:
+                    first = curated.ids[kind.name][slug]
+                    checker.problem(file, data.lines["id"], f"{entry.path}.id",
+                                    f"duplicate {kind.name} id '{slug}' (first at {first.file}:{first.data.line})")
+                    continue
+                curated.ids[kind.name][slug] = entry
+                curated.entries.append(entry)
+    for ref in checker.refs:
+        if not any(ref.value in curated.ids[k] for k in ref.kinds):
+            candidates = [i for k in ref.kinds for i in curated.ids[k]]
+            checker.problem(ref.file, ref.line, ref.path,
+                            f"unknown {' or '.join(ref.kinds)} '{ref.value}'{_suggest(ref.value, candidates)}")
+    if checker.problems:
+        raise InvalidInput(checker.problems)
+    return curated

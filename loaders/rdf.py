@@ -1,0 +1,227 @@
+"""Curated records → RDF quads, one named graph per source (mapping in ontology/README.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from twinkg.config import ONTOLOGY_NS, PREFIXES, Settings
+
+from .check import Curated, Entry
+from .values import XSD, parse_date
+
+RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
+
+
+def _ns(prefix: str):
+    base = PREFIXES[prefix]
+    return lambda local: NamedNode(base + local)
+
+
+TK, RDFS, SKOS, DCT, FOAF, ORG, GEO, OWL = map(
+    _ns, ("tk", "rdfs", "skos", "dct", "foaf", "org", "geo", "owl"))
+WKT = NamedNode(PREFIXES["geosparql"] + "wktLiteral")
+
+
+@dataclass
+class Built:
+    quads: list[Quad] = field(default_factory=list)
+    #: entity or node IRI → (file, line, record path): to point SHACL results at the YAML
+    origins: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+
+
+class _Builder:
+    def __init__(self, settings: Settings, curated: Curated, concepts: dict[str, dict[str, str]]):
+        self.settings = settings
+        self.curated = curated
+        self.concepts = concepts
+        self.out = Built()
+
+    def iri(self, kind: str, slug: str) -> NamedNode:
+        return NamedNode(self.settings.entity_iri(kind, slug))
+
+    def ref(self, kinds, slug: str) -> NamedNode:
+        kind = next(k for k in kinds if slug in self.curated.ids[k])
+        return self.iri(kind, slug)
+
+    def add(self, s, p, o, source: str) -> None:
+        self.out.quads.append(Quad(s, p, o, NamedNode(self.settings.source_graph(source))))
+
+    def text(self, s, p, value: dict, source: str) -> None:
+        for lang, text in value.items():
+            self.add(s, p, Literal(text.strip(), language=lang), source)
+
+    def date(self, s, p, value, source: str) -> None:
+        lexical, datatype, _ = parse_date(value)
+        self.add(s, p, Literal(lexical, datatype=NamedNode(datatype)), source)
+
+    def concept(self, scheme: str, notation: str) -> NamedNode:
+        return NamedNode(self.concepts[scheme][notation])
+
+    def build(self) -> Built:
+        for entry in self.curated.entries:
+            getattr(self, f"_{entry.kind.name}")(entry, self.iri(entry.kind.name, entry.id))
+        return self.out
+
+    def _common(self, entry: Entry, e: NamedNode, sources=()) -> str:
+        d = entry.data
+        source = d["source"] if entry.kind.name != "source" else d["id"]
+        self.out.origins[e.value] = (entry.file, d.line, entry.path)
+        self.add(e, RDF_TYPE, TK(entry.kind.cls), source)
+        for used in dict.fromkeys((source, *sources)):
+            self.add(e, DCT("source"), self.iri("source", used), source)
+        for key in ("name", "title"):
+            if isinstance(d.get(key), dict):
+                self.text(e, RDFS("label"), d[key], source)
+        for lang, names in (d.get("alt_names") or {}).items():
+            for name in names:
+                self.add(e, SKOS("altLabel"), Literal(name.strip(), language=lang), source)
+        for key in ("note", "description"):
+            if d.get(key):
+                self.text(e, DCT("description"), d[key], source)
+        if d.get("url"):
+            self.add(e, FOAF("page"), NamedNode(d["url"]), source)
+        return source
+
+    def _nested_sources(self, d, key: str) -> list[str]:
+        value = d.get(key)
+        items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
+        return [i["source"] for i in items if i.get("source")]
+
+    def _source(self, entry, e):
+        d = entry.data
+        src = self._common(entry, e)
+        self.add(e, RDFS("label"), Literal(d["title"].strip()), src)
+        if d.get("language"):
+            self.add(e, DCT("language"), Literal(d["language"]), src)
+        if d.get("publisher"):
+            self.add(e, DCT("publisher"), self.iri("organization", d["publisher"]), src)
+
+    def _country(self, entry, e):
+        src = self._common(entry, e)
+        self.add(e, TK("countryCode"), Literal(entry.id.upper()), src)
+
+    def _city(self, entry, e):
+        d = entry.data
+        src = self._common(entry, e, self._nested_sources(d, "geo"))
+        self.add(e, TK("country"), self.iri("country", d["country"]), src)
+        if d.get("part_of"):
+            self.add(e, TK("partOf"), self.iri("city", d["part_of"]), src)
+        if d.get("wikidata"):
+            self.add(e, OWL("sameAs"), NamedNode(PREFIXES["wd"] + d["wikidata"]), src)
+        geo = d.get("geo")
+        if geo:
+            gsrc = geo.get("source") or src
+            lat, long = Decimal(str(geo["lat"])), Decimal(str(geo["long"]))
+            self.add(e, GEO("lat"), Literal(str(lat), datatype=NamedNode(XSD + "decimal")), gsrc)
+            self.add(e, GEO("long"), Literal(str(long), datatype=NamedNode(XSD + "decimal")), gsrc)
+            self.add(e, TK("coordinates"), Literal(f"Point({long} {lat})", datatype=WKT), gsrc)
+            if geo.get("geonames"):
+                self.add(e, OWL("sameAs"), NamedNode(f"https://sws.geonames.org/{geo['geonames']}/"), gsrc)
+
+    def _organization(self, entry, e):
+        d = entry.data
+        src = self._common(entry, e)
+        self.add(e, TK("organizationType"), self.concept("organization-type", d["type"]), src)
+        if d.get("city"):
+            self.add(e, TK("basedIn"), self.iri("city", d["city"]), src)
+        if d.get("part_of"):
+            self.add(e, ORG("subOrganizationOf"), self.iri("organization", d["part_of"]), src)
+
+    def _person(self, entry, e):
+        d = entry.data
+        src = self._common(entry, e, self._nested_sources(d, "offices"))
+        name = Literal(d["name"].strip())
+        self.add(e, FOAF("name"), name, src)
+        self.add(e, RDFS("label"), name, src)
+        if d.get("honorific"):
+            self.add(e, FOAF("title"), Literal(d["honorific"].strip()), src)
+        for i, office in enumerate(d.get("offices") or []):
+            osrc = office.get("source") or src
+            o = NamedNode(f"{e.value}#office-{i + 1}")
+            self.out.origins[o.value] = (entry.file, office.line, f"{entry.path}.offices[{i}]")
+            self.add(o, RDF_TYPE, TK("Office"), osrc)
+            self.add(o, ORG("member"), e, osrc)
+            self.add(e, ORG("hasMembership"), o, osrc)
+            self.add(o, ORG("organization"), self.iri("organization", office["organization"]), osrc)
+            self.add(o, ORG("role"), self.concept("role", office["role"]), osrc)
+            self.add(o, DCT("source"), self.iri("source", osrc), osrc)
+            if office.get("title"):
+                self.text(o, RDFS("label"), office["title"], osrc)
+            for key, prop in (("start", "startDate"), ("end", "endDate")):
+                if office.get(key) is not None:
+                    self.date(o, TK(prop), office[key], osrc)
+
+    def _partnership(self, entry, e):
+        d = entry.data
+        src = self._common(entry, e)
+        a, b = (self.iri("city", c) for c in d["cities"])
+        for city in (a, b):
+            self.add(e, TK("partner"), city, src)
+        # The direct city–city link (Wikidata's P190) makes the common question one hop.
+        self.add(a, TK("twinnedWith"), b, src)
+        self.add(b, TK("twinnedWith"), a, src)
+        self.add(e, TK("partnershipKind"), self.concept("partnership-kind", d["kind"]), src)
+        for key, prop in (("start", "startDate"), ("end", "endDate")):
+            if d.get(key) is not None:
+                self.date(e, TK(prop), d[key], src)
+        if d.get("continued_by"):
+            self.add(e, TK("continuedBy"), self.iri("partnership", d["continued_by"]), src)
+
+    def _event(self, entry, e):
+        d = entry.data
+        src = self._common(entry, e, self._nested_sources(d, "participants"))
+        self.add(e, TK("eventType"), self.concept("event-type", d["type"]), src)
+        start = d.get("date") if d.get("date") is not None else d["start"]
+        self.date(e, TK("startDate"), start, src)
+        if d.get("end") is not None:
+            self.date(e, TK("endDate"), d["end"], src)
+        if d.get("place"):
+            self.add(e, TK("place"), self.iri("city", d["place"]), src)
+        if d.get("venue"):
+            self.text(e, TK("venue"), d["venue"], src)
+        for p in d.get("partnerships") or []:
+            self.add(e, TK("partnership"), self.iri("partnership", p), src)
+        for o in d.get("organizers") or []:
+            self.add(e, TK("organizer"), self.iri("organization", o), src)
+        for i, part in enumerate(d.get("participants") or []):
+            psrc = part.get("source") or src
+            kind = next(k for k in ("person", "organization", "city") if part.get(k))
+            agent = self.iri(kind, part[kind])
+            node = NamedNode(f"{e.value}#participant-{i + 1}")
+            self.out.origins[node.value] = (entry.file, part.line, f"{entry.path}.participants[{i}]")
+            self.add(e, TK("participant"), agent, psrc)
+            self.add(e, TK("participation"), node, psrc)
+            self.add(node, RDF_TYPE, TK("Participation"), psrc)
+            self.add(node, TK("agent"), agent, psrc)
+            if part.get("role"):
+                self.add(node, TK("role"), self.concept("role", part["role"]), psrc)
+            if part.get("title"):
+                self.text(node, RDFS("label"), part["title"], psrc)
+
+    def _photo(self, entry, e):
+        d = entry.data
+        src = self._common(entry, e)
+        self.text(e, TK("caption"), d["caption"], src)
+        self.add(e, TK("credit"), Literal(d["credit"].strip()), src)
+        for c in d.get("creators") or []:
+            self.add(e, DCT("creator"), self.ref(("person", "organization"), c), src)
+        if d.get("rights_holder"):
+            self.add(e, DCT("rightsHolder"), self.ref(("person", "organization"), d["rights_holder"]), src)
+        for thing in d.get("depicts") or []:
+            kinds = ("person", "organization", "city", "country", "partnership", "event", "photo")
+            self.add(e, TK("depicts"), self.ref(kinds, thing), src)
+        if d.get("event"):
+            self.add(e, TK("documents"), self.iri("event", d["event"]), src)
+        if d.get("position") is not None:
+            self.add(e, TK("position"), Literal(d["position"]), src)
+
+
+def build_quads(settings: Settings, curated: Curated, concepts: dict[str, dict[str, str]]) -> Built:
+    return _Builder(settings, curated, concepts).build()
+
+
+def ontology_graph() -> NamedNode:
+    return NamedNode(ONTOLOGY_NS.rstrip("#"))

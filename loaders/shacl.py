@@ -1,0 +1,44 @@
+"""SHACL validation of the built graph, with results pointed back at the curated YAML."""
+
+from __future__ import annotations
+
+import rdflib
+from pyoxigraph import Quad, RdfFormat, serialize
+from pyshacl import validate
+from rdflib.namespace import SH
+
+from twinkg.config import PREFIXES
+
+from .ontology import ontology_bytes, shapes_bytes
+from .problems import Problem
+
+
+def _curie(iri: str) -> str:
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return f"<{iri}>"
+
+
+def shacl_problems(quads: list[Quad], origins: dict[str, tuple[str, int, str]]) -> list[Problem]:
+    """Validate the data (merged over all graphs, with the ontology for the concepts)."""
+    data = rdflib.Graph()
+    data.parse(data=ontology_bytes(), format="turtle")
+    triples = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
+    data.parse(data=triples, format="nt")
+    shapes = rdflib.Graph().parse(data=shapes_bytes(), format="turtle")
+    conforms, results, _ = validate(data, shacl_graph=shapes, inference="none",
+                                    advanced=True, allow_warnings=True)
+    if conforms:
+        return []
+    problems = []
+    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        if results.value(result, SH.resultSeverity) != SH.Violation:
+            continue
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage) or "violates a shape"
+        file, line, where = origins.get(str(focus), ("(generated)", 0, str(focus)))
+        field = f"{where} ({_curie(str(path))})" if isinstance(path, rdflib.URIRef) else where
+        problems.append(Problem(file, line, field, f"SHACL: {message}"))
+    return problems

@@ -1,0 +1,109 @@
+"""Atomic store builds: a new store is built beside the served one and swapped in whole.
+
+Layout: ``<store>`` is a symlink to ``<store>.d/<version>/``, which holds ``oxigraph/`` (the
+pyoxigraph store) and ``meta.json``. Replacing a symlink with ``os.replace`` is atomic, so a
+reader sees the old build or the new one, never a mix; a failed or killed load leaves the
+symlink as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Quad, Store
+
+from .problems import InvalidInput, Problem
+
+KEEP_BUILDS = 2  # the served build and the one before it (a reader may still have it open)
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    version: str
+    path: Path
+
+
+def dataset_hash(quads: list[Quad]) -> str:
+    """A digest of the content: the same input always gives the same hash."""
+    digest = hashlib.sha256()
+    for line in sorted(str(q) for q in quads):
+        digest.update(line.encode("utf-8"))
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def builds_dir(store: Path) -> Path:
+    return store.parent / (store.name + ".d")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_stale(builds: Path) -> None:
+    """Remove half-built stores left by killed loads."""
+    for tmp in builds.glob(".building-*"):
+        pid = tmp.name.split("-")[1]
+        if not (pid.isdigit() and _pid_alive(int(pid))):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _garbage_collect(builds: Path, current: Path) -> None:
+    done = sorted((p for p in builds.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
+    keep = {current.name} | {p.name for p in done[-KEEP_BUILDS:]}
+    for p in done:
+        if p.name not in keep:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def build_store(store: Path, quads: list[Quad], meta: dict) -> BuildInfo:
+    """Write ``quads`` into a fresh store and make it the served one."""
+    if store.exists() and not store.is_symlink():
+        raise InvalidInput([Problem(str(store), 0, "",
+                                    "exists and is not a twinkg store link; move it away or choose another --store")])
+    builds = builds_dir(store)
+    builds.mkdir(parents=True, exist_ok=True)
+    _remove_stale(builds)
+    content = dataset_hash(quads)
+    version = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + content[:12]
+    tmp = builds / f".building-{os.getpid()}-{version}"
+    db = Store(str(tmp / "oxigraph"))
+    db.bulk_extend(quads)
+    db.flush()
+    db.optimize()
+    count = len(db)
+    del db  # closes the store and releases its lock
+    if count != len(set(quads)):
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise RuntimeError(f"store holds {count} quads, expected {len(set(quads))}")
+    meta = {**meta, "version": version, "content_sha256": content, "quads": count}
+    (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    final = builds / version
+    os.replace(tmp, final)
+    link = store.parent / f".{store.name}.link-{os.getpid()}"
+    if link.is_symlink():
+        link.unlink()
+    link.symlink_to(os.path.relpath(final, store.parent))
+    os.replace(link, store)
+    _garbage_collect(builds, final)
+    return BuildInfo(version, final)
+
+
+def read_meta(store: Path) -> dict:
+    return json.loads((store.resolve() / "meta.json").read_text(encoding="utf-8"))
+
+
+def oxigraph_path(store: Path) -> Path:
+    return store.resolve() / "oxigraph"

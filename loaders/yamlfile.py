@@ -1,0 +1,87 @@
+"""Read YAML keeping the line of every mapping key and sequence item.
+
+PyYAML's composer knows each node's position; the located containers below keep it so
+that later checks can say ``data/events.yaml:42: events[3].place: …``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .problems import Problem
+
+
+class Located:
+    """Mixin: ``line`` of the container and ``lines[key]`` of each key or item index."""
+
+    line: int
+    lines: dict
+
+
+class LDict(dict, Located):
+    pass
+
+
+class LList(list, Located):
+    pass
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that builds located containers and refuses duplicate keys."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[int, object]] = []
+
+
+# Dates stay strings: the loader decides their precision (gYear, gYearMonth, date).
+_Loader.yaml_implicit_resolvers = {
+    ch: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for ch, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
+    loader.flatten_mapping(node)
+    result = LDict()
+    result.line = node.start_mark.line + 1
+    result.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            loader.duplicates.append((key_node.start_mark.line + 1, key))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _sequence(loader: _Loader, node: yaml.SequenceNode) -> LList:
+    result = LList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.lines = {i: child.start_mark.line + 1 for i, child in enumerate(node.value)}
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
+
+
+def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
+    """Parse ``path``; ``label`` is how problems name the file. Returns (document, problems)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return None, [Problem(label, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    loader = _Loader(text)
+    try:
+        document = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        return None, [Problem(label, line, "", f"YAML syntax error: {exc.problem or exc}")]
+    finally:
+        loader.dispose()
+    problems = [Problem(label, line, str(key), "duplicate key") for line, key in loader.duplicates]
+    return document, problems

@@ -1,0 +1,27 @@
+"""The Flask app factory: one blueprint per concern, the store opened once per process."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from twinkg.config import Settings, load_settings
+
+from .dataset import Dataset
+from .errors import register_error_handlers
+
+
+def create_app(settings: Settings | None = None, test_config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(JSON_AS_ASCII=False)
+    if test_config:
+        app.config.update(test_config)
+    settings = settings or load_settings()
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.extensions["twinkg"] = Dataset(settings)
+
+    from . import pages, sparql
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(pages.bp)
+    register_error_handlers(app)
+    return app

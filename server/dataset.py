@@ -1,0 +1,34 @@
+"""The served dataset of one process: its read-only store handle and metadata."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from flask import current_app
+from pyoxigraph import Store
+
+from twinkg.config import Settings
+from twinkg.store import open_read_only, store_meta
+
+
+class Dataset:
+    """Opened lazily, so that each server worker opens the store after the fork."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+
+    @cached_property
+    def store(self) -> Store:
+        return open_read_only(self.settings.store)
+
+    @cached_property
+    def meta(self) -> dict:
+        return store_meta(self.settings.store)
+
+    @property
+    def version(self) -> str:
+        return self.meta["version"]
+
+
+def dataset() -> Dataset:
+    return current_app.extensions["twinkg"]

@@ -1,0 +1,67 @@
+"""Content negotiation like Oxigraph's server: q-values first, then specificity.
+
+The offered formats come from pyoxigraph (``RdfFormat``, ``QueryResultsFormat``): their
+media types and file extensions are the library's, not a table of ours.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence, TypeVar
+
+from twinkg.errors import TwinkgError
+
+F = TypeVar("F")
+
+
+def _parse_accept(header: str) -> list[tuple[str, str, float]]:
+    ranges = []
+    for part in header.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for param in fields[1:]:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    q = 0.0
+        main, _, sub = media.partition("/")
+        ranges.append((main, sub or "*", q))
+    return ranges
+
+
+def _quality(media_type: str, ranges) -> tuple[float, int]:
+    """The q of the most specific range that matches, and that specificity (2, 1 or 0)."""
+    main, _, sub = media_type.partition("/")
+    best = (-1.0, -1)
+    for rmain, rsub, q in ranges:
+        if rmain == main and rsub == sub:
+            spec = 2
+        elif rmain == main and rsub == "*":
+            spec = 1
+        elif rmain == "*" and rsub == "*":
+            spec = 0
+        else:
+            continue
+        if spec > best[1]:
+            best = (q, spec)
+    return best
+
+
+def negotiate(accept: str | None, offered: Sequence[F], media_type=lambda f: f.media_type,
+              aliases=lambda f: ()) -> F:
+    """Pick from ``offered`` (first = default when anything goes); 406 if none is acceptable."""
+    if not accept or not accept.strip():
+        return offered[0]
+    ranges = _parse_accept(accept)
+    scored = []
+    for index, fmt in enumerate(offered):
+        q, spec = max((_quality(m, ranges) for m in (media_type(fmt), *aliases(fmt))), default=(-1, -1))
+        if q > 0:
+            scored.append((q, spec, -index, fmt))
+    if not scored:
+        raise TwinkgError("no acceptable format; offered: " + ", ".join(media_type(f) for f in offered), 406)
+    return max(scored, key=lambda t: t[:3])[3]

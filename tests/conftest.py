@@ -1,0 +1,99 @@
+"""Shared fixtures: settings over temporary stores, the curated store, apps and live servers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from twinkg.config import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+@pytest.fixture
+def mini_data(tmp_path) -> Path:
+    """A writable copy of the tiny fixture dataset."""
+    target = tmp_path / "data"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def settings_for(data: Path, store: Path, **kw):
+    return load_settings(data_dir=data, store=store, **kw)
+
+
+@pytest.fixture(scope="session")
+def curated_store(tmp_path_factory) -> Path:
+    """The curated Mülheim data loaded once into a store for the whole session."""
+    from twinkg.loaders.pipeline import load
+
+    store = tmp_path_factory.mktemp("curated") / "store"
+    load(settings_for(DATA, store))
+    return store
+
+
+@pytest.fixture(scope="session")
+def curated_settings(curated_store):
+    return settings_for(DATA, curated_store)
+
+
+@pytest.fixture(scope="session")
+def app(curated_settings):
+    from twinkg.server import create_app
+
+    return create_app(curated_settings, {"TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Poll ``url`` until it answers (no sleeps standing in for readiness)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@pytest.fixture(scope="session")
+def live_server(curated_store):
+    """``twinkg serve`` (the production server) on a free loopback port."""
+    port = free_port()
+    env = {**os.environ, "TWINKG_STORE": str(curated_store), "TWINKG_DATA_DIR": str(DATA)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "twinkg.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/", process)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

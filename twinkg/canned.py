@@ -1,0 +1,116 @@
+"""Canned queries: ``queries/<name>.rq`` files whose header comments describe them.
+
+Header lines at the top of the file::
+
+    # title: Partner cities
+    # description: Mülheim's partner cities with kind and start year.
+    # param: year (xsd:integer, default 2025): the year in which the anniversary falls
+
+Parameters are SPARQL variables of the query; values given by users are parsed into RDF
+terms of the declared type and bound with pyoxigraph's ``substitutions``, never pasted
+into the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+
+from pyoxigraph import Literal, NamedNode, Variable
+
+from twinkg.errors import TwinkgError
+from twinkg.loaders.values import XSD, ValueProblem, check_iri, parse_date
+
+_HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^#\s*param\s*:\s*(\w+)\s*\(\s*([\w:]+)\s*(?:,\s*default\s+([^)]*?))?\s*\)\s*:?\s*(.*)$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+PARAM_TYPES = ("xsd:integer", "xsd:gYear", "xsd:date", "xsd:string", "iri")
+
+
+class ParamError(TwinkgError):
+    status = 400
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None
+    description: str
+
+    def term(self, raw: str):
+        """Parse a user's value into the RDF term of this parameter's type."""
+        raw = raw.strip()
+        try:
+            if self.type == "xsd:integer":
+                if not _INTEGER.match(raw):
+                    raise ValueProblem(f"expected a whole number, got {raw!r}")
+                return Literal(str(int(raw)), datatype=NamedNode(XSD + "integer"))
+            if self.type == "xsd:gYear":
+                lexical, datatype, _ = parse_date(raw)
+                if not datatype.endswith("gYear"):
+                    raise ValueProblem(f"expected a year YYYY, got {raw!r}")
+                return Literal(lexical, datatype=NamedNode(datatype))
+            if self.type == "xsd:date":
+                lexical, datatype, _ = parse_date(raw)
+                if not datatype.endswith("#date"):
+                    raise ValueProblem(f"expected a date YYYY-MM-DD, got {raw!r}")
+                return Literal(lexical, datatype=NamedNode(datatype))
+            if self.type == "iri":
+                return NamedNode(check_iri(raw))
+            return Literal(raw)
+        except ValueProblem as exc:
+            raise ParamError(f"parameter '{self.name}': {exc}") from None
+
+
+@dataclass(frozen=True)
+class CannedQuery:
+    name: str
+    title: str
+    description: str
+    text: str
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def bindings(self, given: dict[str, str]) -> dict[Variable, object]:
+        """Substitutions for ``store.query``; unknown, missing or malformed values are 400s."""
+        known = {p.name for p in self.params}
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise ParamError(f"unknown parameter '{unknown[0]}'; this query takes: "
+                             f"{', '.join(sorted(known)) or 'no parameters'}")
+        result = {}
+        for p in self.params:
+            raw = given.get(p.name)
+            if raw is None or raw == "":
+                if p.default is None:
+                    raise ParamError(f"parameter '{p.name}' is required ({p.description})")
+                raw = p.default
+            result[Variable(p.name)] = p.term(raw)
+        return result
+
+
+def parse_canned(name: str, text: str) -> CannedQuery:
+    meta, params = {}, []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        if m := _HEADER.match(line):
+            meta[m.group(1)] = m.group(2).strip()
+        elif m := _PARAM.match(line):
+            if m.group(2) not in PARAM_TYPES:
+                raise ValueError(f"{name}.rq: parameter {m.group(1)}: unknown type {m.group(2)}")
+            params.append(Param(m.group(1), m.group(2), m.group(3), m.group(4).strip()))
+    return CannedQuery(name, meta.get("title", name), meta.get("description", ""), text, tuple(params))
+
+
+@cache
+def canned_queries() -> dict[str, CannedQuery]:
+    """All canned queries by name, in name order."""
+    folder = files("twinkg.queries")
+    found = sorted((p for p in folder.iterdir() if p.name.endswith(".rq")), key=lambda p: p.name)
+    return {p.name[:-3]: parse_canned(p.name[:-3], p.read_text(encoding="utf-8")) for p in found}

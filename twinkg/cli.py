@@ -1,0 +1,197 @@
+"""The ``twinkg`` command line: validate, load, query, serve."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+
+from twinkg import __version__
+from twinkg.config import env_for, load_settings
+from twinkg.errors import TwinkgError
+from twinkg.loaders.problems import InvalidInput
+
+RESULT_FORMATS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV,
+                  "json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML}
+
+
+def _common(f):
+    f = click.option("--base-iri", help="Dataset base IRI (default https://twinkg.example.org/).")(f)
+    f = click.option("--store", type=click.Path(path_type=Path),
+                     help="Store path (default var/store).")(f)
+    f = click.option("--data", type=click.Path(path_type=Path),
+                     help="Curated YAML directory (default data/).")(f)
+    return f
+
+
+def _settings(data, store, base_iri, **extra):
+    return load_settings(data_dir=data, store=store, base_iri=base_iri, **extra)
+
+
+def _fail_on_problems(exc: InvalidInput):
+    for problem in exc.problems:
+        click.echo(str(problem), err=True)
+    raise click.ClickException(f"{len(exc.problems)} problem(s) found; nothing was written")
+
+
+def _progress(message: str) -> None:
+    click.echo(f"… {message}", err=True)
+
+
+def _print_counts(counts: dict[str, int]) -> None:
+    width = max(map(len, counts), default=0)
+    for cls, n in counts.items():
+        click.echo(f"  {cls:<{width}}  {n:>5}")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="twinkg")
+def main():
+    """twinkg: the town-twinning knowledge graph.
+
+    Curated YAML in data/ is checked, turned into RDF, validated with SHACL, loaded into an
+    embedded Oxigraph store and served as linked data with a SPARQL 1.1 endpoint.
+    """
+
+
+@main.command()
+@_common
+def validate(data, store, base_iri):
+    """Check the curated data: every problem as file:line: field: message, or counts per class."""
+    from twinkg.loaders.pipeline import validate_data
+
+    settings = _settings(data, store, base_iri)
+    try:
+        result = validate_data(settings, _progress)
+    except InvalidInput as exc:
+        _fail_on_problems(exc)
+    click.echo(f"{settings.data_dir}: 0 problems; {len(result.built.quads)} statements")
+    _print_counts(result.counts)
+
+
+@main.command()
+@_common
+def load(data, store, base_iri):
+    """Validate, then build a new store beside the served one and swap it in atomically."""
+    from twinkg.loaders.pipeline import load as run_load
+
+    settings = _settings(data, store, base_iri)
+    try:
+        validated, info, seconds = run_load(settings, _progress)
+    except InvalidInput as exc:
+        _fail_on_problems(exc)
+    click.echo(f"loaded {settings.store} (version {info.version}) in {seconds:.2f} s: "
+               f"{len(validated.built.quads)} data statements")
+    _print_counts(validated.counts)
+
+
+def _table(results: QuerySolutions) -> str:
+    columns = [v.value for v in results.variables]
+    rows = [["" if s[c] is None else s[c].value for c in columns] for s in results]
+    widths = [max([len(c), *(len(r[i]) for r in rows)]) for i, c in enumerate(columns)]
+    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()  # noqa: E731
+    out = [line(columns), line(["-" * w for w in widths]), *map(line, rows)]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(out)
+
+
+@main.command()
+@_common
+@click.argument("query")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of a canned query (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", *RESULT_FORMATS, "turtle", "ntriples"]),
+              default="table", show_default=True, help="Output format.")
+def query(data, store, base_iri, query, params, fmt):
+    """Run QUERY: a canned query's name, a .rq file, or SPARQL text.
+
+    \b
+    Examples:
+      twinkg query partner-cities
+      twinkg query anniversaries --param year=2022 --format csv
+      twinkg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+    """
+    from twinkg.canned import canned_queries
+    from twinkg.store import open_read_only, run_query
+
+    settings = _settings(data, store, base_iri)
+    given = {}
+    for p in params:
+        name, sep, value = p.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected NAME=VALUE, got {p!r}", param_hint="--param")
+        given[name.strip()] = value
+    canned = canned_queries().get(query)
+    try:
+        if canned:
+            text, bindings = canned.text, canned.bindings(given)
+        else:
+            if given:
+                raise TwinkgError("--param works with canned queries only; "
+                                  f"known: {', '.join(canned_queries())}")
+            path = Path(query)
+            text = path.read_text(encoding="utf-8") if query.endswith(".rq") and path.exists() else query
+            bindings = None
+        results = run_query(open_read_only(settings.store), text, bindings)
+        _emit(results, fmt)
+    except TwinkgError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+def _emit(results, fmt: str) -> None:
+    if isinstance(results, QueryBoolean):
+        click.echo("true" if bool(results) else "false") if fmt == "table" else \
+            sys.stdout.buffer.write(results.serialize(format=RESULT_FORMATS.get(fmt, QueryResultsFormat.JSON)))
+    elif isinstance(results, QuerySolutions):
+        if fmt == "table":
+            click.echo(_table(results))
+        elif fmt in RESULT_FORMATS:
+            sys.stdout.buffer.write(results.serialize(format=RESULT_FORMATS[fmt]))
+        else:
+            raise TwinkgError(f"--format {fmt} is for CONSTRUCT/DESCRIBE; use table, csv, tsv, json or xml")
+    else:
+        rdf = RdfFormat.N_TRIPLES if fmt == "ntriples" else RdfFormat.TURTLE
+        sys.stdout.buffer.write(results.serialize(format=rdf))
+    sys.stdout.flush()
+
+
+@main.command()
+@_common
+@click.option("--host", help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default 8000).")
+@click.option("--workers", type=int, help="Worker processes (default 2).")
+@click.option("--load/--no-load", "do_load", default=False,
+              help="Validate and load the curated data before serving.")
+@click.option("--debug", is_flag=True, help="Flask's development server with reloading (never in production).")
+def serve(data, store, base_iri, host, port, workers, do_load, debug):
+    """Serve the store: SPARQL endpoint, pages and downloads on http://127.0.0.1:8000."""
+    settings = _settings(data, store, base_iri, host=host, port=port, workers=workers)
+    if do_load:
+        from twinkg.loaders.pipeline import load as run_load
+        try:
+            _, info, seconds = run_load(settings, _progress)
+        except InvalidInput as exc:
+            _fail_on_problems(exc)
+        click.echo(f"loaded version {info.version} in {seconds:.2f} s", err=True)
+    if not settings.store.exists():
+        raise click.ClickException(f"no store at {settings.store}: run `twinkg load` first (or serve --load)")
+    # Workers rebuild the settings from the environment and open the store after the fork.
+    os.environ.update(env_for(settings))
+    click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/", err=True)
+    if debug:
+        from twinkg.server import create_app
+        create_app(settings).run(settings.host, settings.port, debug=True)
+        return
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    Granian("twinkg.server.wsgi:app_from_environment", address=settings.host, port=settings.port,
+            interface=Interfaces.WSGI, workers=settings.workers, factory=True,
+            log_access=False).serve()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,98 @@
+"""All configuration in one place: defaults, environment overrides, derived values.
+
+Every setting can be given as an environment variable ``TWINKG_<NAME>`` (for example
+``TWINKG_BASE_IRI``); command-line options override both.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+ONTOLOGY_IRI = "https://twinkg.example.org/ontology"
+ONTOLOGY_NS = ONTOLOGY_IRI + "#"
+SHAPES_NS = "https://twinkg.example.org/shapes#"
+
+#: The prefixes every SPARQL text and every serialization of twinkg may use.
+PREFIXES = {
+    "tk": ONTOLOGY_NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "org": "http://www.w3.org/ns/org#",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+    "geosparql": "http://www.opengis.net/ont/geosparql#",
+    "wd": "http://www.wikidata.org/entity/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: Dataset base IRI; entities are ``{base_iri}id/{kind}/{slug}``.
+    base_iri: str = "https://twinkg.example.org/"
+    #: Curated YAML input.
+    data_dir: Path = Path("data")
+    #: The served store: a symlink to the current build under ``<store>.d/``.
+    store: Path = Path("var/store")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    #: Public limits of the SPARQL endpoint.
+    query_timeout: float = 10.0
+    max_rows: int = 10000
+    max_body_bytes: int = 1_000_000
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def graph_base(self) -> str:
+        return self.base_iri + "graph/"
+
+    def entity_iri(self, kind: str, slug: str) -> str:
+        return f"{self.base_iri}id/{kind}/{slug}"
+
+    def source_graph(self, source_id: str) -> str:
+        return self.graph_base + source_id
+
+
+def _coerce(value: str, current):
+    if isinstance(current, bool):
+        return value.lower() in {"1", "true", "yes", "on"}
+    if isinstance(current, int):
+        return int(value)
+    if isinstance(current, float):
+        return float(value)
+    if isinstance(current, Path):
+        return Path(value)
+    return value
+
+
+def load_settings(**overrides) -> Settings:
+    """Defaults, then ``TWINKG_*`` environment variables, then explicit overrides (None = unset)."""
+    settings = Settings()
+    env = {}
+    for f in fields(Settings):
+        raw = os.environ.get(f"TWINKG_{f.name.upper()}")
+        if raw is not None and f.name != "extra":
+            env[f.name] = _coerce(raw, getattr(settings, f.name))
+    settings = replace(settings, **env)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if "base_iri" in given and not given["base_iri"].endswith(("/", "#")):
+        given["base_iri"] += "/"
+    return replace(settings, **given)
+
+
+def env_for(settings: Settings) -> dict[str, str]:
+    """The environment that recreates ``settings`` in another process (server workers)."""
+    return {
+        f"TWINKG_{f.name.upper()}": str(getattr(settings, f.name))
+        for f in fields(Settings)
+        if f.name != "extra"
+    }

@@ -1,0 +1,35 @@
+"""Opening the served store, and running SPARQL on it the same way everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyoxigraph import QueryBoolean, QuerySolutions, Store
+
+from twinkg.errors import TwinkgError
+from twinkg.loaders.storebuild import oxigraph_path, read_meta
+
+
+def open_read_only(store: Path) -> Store:
+    """A read-only handle: many processes may hold one while a load builds the next store."""
+    if not store.exists():
+        raise TwinkgError(f"no store at {store}: run `twinkg load` first", 503)
+    return Store.read_only(str(oxigraph_path(store)))
+
+
+def store_meta(store: Path) -> dict:
+    if not store.exists():
+        raise TwinkgError(f"no store at {store}: run `twinkg load` first", 503)
+    return read_meta(store)
+
+
+def run_query(store: Store, text: str, substitutions=None):
+    """Run a query over the union of all graphs as the default graph (the dataset's view)."""
+    try:
+        return store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+    except SyntaxError as exc:
+        raise TwinkgError(f"SPARQL syntax error: {exc}", 400) from None
+
+
+def is_graph_result(results) -> bool:
+    return not isinstance(results, (QuerySolutions, QueryBoolean))
