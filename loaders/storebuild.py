@@ -79,6 +79,7 @@ def build_store(store: Path, quads: list[Quad], meta: dict) -> BuildInfo:
     content = dataset_hash(quads)
     version = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + content[:12]
     tmp = builds / f".building-{os.getpid()}-{version}"
+    tmp.mkdir()
     db = Store(str(tmp / "oxigraph"))
     db.bulk_extend(quads)
     db.flush()
