@@ -10,7 +10,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from twinkg.config import ONTOLOGY_NS, PREFIXES, Settings
 
 from .check import Curated, Entry
-from .schema import AGENTS, ANYTHING
+from .schema import AGENTS, DEPICTABLE
 from .values import XSD, parse_date
 
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
@@ -217,7 +217,7 @@ class _Builder:
         if d.get("rights_holder"):
             self.add(e, DCT("rightsHolder"), self.ref(AGENTS, d["rights_holder"]), src)
         for thing in d.get("depicts") or []:
-            self.add(e, TK("depicts"), self.ref(ANYTHING, thing), src)
+            self.add(e, TK("depicts"), self.ref(DEPICTABLE, thing), src)
         if d.get("event"):
             self.add(e, TK("documents"), self.iri("event", d["event"]), src)
         if d.get("position") is not None:

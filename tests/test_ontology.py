@@ -197,6 +197,18 @@ def test_shapes_target_declared_classes(ontology: Graph, shapes: Graph) -> None:
         assert TK[name] in targets, name
 
 
+def test_every_tk_term_in_the_shapes_is_declared(ontology: Graph, shapes: Graph) -> None:
+    used = {
+        t
+        for triple in shapes
+        for t in triple
+        if isinstance(t, URIRef) and str(t).startswith(str(TK))
+    }
+    declared = set(ontology.subjects(RDF.type, None))
+    assert used
+    assert not used - declared, sorted(used - declared)
+
+
 def test_every_shape_has_a_name_and_a_message(shapes: Graph) -> None:
     property_shapes = set(shapes.objects(None, SH.property)) | set(
         shapes.subjects(RDF.type, SH.PropertyShape)
@@ -224,7 +236,7 @@ SAMPLE = """
 @prefix foaf:   <http://xmlns.com/foaf/0.1/> .
 @prefix org:    <http://www.w3.org/ns/org#> .
 @prefix geo:    <http://www.w3.org/2003/01/geo/wgs84_pos#> .
-@prefix gsp:    <http://www.opengis.net/ont/geosparql#> .
+@prefix geosparql: <http://www.opengis.net/ont/geosparql#> .
 
 ex:source\\/page a tk:Source ;
     rdfs:label "Städtepartnerschaften" ;
@@ -249,7 +261,7 @@ ex:city\\/muelheim a tk:City ;
     tk:country ex:country\\/de ;
     geo:lat "51.43"^^xsd:decimal ;
     geo:long "6.88"^^xsd:decimal ;
-    tk:coordinates "Point(6.88 51.43)"^^gsp:wktLiteral ;
+    tk:coordinates "Point(6.88 51.43)"^^geosparql:wktLiteral ;
     owl:sameAs <https://sws.geonames.org/2867543/> ;
     tk:twinnedWith ex:city\\/tours ;
     dct:source ex:source\\/page .
@@ -452,6 +464,13 @@ def test_city_without_german_label(sample, ontology, shapes) -> None:
     assert not conforms
     assert_fails_exactly(results, CITY, RDFS.label)
     assert any("German" in m for _, _, m in results)
+
+
+def test_partnership_without_german_label(sample, ontology, shapes) -> None:
+    sample.remove((PARTNERSHIP, RDFS.label, None))
+    conforms, results = run_shacl(sample, ontology, shapes)
+    assert not conforms
+    assert_fails_exactly(results, PARTNERSHIP, RDFS.label)
 
 
 def test_city_with_untagged_label(sample, ontology, shapes) -> None:
