@@ -54,16 +54,24 @@ def dataset_quads(validated: Validated) -> list[Quad]:
 
 
 def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Validated, BuildInfo, float]:
-    """Validate, then build a new store and swap it in; nothing changes on failure."""
+    """Validate, then build a new store and swap it in; nothing changes on failure.
+
+    With ``settings.endpoint`` set, the remote store's graphs are replaced instead
+    (``remote.py``); the info then has a ``version`` too, but no path."""
     started = time.perf_counter()
     validated = validate_data(settings, progress)
     quads = dataset_quads(validated)
-    progress(f"writing {len(quads)} quads to a new store beside {settings.store}")
     meta = {
         "base_iri": settings.base_iri,
         "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "entities": validated.counts,
     }
+    if settings.remote:
+        from .remote import load_remote
+
+        progress(f"writing {len(quads)} quads to the remote store at {settings.endpoint}")
+        return validated, load_remote(settings, quads, meta, progress), time.perf_counter() - started
+    progress(f"writing {len(quads)} quads to a new store beside {settings.store}")
     info = build_store(settings.store, quads, meta)
     return validated, info, time.perf_counter() - started
 

@@ -8,7 +8,7 @@ from flask import current_app
 from pyoxigraph import Store
 
 from twinkg.config import Settings
-from twinkg.store import open_read_only, store_meta
+from twinkg.store import dataset_meta, open_store
 
 
 class Dataset:
@@ -18,12 +18,12 @@ class Dataset:
         self.settings = settings
 
     @cached_property
-    def store(self) -> Store:
-        return open_read_only(self.settings.store)
+    def store(self) -> Store:  # or a RemoteStore with the same query surface
+        return open_store(self.settings)
 
     @cached_property
     def meta(self) -> dict:
-        return store_meta(self.settings.store)
+        return dataset_meta(self.settings)
 
     @property
     def version(self) -> str:

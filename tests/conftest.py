@@ -97,3 +97,65 @@ def live_server(curated_store):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+# -- remote stores: a real `oxigraph serve` (PyPI package `oxigraph`) on loopback ----------
+
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+
+
+class OxigraphServer:
+    """One `oxigraph serve` process with its SPARQL, Update and Graph Store URLs."""
+
+    def __init__(self, location: Path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.query_url, self.update_url, self.store_url = (self.base + p for p in ("/query", "/update", "/store"))
+        # --union-default-graph: twinkg queries the union of its named graphs (README).
+        self.process = subprocess.Popen(
+            [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
+             "--union-default-graph"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wait_for(self.query_url + "?query=ASK%7B%7D", self.process)
+
+    def settings(self, data: Path = DATA, graph_store: bool = False, **kw):
+        return load_settings(data_dir=data, endpoint=self.query_url, update_endpoint=self.update_url,
+                             graph_store=self.store_url if graph_store else "", remote_backoff=0.01, **kw)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A remote store holding the curated data, loaded through `twinkg load --endpoint`."""
+    from twinkg.loaders.pipeline import load
+
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
+    try:
+        load(server.settings())
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def scratch_oxigraph(tmp_path):
+    """An empty remote store of its own, for tests that change what it holds."""
+    server = OxigraphServer(tmp_path / "oxigraph")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session", params=["embedded", "remote"])
+def backend_settings(request, curated_settings):
+    """The curated data behind either backend: every test using it runs on both."""
+    if request.param == "embedded":
+        return curated_settings
+    return request.getfixturevalue("oxigraph_server").settings()

@@ -24,11 +24,18 @@ def _common(f):
                      help="Store path (default var/store).")(f)
     f = click.option("--data", type=click.Path(path_type=Path),
                      help="Curated YAML directory (default data/).")(f)
+    f = click.option("--endpoint", metavar="URL",
+                     help="Use a remote SPARQL 1.1 store: its query URL (instead of --store).")(f)
+    f = click.option("--update-endpoint", metavar="URL",
+                     help="The remote store's SPARQL Update URL (needed by load).")(f)
+    f = click.option("--graph-store", metavar="URL",
+                     help="The remote store's Graph Store Protocol URL (faster loads; optional).")(f)
     return f
 
 
-def _settings(data, store, base_iri, **extra):
-    return load_settings(data_dir=data, store=store, base_iri=base_iri, **extra)
+def _settings(data, store, base_iri, endpoint=None, update_endpoint=None, graph_store=None, **extra):
+    return load_settings(data_dir=data, store=store, base_iri=base_iri, endpoint=endpoint,
+                         update_endpoint=update_endpoint, graph_store=graph_store, **extra)
 
 
 def _fail_on_problems(exc: InvalidInput):
@@ -59,11 +66,11 @@ def main():
 
 @main.command()
 @_common
-def validate(data, store, base_iri):
+def validate(data, store, base_iri, **remote):
     """Check the curated data: every problem as file:line: field: message, or counts per class."""
     from twinkg.loaders.pipeline import validate_data
 
-    settings = _settings(data, store, base_iri)
+    settings = _settings(data, store, base_iri, **remote)
     try:
         result = validate_data(settings, _progress)
     except InvalidInput as exc:
@@ -74,16 +81,19 @@ def validate(data, store, base_iri):
 
 @main.command()
 @_common
-def load(data, store, base_iri):
+def load(data, store, base_iri, **remote):
     """Validate, then build a new store beside the served one and swap it in atomically."""
     from twinkg.loaders.pipeline import load as run_load
 
-    settings = _settings(data, store, base_iri)
+    settings = _settings(data, store, base_iri, **remote)
     try:
         validated, info, seconds = run_load(settings, _progress)
     except InvalidInput as exc:
         _fail_on_problems(exc)
-    click.echo(f"loaded {settings.store} (version {info.version}) in {seconds:.2f} s: "
+    except TwinkgError as exc:
+        raise click.ClickException(exc.message) from None
+    where = settings.endpoint or settings.store
+    click.echo(f"loaded {where} (version {info.version}) in {seconds:.2f} s: "
                f"{len(validated.built.quads)} data statements")
     _print_counts(validated.counts)
 
@@ -105,7 +115,7 @@ def _table(results: QuerySolutions) -> str:
               help="A parameter of a canned query (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", *RESULT_FORMATS, "turtle", "ntriples"]),
               default="table", show_default=True, help="Output format.")
-def query(data, store, base_iri, query, params, fmt):
+def query(data, store, base_iri, query, params, fmt, **remote):
     """Run QUERY: a canned query's name, a .rq file, or SPARQL text.
 
     \b
@@ -115,9 +125,9 @@ def query(data, store, base_iri, query, params, fmt):
       twinkg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
     from twinkg.canned import canned_queries
-    from twinkg.store import open_read_only, run_query
+    from twinkg.store import open_store, run_query
 
-    settings = _settings(data, store, base_iri)
+    settings = _settings(data, store, base_iri, **remote)
     given = {}
     for p in params:
         name, sep, value = p.partition("=")
@@ -135,7 +145,7 @@ def query(data, store, base_iri, query, params, fmt):
             path = Path(query)
             text = path.read_text(encoding="utf-8") if query.endswith(".rq") and path.exists() else query
             bindings = None
-        results = run_query(open_read_only(settings.store), text, bindings)
+        results = run_query(open_store(settings), text, bindings)
         _emit(results, fmt)
     except TwinkgError as exc:
         raise click.ClickException(exc.message) from None
@@ -166,21 +176,29 @@ def _emit(results, fmt: str) -> None:
 @click.option("--load/--no-load", "do_load", default=False,
               help="Validate and load the curated data before serving.")
 @click.option("--debug", is_flag=True, help="Flask's development server with reloading (never in production).")
-def serve(data, store, base_iri, host, port, workers, do_load, debug):
+def serve(data, store, base_iri, host, port, workers, do_load, debug, **remote):
     """Serve the store: SPARQL endpoint, pages and downloads on http://127.0.0.1:8000."""
-    settings = _settings(data, store, base_iri, host=host, port=port, workers=workers)
+    settings = _settings(data, store, base_iri, host=host, port=port, workers=workers, **remote)
     if do_load:
         from twinkg.loaders.pipeline import load as run_load
         try:
             _, info, seconds = run_load(settings, _progress)
         except InvalidInput as exc:
             _fail_on_problems(exc)
+        except TwinkgError as exc:
+            raise click.ClickException(exc.message) from None
         click.echo(f"loaded version {info.version} in {seconds:.2f} s", err=True)
-    if not settings.store.exists():
+    if settings.remote:
+        from twinkg.store import dataset_meta
+        try:
+            dataset_meta(settings)  # fail now, clearly, rather than with 503s on every page
+        except TwinkgError as exc:
+            raise click.ClickException(exc.message) from None
+    elif not settings.store.exists():
         raise click.ClickException(f"no store at {settings.store}: run `twinkg load` first (or serve --load)")
     # Workers rebuild the settings from the environment and open the store after the fork.
     os.environ.update(env_for(settings))
-    click.echo(f"serving {settings.store} on http://{settings.host}:{settings.port}/", err=True)
+    click.echo(f"serving {settings.endpoint or settings.store} on http://{settings.host}:{settings.port}/", err=True)
     if debug:
         from twinkg.server import create_app
         create_app(settings).run(settings.host, settings.port, debug=True)

@@ -49,6 +49,26 @@ class Settings:
     query_timeout: float = 10.0
     max_rows: int = 10000
     max_body_bytes: int = 1_000_000
+    #: A remote SPARQL 1.1 store instead of the embedded one (empty: embedded). Its query
+    #: URL (Oxigraph server: http://host:7878/query); see README "Remote stores".
+    endpoint: str = ""
+    #: Its SPARQL Update URL (loading); empty: loading into it is refused.
+    update_endpoint: str = ""
+    #: Its Graph Store Protocol URL (optional: faster uploads than SPARQL Update).
+    graph_store: str = ""
+    #: Seconds per request to the remote store, then retries with exponential backoff.
+    remote_timeout: float = 10.0
+    remote_retries: int = 2
+    remote_backoff: float = 0.5
+    #: HTTP basic authentication for the remote store (updates usually need it).
+    remote_user: str = ""
+    remote_password: str = ""
+    #: Triples per upload request when loading into a remote store.
+    remote_batch: int = 5000
+    #: The Wikidata-compatible endpoint `twinkg enrich wikidata` asks.
+    wikidata_endpoint: str = "https://query.wikidata.org/sparql"
+    #: Cities per VALUES batch in enrichment queries.
+    wikidata_batch: int = 50
     extra: dict = field(default_factory=dict)
 
     @property
@@ -60,6 +80,22 @@ class Settings:
 
     def source_graph(self, source_id: str) -> str:
         return self.graph_base + source_id
+
+    @property
+    def meta_graph(self) -> str:
+        """In a remote store: the graph holding the version and counts (meta.json's role).
+
+        Source graphs are ``graph/<slug>`` and slugs have no ``/``: this name cannot collide."""
+        return self.graph_base + "system/meta"
+
+    @property
+    def wikidata_graph(self) -> str:
+        """The named graph of accepted Wikidata enrichment statements."""
+        return self.graph_base + "enrichment/wikidata"
+
+    @property
+    def remote(self) -> bool:
+        return bool(self.endpoint)
 
 
 def _coerce(value: str, current):

@@ -23,6 +23,20 @@ def store_meta(store: Path) -> dict:
     return read_meta(store)
 
 
+def open_store(settings):
+    """The configured store: embedded at ``settings.store`` or remote at ``settings.endpoint``."""
+    from twinkg.backends import open_backend
+
+    return open_backend(settings)
+
+
+def dataset_meta(settings) -> dict:
+    """Version and counts of the configured store (meta.json, or the remote meta graph)."""
+    from twinkg.backends import backend_meta
+
+    return backend_meta(settings)
+
+
 def run_query(store: Store, text: str, substitutions=None):
     """Run a query over the union of all graphs as the default graph (the dataset's view)."""
     try:

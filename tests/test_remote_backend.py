@@ -1,0 +1,118 @@
+"""The same queries on both backends: embedded pyoxigraph and a real `oxigraph serve`.
+
+``backend_settings`` is parametrized over the two, so every test here runs twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Variable
+from rdflib import RDF, Graph, URIRef
+from rdflib.compare import isomorphic
+
+from twinkg.canned import canned_queries
+from twinkg.cli import main
+from twinkg.errors import TwinkgError
+from twinkg.store import dataset_meta, open_store, run_query
+
+TK = "https://twinkg.example.org/ontology#"
+CITY = "https://twinkg.example.org/id/city/"
+
+
+def rows(results) -> Counter:
+    names = [v.value for v in results.variables]
+    return Counter(tuple(str(s[n]) if s[n] is not None else None for n in names) for s in results)
+
+
+@pytest.fixture(scope="module")
+def embedded(curated_settings):
+    return open_store(curated_settings)
+
+
+@pytest.mark.parametrize("name", sorted(canned_queries()))
+def test_every_canned_query_gives_the_embedded_answer(backend_settings, embedded, name):
+    canned = canned_queries()[name]
+    results = run_query(open_store(backend_settings), canned.text, canned.bindings({}))
+    assert isinstance(results, QuerySolutions)
+    expected = rows(run_query(embedded, canned.text, canned.bindings({})))
+    assert expected, f"{name} answers nothing on the curated data: the comparison would prove nothing"
+    assert rows(results) == expected
+
+
+def test_bound_parameter_reaches_filters_and_binds(backend_settings):
+    canned = canned_queries()["anniversaries"]
+    results = run_query(open_store(backend_settings), canned.text, canned.bindings({"year": "2022"}))
+    got = {(s["partnershipName"].value, s["years"].value) for s in results}
+    assert ("Mülheim an der Ruhr – Tours", "60") in got
+    assert ("Kouvola – Mülheim an der Ruhr", "50") in got
+    assert all(int(y) % 5 == 0 for _, y in got)
+
+
+def test_a_bound_literal_is_a_value_not_query_text(backend_settings):
+    store = open_store(backend_settings)
+    hostile = Literal('x" } } ; DROP ALL ; SELECT * { "')
+    text = "SELECT ?v (STRLEN(?v) AS ?n) WHERE { BIND(1 AS ?one) }"
+    (row,) = list(run_query(store, text, {Variable("v"): hostile}))
+    assert row["v"] == hostile and int(row["n"].value) == len(hostile.value)
+    assert bool(run_query(store, f"ASK {{ <{CITY}tours> a <{TK}City> }}"))
+
+
+def test_ask_and_construct_have_pyoxigraph_types(backend_settings, embedded):
+    store = open_store(backend_settings)
+    ask = run_query(store, "ASK { ?c a <%sCity> }" % TK)
+    assert isinstance(ask, QueryBoolean) and bool(ask)
+    text = "CONSTRUCT { ?c ?p ?o } WHERE { ?c a <%sCity> ; ?p ?o }" % TK
+    triples = run_query(store, text)
+    assert isinstance(triples, QueryTriples)
+    got, want = Graph(), Graph()
+    got.parse(data=triples.serialize(format=RdfFormat.TURTLE), format="turtle")
+    want.parse(data=run_query(embedded, text).serialize(format=RdfFormat.TURTLE),
+               format="turtle")
+    assert len(want) > 50 and isomorphic(got, want)
+
+
+def test_syntax_error_is_a_400_on_both(backend_settings):
+    with pytest.raises(TwinkgError) as err:
+        run_query(open_store(backend_settings), "SELECT WHERE {")
+    assert err.value.status == 400 and "SPARQL syntax error" in err.value.message
+
+
+def test_store_surface_beyond_query(backend_settings, embedded):
+    store = open_store(backend_settings)
+    graphs = {g.value for g in store.named_graphs()}
+    assert graphs >= {g.value for g in embedded.named_graphs()}
+    tours = NamedNode(CITY + "tours")
+    assert set(store.quads_for_pattern(tours, None, None)) == set(embedded.quads_for_pattern(tours, None, None))
+
+
+def test_meta_has_version_and_counts(backend_settings):
+    meta = dataset_meta(backend_settings)
+    (row,) = run_query(open_store(backend_settings), "SELECT (COUNT(DISTINCT ?c) AS ?n) { ?c a <%sCity> }" % TK)
+    assert meta["entities"]["City"] == int(row["n"].value) > 0
+    assert len(meta["version"].split("-")[-1]) == 12
+
+
+def _cli_args(settings):
+    if settings.remote:
+        return ["--endpoint", settings.endpoint]
+    return ["--store", str(settings.store)]
+
+
+def test_cli_canned_query_on_both(backend_settings):
+    result = CliRunner().invoke(main, ["query", "anniversaries", "-p", "year=2022", "--format", "json",
+                                       *_cli_args(backend_settings)])
+    assert result.exit_code == 0, result.output
+    names = {b["partnershipName"]["value"] for b in json.loads(result.output)["results"]["bindings"]}
+    assert "Mülheim an der Ruhr – Tours" in names
+
+
+def test_cli_construct_on_both(backend_settings):
+    result = CliRunner().invoke(main, ["query", f"DESCRIBE <{CITY}tours>", "--format", "ntriples",
+                                       *_cli_args(backend_settings)])
+    assert result.exit_code == 0, result.output
+    graph = Graph().parse(data=result.output, format="nt")
+    assert graph.value(URIRef(CITY + "tours"), RDF.type) == URIRef(TK + "City")

@@ -1,0 +1,66 @@
+"""Bound values for a remote query: a ``VALUES`` block at the start of the WHERE group.
+
+pyoxigraph binds values with ``substitutions``; the SPARQL 1.1 Protocol has nothing like it.
+So the remote backend turns ``{Variable("city"): NamedNode(iri)}`` into
+``VALUES ( ?city ) { ( <iri> ) }`` placed right after the ``{`` that opens the query's WHERE
+group. The terms are serialized by pyoxigraph (``str(term)`` escapes IRIs and literals), so a
+user's text is never pasted into the query.
+
+Why the start of the group: a VALUES block joins with the group it stands in, and BIND and
+FILTER inside the group see the variable only if it is bound before them; a trailing
+``VALUES`` after the WHERE clause would be joined last, too late for them.
+
+Finding the WHERE group: a small tokenizer walks the text and skips what may contain braces
+or the word WHERE without meaning it: IRIs ``<…>``, string literals (all four quote forms)
+and ``#`` comments. The WHERE group is the first group at nesting depth 0 that follows the
+keyword ``WHERE``; without the keyword (``SELECT * { … }``, ``ASK { … }``) it is the first
+depth-0 group, except in a CONSTRUCT, whose first group is the template.
+"""
+
+from __future__ import annotations
+
+import re
+
+from twinkg.errors import TwinkgError
+
+# An IRI as SPARQL's IRIREF allows it; a lone "<" (less-than) does not match.
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_STRING = r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
+_TOKEN = re.compile(rf"(?P<skip>{_IRI}|{_STRING}|#[^\n]*)|(?P<brace>[{{}}])|(?P<word>[A-Za-z_]+)", re.S)
+
+
+def where_group_start(text: str) -> int:
+    """The offset just after the ``{`` that opens the query's WHERE group."""
+    depth = 0
+    form = None
+    after_where = False
+    groups_seen = 0
+    for m in _TOKEN.finditer(text):
+        if m.group("skip"):
+            continue
+        if word := m.group("word"):
+            upper = word.upper()
+            if depth == 0 and form is None and upper in {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}:
+                form = upper
+            elif depth == 0 and upper == "WHERE":
+                after_where = True
+            continue
+        if m.group("brace") == "{":
+            if depth == 0:
+                if after_where or not (form == "CONSTRUCT" and groups_seen == 0):
+                    return m.end()
+                groups_seen += 1
+            depth += 1
+        else:
+            depth -= 1
+    raise TwinkgError("cannot bind parameters: the query has no WHERE group", 400)
+
+
+def with_values(text: str, substitutions: dict) -> str:
+    """``text`` with the substitutions bound by a VALUES block (``text`` itself if none)."""
+    if not substitutions:
+        return text
+    variables = " ".join(str(v) for v in substitutions)
+    terms = " ".join(str(t) for t in substitutions.values())
+    at = where_group_start(text)
+    return f"{text[:at]}\n  VALUES ( {variables} ) {{ ( {terms} ) }}\n{text[at:]}"

@@ -1,0 +1,132 @@
+"""A remote SPARQL 1.1 store with the query surface of pyoxigraph's ``Store``.
+
+Callers (pages, canned queries, /sparql, export) keep calling
+``store.query(text, use_default_graph_as_union=…, substitutions=…)`` and iterating what
+pyoxigraph returns; this class answers with the same types:
+
+- SELECT/ASK: the server's JSON results parsed by ``pyoxigraph.parse_query_results`` —
+  real ``QuerySolutions`` / ``QueryBoolean``.
+- CONSTRUCT/DESCRIBE: the server's Turtle or N-Triples loaded into a small in-memory
+  pyoxigraph store and read back with ``CONSTRUCT WHERE { ?s ?p ?o }`` — real ``QueryTriples``.
+
+The query is first parsed by pyoxigraph (against an empty in-memory store, nothing is
+evaluated that touches data): syntax errors read the same on both backends, and the parse
+tells whether the answer is a graph or solutions. Bound values become a VALUES block
+(``inject.py``).
+
+Union default graph: twinkg keeps every statement in a named graph and queries their union.
+A remote server provides that union by its own configuration (Oxigraph server
+``--union-default-graph``; Virtuoso, GraphDB and QLever do it by default; Fuseki
+``tdb2:unionDefaultGraph true``); see the README. ``default_graph``/``named_graphs`` are sent
+as the protocol's ``default-graph-uri``/``named-graph-uri``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryBoolean, QueryResultsFormat, QueryTriples,
+                        RdfFormat, Store, Variable, parse_query_results)
+
+from twinkg.config import Settings
+from twinkg.errors import TwinkgError
+
+from .inject import with_values
+from .protocol import Remote
+from .sparqlfiles import backend_query
+
+
+def remote_for(settings: Settings) -> Remote:
+    return Remote(endpoint=settings.endpoint, update_endpoint=settings.update_endpoint,
+                  graph_store=settings.graph_store, timeout=settings.remote_timeout,
+                  retries=settings.remote_retries, backoff=settings.remote_backoff,
+                  user=settings.remote_user, password=settings.remote_password)
+
+
+def _graph_iris(graphs) -> list[str]:
+    if graphs is None:
+        return []
+    if not isinstance(graphs, (list, tuple, set)):
+        graphs = [graphs]
+    out = []
+    for g in graphs:
+        if isinstance(g, DefaultGraph):
+            raise TwinkgError("a remote store cannot name its default graph in default_graph", 400)
+        out.append(g.value)
+    return out
+
+
+class RemoteStore:
+    """Read access to a remote SPARQL store, shaped like ``pyoxigraph.Store``."""
+
+    def __init__(self, remote: Remote):
+        self.remote = remote
+
+    def __repr__(self) -> str:
+        return f"<RemoteStore {self.remote.endpoint}>"
+
+    def query(self, query: str, *, base_iri: str | None = None, use_default_graph_as_union: bool = False,
+              default_graph=None, named_graphs=None, substitutions=None, **_ignored):
+        text = with_values(query, substitutions or {})
+        # Parsing (SyntaxError as with the embedded store) and the query form, from pyoxigraph.
+        probe = Store().query(text, base_iri=base_iri)
+        graph_result = isinstance(probe, QueryTriples)
+        body, media_type = self.remote.query(text, graph_result=graph_result,
+                                             default_graphs=_graph_iris(default_graph),
+                                             named_graphs=_graph_iris(named_graphs))
+        if graph_result:
+            return self._triples(body, media_type)
+        return self._solutions(body)
+
+    def _solutions(self, body: bytes):
+        try:
+            # Parse once completely: garbage must fail here (503), not later while a page
+            # or a serializer iterates the answer.
+            parsed = parse_query_results(body, format=QueryResultsFormat.JSON)
+            if not isinstance(parsed, QueryBoolean):
+                for _ in parsed:
+                    pass
+            return parse_query_results(body, format=QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            raise TwinkgError(f"the remote SPARQL store at {self.remote.endpoint} answered with "
+                              f"results that cannot be read: {exc}", 503) from None
+
+    def _triples(self, body: bytes, media_type: str):
+        fmt = RdfFormat.from_media_type(media_type) if media_type else None
+        if fmt is None:
+            raise TwinkgError(f"the remote SPARQL store at {self.remote.endpoint} answered a "
+                              f"CONSTRUCT with {media_type or 'no media type'}, not RDF", 503)
+        graph = Store()
+        try:
+            graph.load(body, format=fmt, to_graph=DefaultGraph())
+        except (SyntaxError, ValueError) as exc:
+            raise TwinkgError(f"the remote SPARQL store at {self.remote.endpoint} answered with "
+                              f"RDF that cannot be read: {exc}", 503) from None
+        return graph.query(backend_query("all-triples"))
+
+    # -- the parts of pyoxigraph's Store beyond query() that twinkg uses ---------------
+
+    def named_graphs(self):
+        for row in self.query(backend_query("graph-names")):
+            yield row["g"]
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None):
+        given = {Variable(n): t for n, t in zip("spog", (subject, predicate, object, graph_name))
+                 if t is not None}
+        for row in self.query(backend_query("quads"), substitutions=given):
+            yield Quad(row["s"], row["p"], row["o"], row["g"])
+
+    def __len__(self) -> int:
+        rows = list(self.query(backend_query("count")))
+        return int(rows[0]["n"].value) if rows else 0
+
+    def meta(self, meta_graph: str) -> dict | None:
+        """The metadata ``twinkg load`` wrote last into ``meta_graph``; None if never loaded."""
+        rows = list(self.query(backend_query("meta"), substitutions={Variable("graph"): NamedNode(meta_graph)}))
+        if not rows:
+            return None
+        try:
+            return json.loads(rows[0]["json"].value)
+        except ValueError:
+            raise TwinkgError(f"the metadata graph <{meta_graph}> of the remote store is not "
+                              "valid JSON; run `twinkg load` again", 503) from None
