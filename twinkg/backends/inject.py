@@ -11,8 +11,8 @@ FILTER inside the group see the variable only if it is bound before them; a trai
 ``VALUES`` after the WHERE clause would be joined last, too late for them.
 
 Finding the WHERE group: a small tokenizer walks the text and skips what may contain braces
-or the word WHERE without meaning it: IRIs ``<…>``, string literals (all four quote forms)
-and ``#`` comments. The WHERE group is the first group at nesting depth 0 that follows the
+or the word WHERE without meaning it: IRIs ``<…>``, string literals (all four quote forms),
+``#`` comments, variables and prefixed names. The WHERE group is the first group at nesting depth 0 that follows the
 keyword ``WHERE``; without the keyword (``SELECT * { … }``, ``ASK { … }``) it is the first
 depth-0 group, except in a CONSTRUCT, whose first group is the template.
 """
@@ -26,7 +26,10 @@ from twinkg.errors import TwinkgError
 # An IRI as SPARQL's IRIREF allows it; a lone "<" (less-than) does not match.
 _IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
 _STRING = r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-_TOKEN = re.compile(rf"(?P<skip>{_IRI}|{_STRING}|#[^\n]*)|(?P<brace>[{{}}])|(?P<word>[A-Za-z_]+)", re.S)
+# Variables (?where) and prefixed names (where:x, ex:WHERE) are skipped whole: only a bare
+# word can be the keyword.
+_NAME = r"[?$]\w+|[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*"
+_TOKEN = re.compile(rf"(?P<skip>{_IRI}|{_STRING}|#[^\n]*|{_NAME})|(?P<brace>[{{}}])|(?P<word>[A-Za-z_]+)", re.S)
 
 
 def where_group_start(text: str) -> int:

@@ -56,6 +56,28 @@ def _graph_iris(graphs) -> list[str]:
     return out
 
 
+# pyoxigraph's result objects must be dropped by the thread that made them. These helpers
+# keep them in their own frames, so that no exception traceback carries one to the garbage
+# collector of another thread.
+
+def _is_graph_query(text: str, base_iri: str | None) -> bool:
+    """Parse with pyoxigraph (SyntaxError as on the embedded store) and tell the query form.
+
+    The empty in-memory store evaluates nothing: solutions are lazy and there is no data."""
+    return isinstance(Store().query(text, base_iri=base_iri), QueryTriples)
+
+
+def _unreadable_results(body: bytes) -> str | None:
+    try:
+        parsed = parse_query_results(body, format=QueryResultsFormat.JSON)
+        if not isinstance(parsed, QueryBoolean):
+            for _ in parsed:
+                pass
+    except (SyntaxError, ValueError) as exc:
+        return str(exc)
+    return None
+
+
 class RemoteStore:
     """Read access to a remote SPARQL store, shaped like ``pyoxigraph.Store``."""
 
@@ -69,8 +91,7 @@ class RemoteStore:
               default_graph=None, named_graphs=None, substitutions=None, **_ignored):
         text = with_values(query, substitutions or {})
         # Parsing (SyntaxError as with the embedded store) and the query form, from pyoxigraph.
-        probe = Store().query(text, base_iri=base_iri)
-        graph_result = isinstance(probe, QueryTriples)
+        graph_result = _is_graph_query(text, base_iri)
         body, media_type = self.remote.query(text, graph_result=graph_result,
                                              default_graphs=_graph_iris(default_graph),
                                              named_graphs=_graph_iris(named_graphs))
@@ -79,17 +100,13 @@ class RemoteStore:
         return self._solutions(body)
 
     def _solutions(self, body: bytes):
-        try:
-            # Parse once completely: garbage must fail here (503), not later while a page
-            # or a serializer iterates the answer.
-            parsed = parse_query_results(body, format=QueryResultsFormat.JSON)
-            if not isinstance(parsed, QueryBoolean):
-                for _ in parsed:
-                    pass
-            return parse_query_results(body, format=QueryResultsFormat.JSON)
-        except (SyntaxError, ValueError) as exc:
+        # Parse once completely: garbage must fail here (503), not later while a page or a
+        # serializer iterates the answer.
+        problem = _unreadable_results(body)
+        if problem:
             raise TwinkgError(f"the remote SPARQL store at {self.remote.endpoint} answered with "
-                              f"results that cannot be read: {exc}", 503) from None
+                              f"results that cannot be read: {problem}", 503)
+        return parse_query_results(body, format=QueryResultsFormat.JSON)
 
     def _triples(self, body: bytes, media_type: str):
         fmt = RdfFormat.from_media_type(media_type) if media_type else None

@@ -1,0 +1,146 @@
+"""A remote store that is down, slow, busy or answers garbage: 503s with readable messages.
+
+"Down" is a closed loopback port; the misbehaving servers are real HTTP servers on loopback
+that answer the way a broken SPARQL service does (no real store misbehaves on demand).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from twinkg.backends.protocol import Remote
+from twinkg.backends.remote import RemoteStore
+from twinkg.cli import main
+from twinkg.config import load_settings
+from twinkg.errors import TwinkgError
+from twinkg.server import create_app
+from twinkg.store import open_store
+
+from conftest import free_port
+
+EMPTY_RESULTS = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"ok"}}]}}'
+
+
+class Script:
+    """What a stub server answers, request after request: (status, headers, body, delay)."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.requests = 0
+
+
+@pytest.fixture
+def stub():
+    script = Script()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            script.requests += 1
+            status, headers, body, delay = script.answers[min(script.requests, len(script.answers)) - 1]
+            time.sleep(delay)  # the server being slow, not the test waiting for readiness
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    script.url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    yield script
+    server.shutdown()
+    server.server_close()
+
+
+def remote(url, **kw) -> tuple[RemoteStore, list[float]]:
+    waits: list[float] = []
+    return RemoteStore(Remote(url, timeout=kw.pop("timeout", 5), backoff=0.25, sleep=waits.append, **kw)), waits
+
+
+def test_down_is_503_after_retries_with_backoff():
+    url = f"http://127.0.0.1:{free_port()}/query"
+    store, waits = remote(url, retries=2)
+    with pytest.raises(TwinkgError) as err:
+        store.query("SELECT * WHERE { ?s ?p ?o }")
+    assert err.value.status == 503
+    assert err.value.message == (f"the remote SPARQL store at {url} is unavailable "
+                                 "(query: connection refused; tried 3 times)")
+    assert waits == [0.25, 0.5]
+
+
+def test_garbage_answer_is_503(stub):
+    stub.answers = [(200, {"Content-Type": "application/sparql-results+json"}, b"<html>oops</html>", 0)]
+    store, _ = remote(stub.url, retries=0)
+    with pytest.raises(TwinkgError) as err:
+        store.query("SELECT * WHERE { ?s ?p ?o }")
+    assert err.value.status == 503 and "answered with results that cannot be read" in err.value.message
+
+
+def test_construct_answered_with_html_is_503(stub):
+    stub.answers = [(200, {"Content-Type": "text/html"}, b"<html>oops</html>", 0)]
+    store, _ = remote(stub.url, retries=0)
+    with pytest.raises(TwinkgError) as err:
+        store.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert err.value.status == 503 and "text/html, not RDF" in err.value.message
+
+
+def test_busy_server_is_retried_after_its_retry_after(stub):
+    busy = (429, {"Retry-After": "3"}, b"slow down", 0)
+    stub.answers = [busy, busy, (200, {"Content-Type": "application/sparql-results+json"}, EMPTY_RESULTS, 0)]
+    store, waits = remote(stub.url, retries=3)
+    (row,) = list(store.query("SELECT ?x WHERE { }"))
+    assert row["x"].value == "ok"
+    assert waits == [3.0, 3.0] and stub.requests == 3
+
+
+def test_slow_server_times_out_as_503(stub):
+    stub.answers = [(200, {"Content-Type": "application/sparql-results+json"}, EMPTY_RESULTS, 1.6)]
+    store, _ = remote(stub.url, retries=0, timeout=1)
+    with pytest.raises(TwinkgError) as err:
+        store.query("SELECT ?x WHERE { }")
+    assert err.value.status == 503 and "no answer within the timeout" in err.value.message
+
+
+def test_refused_credentials_are_named(stub):
+    stub.answers = [(401, {}, b"who are you", 0)]
+    store, _ = remote(stub.url, retries=2)
+    with pytest.raises(TwinkgError) as err:
+        store.query("SELECT ?x WHERE { }")
+    assert err.value.status == 503 and "refused access (HTTP 401)" in err.value.message
+    assert stub.requests == 1  # not retried: waiting does not fix a password
+
+
+def test_cli_with_remote_down_exits_with_a_clear_error():
+    url = f"http://127.0.0.1:{free_port()}/query"
+    result = CliRunner(env={"TWINKG_REMOTE_RETRIES": "0"}).invoke(main, ["query", "partner-cities", "--endpoint", url])
+    assert result.exit_code == 1
+    assert f"Error: the remote SPARQL store at {url} is unavailable" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_pages_answer_503_when_the_remote_is_down():
+    settings = load_settings(endpoint=f"http://127.0.0.1:{free_port()}/query", remote_retries=0)
+    client = create_app(settings, {"TESTING": True}).test_client()
+    response = client.get("/", headers={"Accept": "text/plain"})
+    assert response.status_code == 503
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "is unavailable (query: connection refused" in response.get_data(as_text=True)
+
+
+def test_open_store_dispatches_on_the_endpoint_setting(tmp_path):
+    embedded = load_settings(store=tmp_path / "nowhere")
+    with pytest.raises(TwinkgError, match="run `twinkg load` first"):
+        open_store(embedded)
+    assert isinstance(open_store(replace(embedded, endpoint="http://127.0.0.1:1/query")), RemoteStore)

@@ -1,0 +1,121 @@
+"""Loading into a real `oxigraph serve`: whole graphs, metadata last, failures change nothing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from click.testing import CliRunner
+from pyoxigraph import NamedNode, RdfFormat, Variable
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from twinkg.cli import main
+from twinkg.config import ONTOLOGY_IRI
+from twinkg.errors import TwinkgError
+from twinkg.loaders.pipeline import load
+from twinkg.loaders.problems import InvalidInput
+from twinkg.loaders.remote import batches
+from twinkg.store import dataset_meta, open_store
+
+from conftest import DATA, free_port, settings_for
+
+MINI_SOURCE = "example-page"
+GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def graph_of(store, iri: str) -> Graph:
+    triples = store.query(GRAPH_TRIPLES, substitutions={Variable("g"): NamedNode(iri)})
+    return Graph().parse(data=triples.serialize(format=RdfFormat.N_TRIPLES), format="nt")
+
+
+def graphs(store) -> set[str]:
+    return {g.value for g in store.named_graphs()}
+
+
+@pytest.fixture
+def embedded_mini(mini_data, tmp_path):
+    settings = settings_for(mini_data, tmp_path / "store")
+    load(settings)
+    return open_store(settings)
+
+
+@pytest.mark.parametrize("graph_store, batch", [(False, 5000), (True, 5000), (False, 7), (True, 7)],
+                         ids=["update", "graph-store", "update-small-batches", "graph-store-small-batches"])
+def test_remote_load_holds_what_the_embedded_store_holds(scratch_oxigraph, mini_data, embedded_mini,
+                                                         graph_store, batch):
+    settings = scratch_oxigraph.settings(mini_data, graph_store=graph_store, remote_batch=batch)
+    _, info, _ = load(settings)
+    remote = open_store(settings)
+    assert graphs(remote) == graphs(embedded_mini) | {settings.meta_graph}
+    for g in graphs(embedded_mini):
+        # The ontology graph has OWL lists (blank nodes): isomorphism shows batches kept them whole.
+        assert isomorphic(graph_of(remote, g), graph_of(embedded_mini, g)), g
+    meta = dataset_meta(settings)
+    assert meta["version"] == info.version
+    assert meta["quads"] == len(embedded_mini)
+    assert meta["entities"]["City"] == 2
+
+
+def test_reload_replaces_graphs_and_drops_the_ones_gone(scratch_oxigraph, mini_data):
+    load(scratch_oxigraph.settings(DATA))
+    before = graphs(open_store(scratch_oxigraph.settings()))
+    settings = scratch_oxigraph.settings(mini_data)
+    load(settings)
+    after = graphs(open_store(settings))
+    assert len(before) > len(after)
+    assert after == {settings.source_graph(MINI_SOURCE), ONTOLOGY_IRI, settings.meta_graph}
+
+
+def test_failed_upload_leaves_the_previous_data(scratch_oxigraph, mini_data):
+    settings = scratch_oxigraph.settings(mini_data)
+    load(settings)
+    version, held = dataset_meta(settings)["version"], graphs(open_store(settings))
+    (mini_data / "cities.yaml").write_text((mini_data / "cities.yaml").read_text().replace("Tours", "Turonum"))
+    broken = replace(scratch_oxigraph.settings(mini_data, remote_retries=0),
+                     graph_store=f"http://127.0.0.1:{free_port()}/store")  # nobody listens there
+    with pytest.raises(TwinkgError) as err:
+        load(broken)
+    assert err.value.status == 503 and "unavailable" in err.value.message
+    assert dataset_meta(settings)["version"] == version
+    assert graphs(open_store(settings)) == held  # no scratch graphs left behind either
+    assert not bool(open_store(settings).query('ASK { ?c ?p ?name FILTER(STR(?name) = "Turonum") }'))
+    assert bool(open_store(settings).query('ASK { ?c ?p ?name FILTER(STR(?name) = "Tours") }'))
+
+
+def test_invalid_data_sends_nothing(scratch_oxigraph, mini_data):
+    (mini_data / "events.yaml").write_text(
+        (mini_data / "events.yaml").read_text().replace("place: tours", "place: tuors"))
+    with pytest.raises(InvalidInput):
+        load(scratch_oxigraph.settings(mini_data))
+    assert graphs(open_store(scratch_oxigraph.settings(mini_data))) == set()
+
+
+def test_load_without_update_endpoint_is_a_clear_error(scratch_oxigraph, mini_data):
+    result = CliRunner().invoke(main, ["load", "--data", str(mini_data), "--endpoint", scratch_oxigraph.query_url])
+    assert result.exit_code == 1
+    assert "needs --update-endpoint" in result.output
+
+
+def test_cli_load_then_query_remote(scratch_oxigraph, mini_data):
+    remote = ["--endpoint", scratch_oxigraph.query_url, "--update-endpoint", scratch_oxigraph.update_url]
+    result = CliRunner().invoke(main, ["load", "--data", str(mini_data), *remote])
+    assert result.exit_code == 0, result.output
+    assert f"loaded {scratch_oxigraph.query_url} (version " in result.output
+    result = CliRunner().invoke(main, ["query", "anniversaries", "-p", "year=2022", "--format", "csv",
+                                       "--endpoint", scratch_oxigraph.query_url])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].split(",")[2] == "Alphastadt – Tours"
+
+
+def test_batches_keep_blank_node_groups_together():
+    from pyoxigraph import BlankNode, Literal, Triple
+
+    a, b = BlankNode(), BlankNode()
+    p = NamedNode("http://ex.org/p")
+    triples = [Triple(NamedNode(f"http://ex.org/{i}"), p, Literal(str(i))) for i in range(5)]
+    triples += [Triple(NamedNode("http://ex.org/list"), p, a), Triple(a, p, b), Triple(b, p, Literal("end"))]
+    out = batches(triples, 2)
+    assert sorted(map(str, (t for batch in out for t in batch))) == sorted(map(str, triples))
+    (with_blanks,) = [batch for batch in out if any(t.object == a for t in batch)]
+    assert len([t for t in with_blanks if a in (t.subject, t.object) or b in (t.subject, t.object)]) == 3
