@@ -80,10 +80,12 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None
 
 
 @pytest.fixture(scope="session")
-def live_server(curated_store):
-    """``twinkg serve`` (the production server) on a free loopback port."""
+def live_server(backend_settings):
+    """``twinkg serve`` (the production server) on a free loopback port, over either backend."""
+    from twinkg.config import env_for
+
     port = free_port()
-    env = {**os.environ, "TWINKG_STORE": str(curated_store), "TWINKG_DATA_DIR": str(DATA)}
+    env = {**os.environ, **env_for(backend_settings)}
     process = subprocess.Popen(
         [sys.executable, "-m", "twinkg.cli", "serve", "--port", str(port), "--workers", "1"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
