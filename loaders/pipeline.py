@@ -12,6 +12,7 @@ from pyoxigraph import NamedNode, Quad
 from twinkg.config import ONTOLOGY_IRI, Settings
 
 from .check import Curated, read_curated
+from .enrichment import enrichment_quads
 from .ontology import concepts, ontology_triples
 from .problems import InvalidInput
 from .rdf import Built, build_quads
@@ -41,8 +42,12 @@ def validate_data(settings: Settings, progress: Progress = lambda _: None) -> Va
     built = build_quads(settings, curated, known)
     progress(f"validating {len(built.quads)} statements against the SHACL shapes")
     problems = shacl_problems(built.quads, built.origins)
-    if problems:
-        raise InvalidInput(problems)
+    # Accepted Wikidata suggestions (data/enrichment/wikidata.yaml): checked for shape, then
+    # added in their own graph after SHACL, which judges the curated statements.
+    enrichment, enrichment_problems = enrichment_quads(settings, curated)
+    if problems or enrichment_problems:
+        raise InvalidInput(problems + enrichment_problems)
+    built.quads.extend(enrichment)
     return Validated(curated, built)
 
 

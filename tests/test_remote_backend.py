@@ -116,3 +116,10 @@ def test_cli_construct_on_both(backend_settings):
     assert result.exit_code == 0, result.output
     graph = Graph().parse(data=result.output, format="nt")
     assert graph.value(URIRef(CITY + "tours"), RDF.type) == URIRef(TK + "City")
+
+
+def test_unprojected_substitution_is_refused_on_both(backend_settings):
+    """pyoxigraph binds only projected variables; the remote backend checks the same rule."""
+    with pytest.raises(RuntimeError, match="does not contains variable"):
+        run_query(open_store(backend_settings), "SELECT ?n WHERE { ?c ?p ?n }",
+                  {Variable("c"): NamedNode(CITY + "tours")})

@@ -43,6 +43,7 @@ def stub():
         def do_POST(self):  # noqa: N802 (http.server's naming)
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             script.requests += 1
+            script.agent = self.headers.get("User-Agent")
             status, headers, body, delay = script.answers[min(script.requests, len(script.answers)) - 1]
             time.sleep(delay)  # the server being slow, not the test waiting for readiness
             self.send_response(status)
@@ -144,3 +145,17 @@ def test_open_store_dispatches_on_the_endpoint_setting(tmp_path):
     with pytest.raises(TwinkgError, match="run `twinkg load` first"):
         open_store(embedded)
     assert isinstance(open_store(replace(embedded, endpoint="http://127.0.0.1:1/query")), RemoteStore)
+
+
+def test_enrichment_identifies_itself_and_backs_off_on_429(stub):
+    """The public Wikidata service asks for a descriptive User-Agent and backoff on 429."""
+    from twinkg.loaders.wikidata import wikidata_remote
+
+    stub.answers = [(429, {}, b"too many", 0), (200, {"Content-Type": "application/sparql-results+json"},
+                                                EMPTY_RESULTS, 0)]
+    waits: list[float] = []
+    client = replace(wikidata_remote(load_settings(), stub.url), sleep=waits.append)
+    body, _ = client.query("SELECT ?x WHERE { }", graph_result=False)
+    assert b'"ok"' in body
+    assert waits == [1.0] and stub.requests == 2
+    assert stub.agent.startswith("twinkg/") and "twinkg enrich wikidata" in stub.agent

@@ -168,6 +168,60 @@ def _emit(results, fmt: str) -> None:
     sys.stdout.flush()
 
 
+@main.group()
+def enrich():
+    """Suggest additions to the curated data from other datasets, for review."""
+
+
+@enrich.command("wikidata")
+@click.option("--data", type=click.Path(path_type=Path), help="Curated YAML directory (default data/).")
+@click.option("--base-iri", help="Dataset base IRI (default https://twinkg.example.org/).")
+@click.option("--endpoint", metavar="URL",
+              help="A Wikidata-compatible SPARQL endpoint (default https://query.wikidata.org/sparql).")
+@click.option("--output", type=click.Path(path_type=Path),
+              help="The enrichment file (default <data>/enrichment/wikidata.yaml).")
+@click.option("--report", type=click.Path(path_type=Path),
+              help="Where to write the reconciliation report too (default var/wikidata-reconciliation.md).")
+def enrich_wikidata(data, base_iri, endpoint, output, report):
+    """Ask Wikidata about the curated cities; write suggestions to review and a reconciliation report.
+
+    \b
+    For each city: its QID (curated, else by name, country and type), coordinates (P625),
+    country (P17), population (P1082, latest, with its date), official website (P856),
+    native label (P1705), labels in languages the curated data lacks, and its twinned bodies
+    (P190) with start and end (P580/P582). Nothing curated is changed: set `accept: true` on
+    the suggestions to keep in the enrichment file, then run `twinkg load`.
+    """
+    import datetime as dt
+
+    from twinkg.loaders.check import read_curated
+    from twinkg.loaders.enrichment import enrichment_path, write_enrichment
+    from twinkg.loaders.ontology import concepts
+    from twinkg.loaders.reconcile import reconcile
+    from twinkg.loaders.wikidata import ask_wikidata, wikidata_remote
+
+    settings = load_settings(data_dir=data, base_iri=base_iri, wikidata_endpoint=endpoint)
+    try:
+        curated = read_curated(settings.data_dir, {k: set(v) for k, v in concepts().items()})
+    except InvalidInput as exc:
+        _fail_on_problems(exc)
+    retrieved = dt.datetime.now(dt.timezone.utc)
+    _progress(f"asking {settings.wikidata_endpoint} about {len(curated.of('city'))} cities")
+    try:
+        found = ask_wikidata(settings, curated, wikidata_remote(settings))
+    except TwinkgError as exc:
+        raise click.ClickException(exc.message) from None
+    path = output or enrichment_path(settings)
+    n = write_enrichment(path, settings, curated, found, settings.wikidata_endpoint, retrieved)
+    text = reconcile(curated, found, settings.wikidata_endpoint, retrieved.strftime("%Y-%m-%dT%H:%M:%SZ")).text()
+    report = report or Path("var") / "wikidata-reconciliation.md"
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(text, encoding="utf-8")
+    click.echo(text)
+    click.echo(f"wrote {n} suggestions to {path} (review them: accept: true) and the report to {report}",
+               err=True)
+
+
 @main.command()
 @_common
 @click.option("--host", help="Interface to listen on (default 127.0.0.1).")

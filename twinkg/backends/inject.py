@@ -67,3 +67,17 @@ def with_values(text: str, substitutions: dict) -> str:
     terms = " ".join(str(t) for t in substitutions.values())
     at = where_group_start(text)
     return f"{text[:at]}\n  VALUES ( {variables} ) {{ ( {terms} ) }}\n{text[at:]}"
+
+
+def with_rows(text: str, *blocks: tuple[tuple, list[tuple]]) -> str:
+    """``text`` with VALUES blocks of many rows, each ``(variables, rows of terms)``.
+
+    Several blocks join as a cross product (``?item`` rows × ``?lang`` rows). The terms are
+    serialized by pyoxigraph, as in :func:`with_values`; a batch of cities is one query."""
+    parts = []
+    for variables, rows in blocks:
+        head = " ".join(str(v) for v in variables)
+        body = " ".join("( " + " ".join(str(t) for t in row) + " )" for row in rows)
+        parts.append(f"  VALUES ( {head} ) {{ {body} }}\n")
+    at = where_group_start(text)
+    return f"{text[:at]}\n{''.join(parts)}{text[at:]}"

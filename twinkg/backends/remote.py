@@ -60,11 +60,11 @@ def _graph_iris(graphs) -> list[str]:
 # keep them in their own frames, so that no exception traceback carries one to the garbage
 # collector of another thread.
 
-def _is_graph_query(text: str, base_iri: str | None) -> bool:
+def _is_graph_query(text: str, base_iri: str | None, substitutions) -> bool:
     """Parse with pyoxigraph (SyntaxError as on the embedded store) and tell the query form.
 
     The empty in-memory store evaluates nothing: solutions are lazy and there is no data."""
-    return isinstance(Store().query(text, base_iri=base_iri), QueryTriples)
+    return isinstance(Store().query(text, base_iri=base_iri, substitutions=substitutions), QueryTriples)
 
 
 def _unreadable_results(body: bytes) -> str | None:
@@ -89,9 +89,11 @@ class RemoteStore:
 
     def query(self, query: str, *, base_iri: str | None = None, use_default_graph_as_union: bool = False,
               default_graph=None, named_graphs=None, substitutions=None, **_ignored):
+        # pyoxigraph parses the query (SyntaxError as on the embedded store) and checks the
+        # substitutions (their variables must be projected): both backends accept and refuse
+        # the same queries.
+        graph_result = _is_graph_query(query, base_iri, substitutions)
         text = with_values(query, substitutions or {})
-        # Parsing (SyntaxError as with the embedded store) and the query form, from pyoxigraph.
-        graph_result = _is_graph_query(text, base_iri)
         body, media_type = self.remote.query(text, graph_result=graph_result,
                                              default_graphs=_graph_iris(default_graph),
                                              named_graphs=_graph_iris(named_graphs))
