@@ -44,6 +44,7 @@ def stub():
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             script.requests += 1
             script.agent = self.headers.get("User-Agent")
+            script.authorization = self.headers.get("Authorization")
             status, headers, body, delay = script.answers[min(script.requests, len(script.answers)) - 1]
             time.sleep(delay)  # the server being slow, not the test waiting for readiness
             self.send_response(status)
@@ -57,7 +58,8 @@ def stub():
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server.daemon_threads, server.block_on_close = True, False  # a slow answer must not hold teardown
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     script.url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
     yield script
@@ -159,3 +161,10 @@ def test_enrichment_identifies_itself_and_backs_off_on_429(stub):
     assert b'"ok"' in body
     assert waits == [1.0] and stub.requests == 2
     assert stub.agent.startswith("twinkg/") and "twinkg enrich wikidata" in stub.agent
+
+
+def test_credentials_are_sent_as_basic_auth(stub):
+    stub.answers = [(200, {"Content-Type": "application/sparql-results+json"}, EMPTY_RESULTS, 0)]
+    store, _ = remote(stub.url, user="loader", password="s3cret")
+    list(store.query("SELECT ?x WHERE { }"))
+    assert stub.authorization == "Basic bG9hZGVyOnMzY3JldA=="

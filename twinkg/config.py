@@ -63,6 +63,9 @@ class Settings:
     #: HTTP basic authentication for the remote store (updates usually need it).
     remote_user: str = ""
     remote_password: str = ""
+    #: "basic" or "digest" (Virtuoso's /sparql-auth) for SPARQL requests; uploads by Graph
+    #: Store Protocol use basic.
+    remote_auth: str = "basic"
     #: Triples per upload request when loading into a remote store.
     remote_batch: int = 5000
     #: The Wikidata-compatible endpoint `twinkg enrich wikidata` asks.

@@ -20,7 +20,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Callable
 
-from SPARQLWrapper import JSON, POST, POSTDIRECTLY, TURTLE, SPARQLWrapper
+from SPARQLWrapper import BASIC, DIGEST, JSON, POST, POSTDIRECTLY, TURTLE, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions as sx
 
 from twinkg import __version__
@@ -54,6 +54,7 @@ class Remote:
     backoff: float = 0.5
     user: str = ""
     password: str = ""
+    auth: str = "basic"
     agent: str = USER_AGENT
     #: Called with the seconds to wait before a retry (tests count retries through it).
     sleep: Callable[[float], None] = time.sleep
@@ -95,6 +96,7 @@ class Remote:
         wrapper.setOnlyConneg(True)  # ask by Accept only, no non-standard format= parameters
         wrapper.setTimeout(int(max(1, round(self.timeout))))
         if self.user:
+            wrapper.setHTTPAuth(DIGEST if self.auth.lower() == "digest" else BASIC)
             wrapper.setCredentials(self.user, self.password)
         return wrapper
 

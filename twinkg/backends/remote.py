@@ -40,7 +40,7 @@ def remote_for(settings: Settings) -> Remote:
     return Remote(endpoint=settings.endpoint, update_endpoint=settings.update_endpoint,
                   graph_store=settings.graph_store, timeout=settings.remote_timeout,
                   retries=settings.remote_retries, backoff=settings.remote_backoff,
-                  user=settings.remote_user, password=settings.remote_password)
+                  user=settings.remote_user, password=settings.remote_password, auth=settings.remote_auth)
 
 
 def _graph_iris(graphs) -> list[str]:
