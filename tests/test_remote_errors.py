@@ -168,3 +168,12 @@ def test_credentials_are_sent_as_basic_auth(stub):
     store, _ = remote(stub.url, user="loader", password="s3cret")
     list(store.query("SELECT ?x WHERE { }"))
     assert stub.authorization == "Basic bG9hZGVyOnMzY3JldA=="
+
+
+def test_results_in_xml_despite_asking_for_json_are_read(stub):
+    xml = (b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
+           b'<variable name="x"/></head><results><result><binding name="x"><literal>ok</literal></binding>'
+           b'</result></results></sparql>')
+    stub.answers = [(200, {"Content-Type": "application/sparql-results+xml"}, xml, 0)]
+    store, _ = remote(stub.url)
+    assert [row["x"].value for row in store.query("SELECT ?x WHERE { }")] == ["ok"]

@@ -67,9 +67,14 @@ def _is_graph_query(text: str, base_iri: str | None, substitutions) -> bool:
     return isinstance(Store().query(text, base_iri=base_iri, substitutions=substitutions), QueryTriples)
 
 
-def _unreadable_results(body: bytes) -> str | None:
+def _results_format(media_type: str) -> QueryResultsFormat:
+    """JSON is asked for; a server that answers XML (or TSV, CSV) anyway is read as such."""
+    return (QueryResultsFormat.from_media_type(media_type) if media_type else None) or QueryResultsFormat.JSON
+
+
+def _unreadable_results(body: bytes, fmt: QueryResultsFormat) -> str | None:
     try:
-        parsed = parse_query_results(body, format=QueryResultsFormat.JSON)
+        parsed = parse_query_results(body, format=fmt)
         if not isinstance(parsed, QueryBoolean):
             for _ in parsed:
                 pass
@@ -99,16 +104,16 @@ class RemoteStore:
                                              named_graphs=_graph_iris(named_graphs))
         if graph_result:
             return self._triples(body, media_type)
-        return self._solutions(body)
+        return self._solutions(body, _results_format(media_type))
 
-    def _solutions(self, body: bytes):
+    def _solutions(self, body: bytes, fmt: QueryResultsFormat):
         # Parse once completely: garbage must fail here (503), not later while a page or a
         # serializer iterates the answer.
-        problem = _unreadable_results(body)
+        problem = _unreadable_results(body, fmt)
         if problem:
             raise TwinkgError(f"the remote SPARQL store at {self.remote.endpoint} answered with "
                               f"results that cannot be read: {problem}", 503)
-        return parse_query_results(body, format=QueryResultsFormat.JSON)
+        return parse_query_results(body, format=fmt)
 
     def _triples(self, body: bytes, media_type: str):
         fmt = RdfFormat.from_media_type(media_type) if media_type else None
