@@ -176,11 +176,7 @@ def enrichment_quads(settings: Settings, curated: Curated) -> tuple[list[Quad], 
         return [], [Problem(label, 1, "", "expected a mapping with endpoint, retrieved and cities")]
     graph = NamedNode(settings.wikidata_graph)
     cities = {e.id: e for e in curated.of("city")}
-    quads = [Quad(graph, NamedNode(PREFIXES["dct"] + "source"), NamedNode(check_iri(str(document.get("endpoint")))),
-                  graph),
-             Quad(graph, NamedNode(PREFIXES["dct"] + "created"),
-                  Literal(str(document.get("retrieved")), datatype=NamedNode(XSD + "dateTime")), graph)] \
-        if document.get("endpoint") else []
+    quads: list[Quad] = []
     for i, c in enumerate(document["cities"]):
         line = document["cities"].lines[i]
         where = f"cities[{i}]"
@@ -214,4 +210,12 @@ def enrichment_quads(settings: Settings, curated: Curated) -> tuple[list[Quad], 
                 quads.extend(_statement(city, s, graph))
             except (ValueProblem, ValueError, KeyError, TypeError) as exc:
                 problems.append(Problem(label, sline, swhere + ".value", f"not loadable: {exc}"))
+    if quads:  # where and when the accepted statements came from
+        try:
+            quads += [Quad(graph, NamedNode(PREFIXES["dct"] + "source"),
+                           NamedNode(check_iri(str(document.get("endpoint")))), graph),
+                      Quad(graph, NamedNode(PREFIXES["dct"] + "created"),
+                           Literal(str(document.get("retrieved")), datatype=NamedNode(XSD + "dateTime")), graph)]
+        except ValueProblem as exc:
+            problems.append(Problem(label, document.lines.get("endpoint", 1), "endpoint", str(exc)))
     return quads, problems

@@ -127,7 +127,7 @@ def test_accepted_suggestions_load_into_their_own_graph(enrich_data, wikidata_se
     load(settings)
     graph = NamedNode(settings.wikidata_graph)
     store = open_store(settings)
-    assert not list(store.quads_for_pattern(NamedNode(CITY + "tours"), None, None, graph))
+    assert not list(store.quads_for_pattern(None, None, None, graph))  # nothing accepted yet
 
     _accept(path, "tours", "qid", "P1082")
     _accept(path, "alpha", "label", "P625")
@@ -137,6 +137,8 @@ def test_accepted_suggestions_load_into_their_own_graph(enrich_data, wikidata_se
                                                                                    None, graph)}
     assert ("http://www.w3.org/2002/07/owl#sameAs", WD + "Q900002") in tours
     assert ("http://www.wikidata.org/prop/direct/P1082", "12345") in tours
+    (source,) = store.quads_for_pattern(graph, NamedNode("http://purl.org/dc/terms/source"), None, graph)
+    assert source.object == NamedNode(wikidata_server.query_url)
     alpha = NamedNode(CITY + "alpha")
     labels = {(q.object.value, q.object.language) for q in store.quads_for_pattern(
         alpha, NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None, graph)}

@@ -177,3 +177,11 @@ def test_results_in_xml_despite_asking_for_json_are_read(stub):
     stub.answers = [(200, {"Content-Type": "application/sparql-results+xml"}, xml, 0)]
     store, _ = remote(stub.url)
     assert [row["x"].value for row in store.query("SELECT ?x WHERE { }")] == ["ok"]
+
+
+def test_serve_with_the_remote_down_exits_before_serving():
+    url = f"http://127.0.0.1:{free_port()}/query"
+    result = CliRunner(env={"TWINKG_REMOTE_RETRIES": "0"}).invoke(main, ["serve", "--endpoint", url,
+                                                                         "--port", str(free_port())])
+    assert result.exit_code == 1
+    assert f"Error: the remote SPARQL store at {url} is unavailable" in result.output
