@@ -52,9 +52,8 @@ class Found:
 
 
 def wikidata_remote(settings: Settings, endpoint: str | None = None) -> Remote:
-    return Remote(endpoint or settings.wikidata_endpoint, timeout=max(settings.remote_timeout, 60.0),
-                  retries=max(settings.remote_retries, 3), backoff=max(settings.remote_backoff, 1.0),
-                  agent=ENRICH_AGENT)
+    return Remote(endpoint or settings.wikidata_endpoint, timeout=settings.wikidata_timeout,
+                  retries=settings.wikidata_retries, backoff=settings.wikidata_backoff, agent=ENRICH_AGENT)
 
 
 def _select(remote: Remote, text: str):

@@ -172,7 +172,7 @@ def test_unreachable_endpoint_is_a_clear_cli_error(enrich_data, tmp_path):
     from conftest import free_port
 
     url = f"http://127.0.0.1:{free_port()}/sparql"
-    result = CliRunner(env={"TWINKG_REMOTE_BACKOFF": "0.01"}).invoke(
+    result = CliRunner(env={"TWINKG_WIKIDATA_BACKOFF": "0.01"}).invoke(
         main, ["enrich", "wikidata", "--data", str(enrich_data), "--endpoint", url, "--report",
                str(tmp_path / "r.md")])
     assert result.exit_code == 1

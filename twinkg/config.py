@@ -72,6 +72,10 @@ class Settings:
     wikidata_endpoint: str = "https://query.wikidata.org/sparql"
     #: Cities per VALUES batch in enrichment queries.
     wikidata_batch: int = 50
+    #: Seconds per enrichment query, retries and first backoff (doubling; a 429's Retry-After wins).
+    wikidata_timeout: float = 60.0
+    wikidata_retries: int = 3
+    wikidata_backoff: float = 1.0
     extra: dict = field(default_factory=dict)
 
     @property
