@@ -64,10 +64,6 @@ def _decisions(path: Path) -> dict[tuple, bool]:
             for s in c.get("suggestions") or [] if isinstance(s, dict)}
 
 
-def _year(lexical: str | None) -> str | None:
-    return lexical[:4] if lexical else None
-
-
 def _curated_point(d: dict) -> str | None:
     geo = d.get("geo")
     return f"Point({geo['long']} {geo['lat']})" if geo else None

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
+from twinkg.backends import updates
 from twinkg.backends.protocol import Remote
 from twinkg.backends.remote import RemoteStore, remote_for
 from twinkg.config import PREFIXES, Settings
@@ -71,19 +72,12 @@ def batches(triples: list[Triple], size: int) -> list[list[Triple]]:
     return [b for b in out if b]
 
 
-def _ntriples(triples: list[Triple]) -> bytes:
-    return serialize(triples, format=RdfFormat.N_TRIPLES)
-
-
 def _upload(remote: Remote, graph: str, triples: list[Triple], size: int) -> None:
     for n, batch in enumerate(batches(triples, size)):
         if remote.graph_store:
-            remote.put_graph(graph, _ntriples(batch), replace=n == 0)
+            remote.put_graph(graph, serialize(batch, format=RdfFormat.N_TRIPLES), replace=n == 0)
         else:
-            # Generated from pyoxigraph's N-Triples serialization (escaped terms) and a graph
-            # IRI of ours; no user text. N-Triples lines are valid SPARQL triples.
-            remote.update(f"INSERT DATA {{ GRAPH {NamedNode(graph)} {{\n"
-                          f"{_ntriples(batch).decode('utf-8')}}} }}")
+            remote.update(updates.insert_data(graph, batch))
 
 
 def _meta_triples(graph: str, meta: dict) -> list[Triple]:
@@ -119,12 +113,11 @@ def load_remote(settings: Settings, quads: list[Quad], meta: dict,
         _upload(remote, moves[-1][0], _meta_triples(settings.meta_graph, meta), settings.remote_batch)
         stale = sorted(set(previous.get("graphs", [])) - set(graphs))
         progress(f"swapping {len(graphs)} graphs in (one update request)")
-        # Generated from our own graph IRIs, serialized (escaped) by pyoxigraph.
-        remote.update(" ;\n".join([*(f"DROP SILENT GRAPH {NamedNode(g)}" for g in stale),
-                                   *(f"MOVE SILENT {NamedNode(t)} TO {NamedNode(g)}" for t, g in moves)]))
+        remote.update(updates.request([*(updates.drop(g) for g in stale),
+                                       *(updates.move(t, g) for t, g in moves)]))
     except TwinkgError:
         try:
-            remote.update(" ;\n".join(f"DROP SILENT GRAPH {NamedNode(t)}" for t, _ in moves))
+            remote.update(updates.request([updates.drop(t) for t, _ in moves]))
         except TwinkgError:
             pass  # the server is gone; the scratch graphs are named by version and harmless
         raise

@@ -92,11 +92,14 @@ class RemoteStore:
     def __repr__(self) -> str:
         return f"<RemoteStore {self.remote.endpoint}>"
 
-    def query(self, query: str, *, base_iri: str | None = None, use_default_graph_as_union: bool = False,
-              default_graph=None, named_graphs=None, substitutions=None, **_ignored):
+    def query(self, query: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None,
+              use_default_graph_as_union: bool = False, default_graph=None, named_graphs=None,
+              substitutions=None):
         # pyoxigraph parses the query (SyntaxError as on the embedded store) and checks the
         # substitutions (their variables must be projected): both backends accept and refuse
         # the same queries.
+        if prefixes:  # pyoxigraph's default prefixes, as declarations the server understands
+            query = "".join(f"PREFIX {p}: {NamedNode(iri)}\n" for p, iri in prefixes.items()) + query
         graph_result = _is_graph_query(query, base_iri, substitutions)
         text = with_values(query, substitutions or {})
         body, media_type = self.remote.query(text, graph_result=graph_result,
