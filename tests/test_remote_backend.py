@@ -123,3 +123,10 @@ def test_unprojected_substitution_is_refused_on_both(backend_settings):
     with pytest.raises(RuntimeError, match="does not contains variable"):
         run_query(open_store(backend_settings), "SELECT ?n WHERE { ?c ?p ?n }",
                   {Variable("c"): NamedNode(CITY + "tours")})
+
+
+def test_default_prefixes_on_both(backend_settings):
+    store = open_store(backend_settings)
+    (row,) = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?c a tk:City }", prefixes={"tk": TK},
+                         use_default_graph_as_union=True)
+    assert int(row["n"].value) > 0
