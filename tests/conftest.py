@@ -109,14 +109,14 @@ OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 class OxigraphServer:
     """One `oxigraph serve` process with its SPARQL, Update and Graph Store URLs."""
 
-    def __init__(self, location: Path):
+    def __init__(self, location: Path, union: bool = True):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.query_url, self.update_url, self.store_url = (self.base + p for p in ("/query", "/update", "/store"))
         # --union-default-graph: twinkg queries the union of its named graphs (README).
         self.process = subprocess.Popen(
             [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
-             "--union-default-graph"],
+             *(["--union-default-graph"] if union else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wait_for(self.query_url + "?query=ASK%7B%7D", self.process)
 

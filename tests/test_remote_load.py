@@ -119,3 +119,18 @@ def test_batches_keep_blank_node_groups_together():
     assert sorted(map(str, (t for batch in out for t in batch))) == sorted(map(str, triples))
     (with_blanks,) = [batch for batch in out if any(t.object == a for t in batch)]
     assert len([t for t in with_blanks if a in (t.subject, t.object) or b in (t.subject, t.object)]) == 3
+
+
+def test_a_server_without_the_union_default_graph_is_named_as_misconfigured(tmp_path, mini_data):
+    from conftest import OxigraphServer
+
+    server = OxigraphServer(tmp_path / "plain", union=False)
+    try:
+        settings = server.settings(mini_data)
+        load(settings)
+        with pytest.raises(TwinkgError) as err:
+            dataset_meta(settings)
+        assert err.value.status == 503
+        assert "does not query the union of its named graphs by default" in err.value.message
+    finally:
+        server.stop()

@@ -27,11 +27,18 @@ def backend_meta(settings: Settings) -> dict:
     if settings.remote:
         from .remote import RemoteStore, remote_for
 
-        meta = RemoteStore(remote_for(settings)).meta(settings.meta_graph)
+        from .sparqlfiles import backend_query
+
+        store = RemoteStore(remote_for(settings))
+        meta = store.meta(settings.meta_graph)
         if meta is None:
             raise TwinkgError(f"the remote store at {settings.endpoint} holds no twinkg dataset "
                               "(no metadata graph): run `twinkg load --endpoint … --update-endpoint …` first",
                               503)
+        if not bool(store.query(backend_query("union-check"))):
+            raise TwinkgError(f"the remote store at {settings.endpoint} does not query the union of its "
+                              "named graphs by default, so every page would be empty: configure it "
+                              "(README, \"What each server needs\"; Oxigraph: serve --union-default-graph)", 503)
         return meta
     from twinkg.store import store_meta
 
