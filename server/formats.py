@@ -47,9 +47,10 @@ def aliases(fmt) -> tuple[str, ...]:
 
 
 def short_names(fmt) -> set[str]:
-    """``ttl``, ``turtle``; ``srj``, ``sparql-results+json``, ``json``; ``rdf``, ``rdf+xml``, ``xml``."""
+    """``ttl``, ``turtle``; ``srj``, ``sparql-results+json``, ``json``; ``rdf``, ``rdf+xml``, ``xml``;
+    ``json-ld`` (the library's name, as SPARQLWrapper sends it in ``format=``)."""
     subtype = base_type(fmt).split("/", 1)[1]
-    names = {fmt.file_extension, subtype, subtype.replace("-", "")}
+    names = {fmt.file_extension, subtype, subtype.replace("-", ""), fmt.name.lower()}
     if "+" in subtype:
         names.add(subtype.rsplit("+", 1)[1])
     return names
