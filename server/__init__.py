@@ -6,6 +6,7 @@ from flask import Flask
 
 from twinkg.config import Settings, load_settings
 
+from .caching import install_response_cache
 from .dataset import Dataset
 from .errors import register_error_handlers
 
@@ -25,4 +26,5 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.register_blueprint(pages.bp)
     app.register_blueprint(queries_api.bp)
     register_error_handlers(app)
+    install_response_cache(app)
     return app

@@ -65,11 +65,7 @@ def build_job(req: Request, choice: Choice) -> tuple[Job, QueryShape]:
 
 
 def _cache() -> ResponseCache | None:
-    ext = current_app.extensions
-    if "twinkg.response_cache" not in ext:
-        size = dataset().settings.response_cache_bytes
-        ext["twinkg.response_cache"] = ResponseCache(size) if size > 0 else None
-    return ext["twinkg.response_cache"]
+    return current_app.extensions.get("twinkg.response_cache")
 
 
 def request_etag(req: Request, choice: Choice, *extra) -> str:
@@ -78,10 +74,14 @@ def request_etag(req: Request, choice: Choice, *extra) -> str:
                     choice.graph and choice.graph.media_type, *extra)
 
 
-def answer(req: Request, choice: Choice) -> Answer:
-    """The answer to ``req`` in the chosen format; raises TwinkgError for every refusal."""
+def answer(req: Request, choice: Choice, key: str | None = None) -> Answer:
+    """The answer to ``req`` in the chosen format; raises TwinkgError for every refusal.
+
+    Answers are kept in the response cache under ``key`` (the request's ETag, which names
+    the dataset version), so a repeated POST or a GET with another query string is not rerun.
+    """
     cache = _cache()
-    key = request_etag(req, choice)
+    key = key or request_etag(req, choice)
     if cache is not None and (hit := cache.get(key)) is not None:
         return hit
     job, shape = build_job(req, choice)
@@ -113,7 +113,7 @@ def respond(req: Request, choice: Choice, extra_headers: dict | None = None) -> 
     etag = request_etag(req, choice)
     if is_not_modified(etag):
         return not_modified(etag, settings.cache_max_age)
-    result = answer(req, choice)
+    result = answer(req, choice, etag)
     fmt = _format_of(result)
     response = Response(result.body, content_type=content_type(fmt))
     if result.kind != "boolean":

@@ -8,6 +8,7 @@ them (``srj``, ``json``, ``sparql-results+json``, ``ttl``, ``turtle``, …), not
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
@@ -78,6 +79,7 @@ class Choice:
     graph: object | None
 
 
+@lru_cache(maxsize=256)  # clients send few distinct Accept headers; negotiation is pure
 def choose(accept: str | None, format_param: str | None) -> Choice:
     """By ``?format=`` when given (400 if unknown), else by ``Accept`` (406 if nothing fits)."""
     if format_param:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -38,6 +39,7 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
+@lru_cache(maxsize=1024)  # the same texts come again (editor tabs, scripts in loops)
 def inspect_query(text: str) -> QueryShape:
     plain = unescape(text)
     lowered = plain.lower()
