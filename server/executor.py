@@ -79,6 +79,9 @@ class Executor:
         timeout = self.timeout if timeout is None else timeout
         deadline = time.monotonic() + timeout
         child = self._acquire(deadline, timeout)
+        # Keep a spare child starting while this one works: if this query runs away, the
+        # next request finds a child with its store open instead of waiting for one to start.
+        self.prestart()
         try:
             answer = child.ask(job, deadline)
         except (EOFError, OSError, pickle.PickleError):
@@ -95,7 +98,8 @@ class Executor:
         return answer
 
     def prestart(self) -> None:
-        """Start a child now (it opens the store in the background) if none is idle."""
+        """Start a child now (it opens the store in the background) if none is idle and the pool
+        has room; a child costs one process with its own read-only store handle."""
         with self._lock:
             if self._idle or self._count >= self.processes:
                 return
