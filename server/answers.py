@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from flask import Response, current_app
 
-from twinkg.config import PREFIXES
 from twinkg.errors import TwinkgError
 from twinkg.query_worker import Answer, Failure, Job
 
@@ -25,7 +24,7 @@ ROWS_HEADER = "X-Twinkg-Rows"
 
 
 @dataclass(frozen=True)
-class Request:
+class QueryRequest:
     text: str
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
@@ -43,7 +42,7 @@ def check_services(shape: QueryShape) -> None:
                               f"(allowed SERVICE endpoints: {listed})", 403)
 
 
-def build_job(req: Request, choice: Choice) -> tuple[Job, QueryShape]:
+def build_job(req: QueryRequest, choice: Choice) -> tuple[Job, QueryShape]:
     shape = inspect_query(req.text)
     check_services(shape)
     protocol_dataset = bool(req.default_graphs or req.named_graphs)
@@ -59,7 +58,6 @@ def build_job(req: Request, choice: Choice) -> tuple[Job, QueryShape]:
         results_format=choice.results and choice.results.media_type,
         graph_format=choice.graph and choice.graph.media_type,
         max_rows=settings.max_rows,
-        prefixes=PREFIXES,
     )
     return job, shape
 
@@ -68,13 +66,13 @@ def _cache() -> ResponseCache | None:
     return current_app.extensions.get("twinkg.response_cache")
 
 
-def request_etag(req: Request, choice: Choice, *extra) -> str:
+def request_etag(req: QueryRequest, choice: Choice, *extra) -> str:
     ds = dataset()
     return etag_for(ds.version, ds.settings.max_rows, req, choice.results and choice.results.media_type,
                     choice.graph and choice.graph.media_type, *extra)
 
 
-def answer(req: Request, choice: Choice, key: str | None = None) -> Answer:
+def answer(req: QueryRequest, choice: Choice, key: str | None = None) -> Answer:
     """The answer to ``req`` in the chosen format; raises TwinkgError for every refusal.
 
     Answers are kept in the response cache under ``key`` (the request's ETag, which names
@@ -96,7 +94,7 @@ def answer(req: Request, choice: Choice, key: str | None = None) -> Answer:
     return result
 
 
-def _failure_error(failure: Failure, req: Request, shape: QueryShape) -> TwinkgError:
+def _failure_error(failure: Failure, req: QueryRequest, shape: QueryShape) -> TwinkgError:
     if failure.kind == "syntax":
         if is_update(req.text):
             return TwinkgError("this endpoint is read-only: SPARQL Update is not accepted", 403)
@@ -107,7 +105,7 @@ def _failure_error(failure: Failure, req: Request, shape: QueryShape) -> TwinkgE
     return TwinkgError("the query could not be evaluated; the error is logged", 500)
 
 
-def respond(req: Request, choice: Choice, extra_headers: dict | None = None) -> Response:
+def respond(req: QueryRequest, choice: Choice, extra_headers: dict | None = None) -> Response:
     """The HTTP answer: body in the negotiated format, truncation flag, ETag, 304 when unchanged."""
     settings = dataset().settings
     etag = request_etag(req, choice)

@@ -13,14 +13,14 @@ from pyoxigraph import NamedNode
 
 from twinkg.errors import TwinkgError
 
-from .answers import Request
+from .answers import QueryRequest
 
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 
 
-def read_query_request(max_body_bytes: int) -> Request | None:
+def read_query_request(max_body_bytes: int) -> QueryRequest | None:
     """The query request, or None for a GET without ``query`` (the editor / service description)."""
     if request.method == "GET":
         params = request.args
@@ -42,7 +42,7 @@ def read_query_request(max_body_bytes: int) -> Request | None:
         if "update" in form or "update" in request.args:
             raise TwinkgError(READ_ONLY, 403)
         queries = form.getlist("query") + request.args.getlist("query")
-        return _request(_one_query(queries), form)
+        return _request(_one_query(queries), request.values)  # graphs in the body or the URL
     raise TwinkgError(f"unsupported request body type {mime or '(none)'}: send the query as "
                       f"{DIRECT} or {FORM}", 415)
 
@@ -85,6 +85,6 @@ def _graphs(params, name: str) -> tuple[str, ...]:
     return tuple(graphs)
 
 
-def _request(text: str, params) -> Request:
-    return Request(text=text, default_graphs=_graphs(params, "default-graph-uri"),
+def _request(text: str, params) -> QueryRequest:
+    return QueryRequest(text=text, default_graphs=_graphs(params, "default-graph-uri"),
                    named_graphs=_graphs(params, "named-graph-uri"))

@@ -17,7 +17,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 from twinkg.canned import CannedQuery, ParamError, canned_queries
 
 from . import formats
-from .answers import Request, answer, respond
+from .answers import QueryRequest, answer, respond
 from .caching import cache_headers, etag_for, is_not_modified, not_modified
 from .cors import allow_cross_origin
 from .dataset import dataset
@@ -70,9 +70,9 @@ def show(name: str):
     return _page(query, given)
 
 
-def _bound_request(query: CannedQuery, given: dict) -> Request:
+def _bound_request(query: CannedQuery, given: dict) -> QueryRequest:
     bindings = query.bindings(given)  # ParamError (400) names the parameter
-    return Request(text=query.text, substitutions=tuple(sorted((v.value, t) for v, t in bindings.items())))
+    return QueryRequest(text=query.text, substitutions=tuple(sorted((v.value, t) for v, t in bindings.items())))
 
 
 def _data(query: CannedQuery, given: dict, choice: formats.Choice) -> Response:

@@ -55,12 +55,14 @@ def test_editor_runs_a_canned_query_tab(page, live_server):
     page.locator(".tabsList .tab", has_text="Partner cities").click()
     tab_panel = page.locator(".tabPanel.active")
     tab_panel.locator(".yasqe_queryButton").click()
-    table = tab_panel.locator(".yasr table.dataTable")
-    table.wait_for(timeout=15000)
-    page.wait_for_function("document.querySelectorAll('.tabPanel.active .yasr table.dataTable tbody tr').length >= 7")
-    cells = tab_panel.locator(".yasr table.dataTable tbody tr").all_inner_texts()
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "editor-partner-cities.png"), full_page=True)
+    try:
+        tab_panel.locator(".yasr table.dataTable").wait_for(timeout=15000)
+        page.wait_for_function(
+            "document.querySelectorAll('.tabPanel.active .yasr table.dataTable tbody tr').length >= 7")
+    finally:  # the screenshot shows what the user saw, also when the rows never came
+        page.screenshot(path=str(ARTIFACTS / "editor-partner-cities.png"), full_page=True)
+    cells = tab_panel.locator(".yasr table.dataTable tbody tr").all_inner_texts()
     assert len(cells) == len(PARTNER_CITIES)
     for row, (name, start) in zip(cells, PARTNER_CITIES):
         assert name in row

@@ -100,8 +100,8 @@ def test_updates_are_403_and_change_nothing(client, curated_store, send, update)
 
 
 def test_non_ascii_plus_and_charset(client):
-    query = (f"PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-             f"SELECT ?c ?sum WHERE {{ ?c rdfs:label \"Mülheim an der Ruhr\"@de BIND(1+1 AS ?sum) }}")
+    query = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+             "SELECT ?c ?sum WHERE { ?c rdfs:label \"Mülheim an der Ruhr\"@de BIND(1+1 AS ?sum) }")
     expected = [{"c": BASE + "id/city/muelheim", "sum": "2"}]
     # GET with '+' percent-encoded (a bare '+' in a query string means a space)
     url = "/sparql?query=" + urllib.parse.quote(query, safe="")

@@ -2,7 +2,8 @@
 
 pyoxigraph cannot interrupt a running query, so the server runs users' queries here, in a
 process it can kill when the time limit is up (server/executor.py is the other side). This
-module imports only pyoxigraph, so that a replacement child is ready in a fraction of a second.
+module imports only pyoxigraph (and twinkg's constants), so that a replacement child is ready
+in a fraction of a second.
 
 Answers are serialized here and sent back as bytes. At most ``max_rows`` rows (or triples)
 are kept: the answer is first written as TSV (or N-Triples), one row per line, by a writer
@@ -19,7 +20,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from pyoxigraph import (NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store,
-                        parse, parse_query_results, serialize)
+                        Variable, parse, parse_query_results, serialize)
+
+from twinkg.config import PREFIXES
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,6 @@ class Job:
     results_format: str | None
     graph_format: str | None
     max_rows: int
-    prefixes: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,7 @@ def _capped(write, limit: int) -> _LineCap:
 
 
 def run(store: Store, job: Job) -> Answer | Failure:
-    kwargs = {"substitutions": {_var(k): v for k, v in (job.substitutions or {}).items()} or None}
+    kwargs = {"substitutions": {Variable(k): v for k, v in (job.substitutions or {}).items()} or None}
     if job.union:
         kwargs["use_default_graph_as_union"] = True
     if job.default_graph is not None:
@@ -115,11 +117,6 @@ def run(store: Store, job: Job) -> Answer | Failure:
         return Failure("syntax", str(exc))
     except OSError as exc:  # storage or a SERVICE call failed
         return Failure("io", str(exc))
-
-
-def _var(name: str):
-    from pyoxigraph import Variable
-    return Variable(name)
 
 
 def _boolean(results: QueryBoolean, job: Job) -> Answer:
@@ -149,7 +146,7 @@ def _graph(triples, job: Job) -> Answer:
     cap = _capped(lambda out: serialize(triples, out, RdfFormat.N_TRIPLES), job.max_rows + 1)
     nt, truncated = cap.head(job.max_rows)
     fmt = RdfFormat.from_media_type(job.graph_format)
-    body = serialize(parse(nt, RdfFormat.N_TRIPLES), format=fmt, prefixes=job.prefixes)
+    body = serialize(parse(nt, RdfFormat.N_TRIPLES), format=fmt, prefixes=PREFIXES)
     return Answer("graph", job.graph_format, body, truncated, nt.count(b"\n"))
 
 
