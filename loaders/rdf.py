@@ -180,8 +180,10 @@ class _Builder:
         d = entry.data
         src = self._common(entry, e, self._nested_sources(d, "participants"))
         self.add(e, TK("eventType"), self.concept("event-type", d["type"]), src)
-        start = d.get("date") if d.get("date") is not None else d["start"]
-        self.date(e, TK("startDate"), start, src)
+        # An event the source gives no date for keeps none (never a guessed one).
+        start = d.get("date") if d.get("date") is not None else d.get("start")
+        if start is not None:
+            self.date(e, TK("startDate"), start, src)
         if d.get("end") is not None:
             self.date(e, TK("endDate"), d["end"], src)
         if d.get("place"):

@@ -14,7 +14,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from twinkg.errors import TwinkgError
 
-from .negotiation import negotiate
+from .negotiation import essence, negotiate
 
 #: SELECT/ASK answers; the first is the default when the client accepts anything.
 RESULT_FORMATS = (QueryResultsFormat.JSON, QueryResultsFormat.XML,
@@ -32,7 +32,7 @@ _GENERIC = {QueryResultsFormat.JSON: ("application/json",),
 
 def base_type(fmt) -> str:
     """The media type without parameters (CSV and TSV carry ``charset`` in pyoxigraph)."""
-    return fmt.media_type.split(";", 1)[0].strip()
+    return essence(fmt.media_type)
 
 
 def content_type(fmt) -> str:

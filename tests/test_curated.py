@@ -81,6 +81,7 @@ def test_photo_credits(store):
     assert by_position["1"]["credit"] == "© Gerd Altmann | Pixabay"
     assert by_position["12"]["credit"] == "© Feuerwehr Mülheim an der Ruhr"
     assert by_position["12"]["event"] == ID + "event/fire-engine-donation-ivano-frankivsk-2024"
+    assert by_position["10"]["event"] == ID + "event/school-exchange-broich-beykoz"
     credited_to_roos = {p["position"] for p in photos if "Claudia Roos" in (p["creators"] or "")}
     assert credited_to_roos == {"2", "5"}
 
@@ -90,8 +91,9 @@ def test_events_by_year(store):
     for r in rows(store, "events-by-year"):
         per_year[r["year"]] = per_year.get(r["year"], 0) + int(r["events"])
     assert per_year["2022"] >= 1 and per_year["2025"] >= 1
-    assert sum(per_year.values()) == len(list(run_query(
-        store, "SELECT ?e WHERE { ?e a <https://twinkg.example.org/ontology#Event> }")))
+    dated = ("SELECT ?e WHERE { ?e a <https://twinkg.example.org/ontology#Event> ; "
+             "<https://twinkg.example.org/ontology#startDate> ?d }")
+    assert sum(per_year.values()) == len(list(run_query(store, dated))) == 13
 
 
 def test_people_offices(store):

@@ -58,8 +58,9 @@ CASES = [
      "data/cities.yaml:4: YAML syntax error: expected ',' or ']', but got ':'"),
     ("duplicate key", "cities.yaml", "country: de", "country: de\n  country: fr",
      "data/cities.yaml:4: country: duplicate key"),
-    ("event without date", "events.yaml", '  date: "2022-09-02"\n', "",
-     "data/events.yaml:1: events[0]: needs exactly one of date or start"),
+    ("event with date and start", "events.yaml", '  date: "2022-09-02"\n', '  date: "2022-09-02"\n  start: "2022-09-01"\n',
+     "data/events.yaml:1: events[0]: gives both date and start; use date for one day, month or year, "
+     "start and end for a span"),
     ("participant without agent", "events.yaml", "- person: erika-muster\n      role: mayor",
      "- role: mayor",
      "data/events.yaml:8: events[0].participants[0]: needs exactly one of person, organization, city, got 0"),

@@ -56,3 +56,14 @@ def test_home_page_shows_counts(live_server):
     page = BeautifulSoup(body, "html.parser")
     text = page.get_text(" ")
     assert "Partnership" in text and "Photo" in text
+
+
+def test_csv_by_accept(live_server):
+    import csv
+    import io
+
+    status, ctype, body = get(f"{live_server}/sparql?{urllib.parse.urlencode({'query': QUERY})}",
+                              accept="text/csv")
+    assert status == 200
+    assert ctype == "text/csv; charset=utf-8"
+    assert list(csv.reader(io.StringIO(body.decode()))) == [["n"], ["10"]]
