@@ -73,6 +73,7 @@ class Executor:
         self.timeout = timeout
         self._idle: list[_Child] = []
         self._count = 0
+        self._closed = False
         self._lock = threading.Condition()
 
     def run(self, job: Job, timeout: float | None = None) -> Answer | Failure:
@@ -101,7 +102,7 @@ class Executor:
         """Start a child now (it opens the store in the background) if none is idle and the pool
         has room; a child costs one process with its own read-only store handle."""
         with self._lock:
-            if self._idle or self._count >= self.processes:
+            if self._closed or self._idle or self._count >= self.processes:
                 return
             self._count += 1
         try:
@@ -131,8 +132,12 @@ class Executor:
 
     def _release(self, child: _Child) -> None:
         with self._lock:
-            self._idle.append(child)
-            self._lock.notify()
+            if not self._closed:
+                self._idle.append(child)
+                self._lock.notify()
+                return
+            self._count -= 1
+        child.kill()  # the pool was closed while this child worked (a new build is served)
 
     def _discard(self, child: _Child) -> None:
         child.kill()
@@ -141,7 +146,9 @@ class Executor:
             self._lock.notify()
 
     def close(self) -> None:
+        """Stop the idle children now; busy ones are stopped when their query is done."""
         with self._lock:
+            self._closed = True
             idle, self._idle = self._idle, []
             self._count -= len(idle)
         for child in idle:
