@@ -7,11 +7,13 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def term_view(term) -> dict:
+def term_view(term, base_iri: str = "") -> dict:
+    """``base_iri``: the dataset's IRIs link to this server (``/id/…``), wherever it runs."""
     if term is None:
         return {"text": ""}
     if isinstance(term, NamedNode):
-        return {"text": term.value, "href": term.value}
+        local = base_iri and term.value.startswith(base_iri)
+        return {"text": term.value, "href": "/" + term.value[len(base_iri):] if local else term.value}
     if isinstance(term, BlankNode):
         return {"text": f"_:{term.value}"}
     if isinstance(term, Literal):

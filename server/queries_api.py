@@ -99,7 +99,7 @@ def _page(query: CannedQuery, given: dict) -> Response:
     status, error, table = 200, None, None
     try:
         req = _bound_request(query, given)
-        table = _table(answer(req, _PAGE_CHOICE))
+        table = _table(answer(req, _PAGE_CHOICE), ds.settings.base_iri)
     except ParamError as exc:
         status, error = exc.status, exc.message
     alternates = _alternates(query, given)
@@ -110,16 +110,16 @@ def _page(query: CannedQuery, given: dict) -> Response:
     return cache_headers(response, etag, ds.settings.cache_max_age) if status == 200 else response
 
 
-def _table(result) -> dict:
+def _table(result, base_iri: str) -> dict:
     """Columns and rows of term views, for the template."""
     if result.kind == "graph":
         triples = list(parse(result.body, RdfFormat.N_TRIPLES))
         columns = ["subject", "predicate", "object"]
-        rows = [[term_view(t.subject), term_view(t.predicate), term_view(t.object)] for t in triples]
+        rows = [[term_view(x, base_iri) for x in (t.subject, t.predicate, t.object)] for t in triples]
     elif result.kind == "boolean":
         columns, rows = ["answer"], [[{"text": str(bool(parse_query_results(result.body, QueryResultsFormat.JSON))).lower()}]]
     else:
         solutions = parse_query_results(result.body, QueryResultsFormat.JSON)
         columns = [v.value for v in solutions.variables]
-        rows = [[term_view(s[c]) for c in columns] for s in solutions]
+        rows = [[term_view(s[c], base_iri) for c in columns] for s in solutions]
     return {"columns": columns, "rows": rows, "truncated": result.truncated}

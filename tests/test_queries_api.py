@@ -55,6 +55,11 @@ def test_query_page_shows_text_form_and_results(client):
     got = [(r[name_col].removesuffix("@de"), r[start_col] or None) for r in rows]
     assert got == PARTNER_CITIES
     assert page.select_one(".truncated") is None
+    # the dataset's IRIs link to this server's pages, other IRIs stay as they are
+    partner_col = headers.index("partner")
+    first = page.select("#results tbody tr")[0].find_all("td")[partner_col].a
+    assert first["href"] == "/id/city/darlington"
+    assert first.get_text() == "https://twinkg.example.org/id/city/darlington"
 
 
 def test_query_page_advertises_the_data_formats(client):
