@@ -1,33 +1,125 @@
-"""The served dataset of one process: its read-only store handle and metadata."""
+"""The served dataset of one process: its read-only store handle, metadata and query executor.
+
+``twinkg load`` builds a new store and repoints the ``<store>`` link; each process looks at
+the link at most once a second and then serves the new build (a new version: new ETags),
+so a load needs no restart. Everything is opened lazily, so that each server worker opens
+the store after the fork.
+
+With a remote store (``settings.endpoint``) the "build" is the dataset version written in
+the remote metadata graph: each process reads it at most every few seconds, and a new
+version (a load into the remote store) gives new ETags the same way.
+"""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from functools import cached_property
 
 from flask import current_app
 from pyoxigraph import Store
 
 from twinkg.config import Settings
-from twinkg.store import dataset_meta, open_store
+from twinkg.store import dataset_meta, open_read_only, open_store, store_meta
+
+from .executor import Executor
+
+#: Seconds between two looks at where the store link points.
+RECHECK_SECONDS = 1.0
+#: Seconds between two reads of a remote store's version (a query over HTTP, not a readlink).
+REMOTE_RECHECK_SECONDS = 5.0
+
+
+class _Build:
+    """One store build (``<store>.d/<version>/``) as this process serves it."""
+
+    def __init__(self, settings: Settings, target: str):
+        self.settings = settings
+        self.target = target
+        self.meta = store_meta(settings.store)  # 503 when there is no store yet
+
+    @cached_property
+    def store(self) -> Store:
+        return open_read_only(self.settings.store)
+
+    @cached_property
+    def executor(self) -> Executor:
+        # The resolved build directory: the children keep reading this build (whose version
+        # the answers carry) even after a load repoints the link.
+        path = os.path.join(self.target, "oxigraph")
+        return Executor(path, self.settings.executor_processes, self.settings.query_timeout)
+
+    def retire(self) -> None:
+        if "executor" in self.__dict__:
+            self.executor.close()
+
+
+class _RemoteBuild:
+    """A remote store's dataset version as this process serves it (twinkg/backends)."""
+
+    def __init__(self, settings: Settings, meta: dict):
+        self.settings = settings
+        self.meta = meta
+        self.target = meta["version"]
+
+    @cached_property
+    def store(self):
+        return open_store(self.settings)  # a RemoteStore: pyoxigraph's query surface
+
+    @cached_property
+    def executor(self):
+        from .remote_executor import RemoteExecutor
+
+        return RemoteExecutor(self.settings)
+
+    def retire(self) -> None:
+        pass
 
 
 class Dataset:
-    """Opened lazily, so that each server worker opens the store after the fork."""
-
     def __init__(self, settings: Settings):
         self.settings = settings
+        self._build: _Build | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
 
-    @cached_property
-    def store(self) -> Store:  # or a RemoteStore with the same query surface
-        return open_store(self.settings)
+    def _current(self) -> _Build | _RemoteBuild:
+        build = self._build
+        recheck = REMOTE_RECHECK_SECONDS if self.settings.remote else RECHECK_SECONDS
+        if build is not None and time.monotonic() - self._checked < recheck:
+            return build
+        with self._lock:
+            self._checked = time.monotonic()
+            remote = self.settings.remote
+            if remote:
+                meta = dataset_meta(self.settings)  # 503 when the remote is down or empty
+                target = meta["version"]
+            else:
+                target = os.path.realpath(self.settings.store)
+            if self._build is None or self._build.target != target:
+                new = _RemoteBuild(self.settings, meta) if remote else _Build(self.settings, target)
+                old, self._build = self._build, new
+                if old is not None:
+                    old.retire()
+            return self._build
 
-    @cached_property
+    @property
+    def store(self) -> Store:
+        return self._current().store
+
+    @property
     def meta(self) -> dict:
-        return dataset_meta(self.settings)
+        return self._current().meta
 
     @property
     def version(self) -> str:
-        return self.meta["version"]
+        return self._current().meta["version"]
+
+    @property
+    def executor(self) -> Executor:
+        """Users' queries run here, bounded by the time limit (server/executor.py)."""
+        return self._current().executor
 
 
 def dataset() -> Dataset:
