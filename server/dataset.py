@@ -21,7 +21,7 @@ from flask import current_app
 from pyoxigraph import Store
 
 from twinkg.config import Settings
-from twinkg.store import dataset_meta, open_read_only, open_store, store_meta
+from twinkg.store import dataset_meta, open_read_only, store_meta
 
 from .executor import Executor
 
@@ -65,13 +65,16 @@ class _RemoteBuild:
 
     @cached_property
     def store(self):
-        return open_store(self.settings)  # a RemoteStore: pyoxigraph's query surface
+        from twinkg.backends.remote import remote_store
+
+        # pyoxigraph's query surface over HTTP; the union is this version's graphs
+        return remote_store(self.settings, self.meta.get("graphs", []))
 
     @cached_property
     def executor(self):
         from .remote_executor import RemoteExecutor
 
-        return RemoteExecutor(self.settings)
+        return RemoteExecutor(self.settings, self.meta.get("graphs", []))
 
     def retire(self) -> None:
         pass

@@ -9,21 +9,20 @@ so limits, formats and truncation flags are the same on both backends.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from twinkg.backends.remote import RemoteStore, remote_for
+from twinkg.backends.remote import remote_store
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
 from twinkg.query_worker import Answer, Failure, Job, run
 
 
 class RemoteExecutor:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, union_graphs: list[str]):
         self.settings = settings
+        self.union_graphs = union_graphs  # from the served version's metadata
 
     def run(self, job: Job, timeout: float | None = None) -> Answer | Failure:
         timeout = self.settings.query_timeout if timeout is None else timeout
-        store = RemoteStore(replace(remote_for(self.settings), timeout=timeout, retries=0))
+        store = remote_store(self.settings, self.union_graphs, timeout=timeout, retries=0)
         try:
             return run(store, job)
         except TwinkgError:

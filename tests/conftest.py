@@ -49,10 +49,11 @@ def curated_settings(curated_store):
 
 
 @pytest.fixture(scope="session")
-def app(curated_settings):
+def app(backend_settings):
+    """The app over either backend: every test using ``app`` or ``client`` runs on both."""
     from twinkg.server import create_app
 
-    return create_app(curated_settings, {"TESTING": True})
+    return create_app(backend_settings, {"TESTING": True})
 
 
 @pytest.fixture
@@ -123,11 +124,12 @@ OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 class OxigraphServer:
     """One `oxigraph serve` process with its SPARQL, Update and Graph Store URLs."""
 
-    def __init__(self, location: Path, union: bool = True):
+    def __init__(self, location: Path, union: bool = False):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.query_url, self.update_url, self.store_url = (self.base + p for p in ("/query", "/update", "/store"))
-        # --union-default-graph: twinkg queries the union of its named graphs (README).
+        # Plain by default: twinkg sends the union of its graphs as the protocol dataset;
+        # union=True is the server-side alternative (remote_union = "server", README).
         self.process = subprocess.Popen(
             [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
              *(["--union-default-graph"] if union else [])],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
-from twinkg.backends.inject import where_group_start, with_values
+from twinkg.backends.inject import has_dataset_clause, where_group_start, with_values
 from twinkg.errors import TwinkgError
 
 MARK = "⟨here⟩"
@@ -59,3 +59,16 @@ def test_hostile_values_stay_terms():
     subs = {Variable("v"): Literal('"} } ; DROP ALL #\n'), Variable("i"): NamedNode("http://ex.org/a")}
     (row,) = list(Store().query(with_values("SELECT ?v ?i WHERE { }", subs)))
     assert row["v"] == subs[Variable("v")] and row["i"] == subs[Variable("i")]
+
+
+@pytest.mark.parametrize("query, named", [
+    ("SELECT * FROM <http://ex.org/g> WHERE { ?s ?p ?o }", True),
+    ("SELECT * FROM NAMED <http://ex.org/g> { GRAPH ?g { ?s ?p ?o } }", True),
+    ("CONSTRUCT { ?s ?p ?o } FROM <http://ex.org/g> WHERE { ?s ?p ?o }", True),
+    ("# FROM <x>\nSELECT * WHERE { ?s ?p 'FROM <x>' }", False),
+    ("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } } }", False),
+    ("PREFIX from: <http://ex.org/> SELECT * WHERE { ?s from:p ?o }", False),
+])
+def test_dataset_clause_is_recognised(query, named):
+    """A query naming its dataset keeps it: the union is then not sent as the protocol dataset."""
+    assert has_dataset_clause(query) is named

@@ -16,7 +16,7 @@ from twinkg.errors import TwinkgError
 from twinkg.loaders.pipeline import load
 from twinkg.loaders.problems import InvalidInput
 from twinkg.loaders.remote import batches
-from twinkg.store import dataset_meta, open_store
+from twinkg.store import dataset_meta, open_store, run_query
 
 from conftest import DATA, free_port, settings_for
 
@@ -79,8 +79,8 @@ def test_failed_upload_leaves_the_previous_data(scratch_oxigraph, mini_data):
     assert err.value.status == 503 and "unavailable" in err.value.message
     assert dataset_meta(settings)["version"] == version
     assert graphs(open_store(settings)) == held  # no scratch graphs left behind either
-    assert not bool(open_store(settings).query('ASK { ?c ?p ?name FILTER(STR(?name) = "Turonum") }'))
-    assert bool(open_store(settings).query('ASK { ?c ?p ?name FILTER(STR(?name) = "Tours") }'))
+    assert not bool(run_query(open_store(settings), 'ASK { ?c ?p ?name FILTER(STR(?name) = "Turonum") }'))
+    assert bool(run_query(open_store(settings), 'ASK { ?c ?p ?name FILTER(STR(?name) = "Tours") }'))
 
 
 def test_invalid_data_sends_nothing(scratch_oxigraph, mini_data):
@@ -121,16 +121,33 @@ def test_batches_keep_blank_node_groups_together():
     assert len([t for t in with_blanks if a in (t.subject, t.object) or b in (t.subject, t.object)]) == 3
 
 
-def test_a_server_without_the_union_default_graph_is_named_as_misconfigured(tmp_path, mini_data):
+def test_server_side_union_without_the_server_option_is_named_as_misconfigured(tmp_path, mini_data):
     from conftest import OxigraphServer
 
     server = OxigraphServer(tmp_path / "plain", union=False)
     try:
-        settings = server.settings(mini_data)
+        settings = server.settings(mini_data, remote_union="server")
         load(settings)
         with pytest.raises(TwinkgError) as err:
             dataset_meta(settings)
         assert err.value.status == 503
         assert "does not query the union of its named graphs by default" in err.value.message
+    finally:
+        server.stop()
+
+
+def test_server_side_union_works_too(tmp_path, mini_data, embedded_mini):
+    from conftest import OxigraphServer
+
+    server = OxigraphServer(tmp_path / "union", union=True)
+    try:
+        settings = server.settings(mini_data, remote_union="server")
+        load(settings)
+        assert dataset_meta(settings)["entities"]["City"] == 2
+        count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+        (remote,) = open_store(settings).query(count, use_default_graph_as_union=True)
+        (local,) = embedded_mini.query(count, use_default_graph_as_union=True)
+        # the server's union also holds the metadata graph (3 statements)
+        assert int(remote["n"].value) == int(local["n"].value) + 3
     finally:
         server.stop()

@@ -76,6 +76,10 @@ class Settings:
     #: "basic" or "digest" (Virtuoso's /sparql-auth) for SPARQL requests; uploads by Graph
     #: Store Protocol use basic.
     remote_auth: str = "basic"
+    #: How a remote store gives the union of twinkg's graphs: "graphs" sends them as the
+    #: protocol's default-graph-uri/named-graph-uri (any SPARQL 1.1 server, FROM still works);
+    #: "server" relies on the server's own union default graph configuration (README).
+    remote_union: str = "graphs"
     #: Triples per upload request when loading into a remote store.
     remote_batch: int = 5000
     #: The Wikidata-compatible endpoint `twinkg enrich wikidata` asks.

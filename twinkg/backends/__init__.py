@@ -14,9 +14,9 @@ from twinkg.errors import TwinkgError
 def open_backend(settings: Settings):
     """A read-only store handle for ``settings``."""
     if settings.remote:
-        from .remote import RemoteStore, remote_for
+        from .remote import remote_store
 
-        return RemoteStore(remote_for(settings))
+        return remote_store(settings)
     from twinkg.store import open_read_only
 
     return open_read_only(settings.store)
@@ -25,20 +25,20 @@ def open_backend(settings: Settings):
 def backend_meta(settings: Settings) -> dict:
     """The served dataset's metadata (version, counts): meta.json, or the remote meta graph."""
     if settings.remote:
-        from .remote import RemoteStore, remote_for
-
+        from .remote import remote_store
         from .sparqlfiles import backend_query
 
-        store = RemoteStore(remote_for(settings))
+        store = remote_store(settings)
         meta = store.meta(settings.meta_graph)
         if meta is None:
             raise TwinkgError(f"the remote store at {settings.endpoint} holds no twinkg dataset "
                               "(no metadata graph): run `twinkg load --endpoint … --update-endpoint …` first",
                               503)
-        if not bool(store.query(backend_query("union-check"))):
+        if settings.remote_union == "server" and not bool(store.query(backend_query("union-check"))):
             raise TwinkgError(f"the remote store at {settings.endpoint} does not query the union of its "
                               "named graphs by default, so every page would be empty: configure it "
-                              "(README, \"What each server needs\"; Oxigraph: serve --union-default-graph)", 503)
+                              "(README, \"What each server needs\"; Oxigraph: serve --union-default-graph) "
+                              "or set remote_union = graphs", 503)
         return meta
     from twinkg.store import store_meta
 

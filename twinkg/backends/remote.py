@@ -14,16 +14,19 @@ evaluated that touches data): syntax errors read the same on both backends, and 
 tells whether the answer is a graph or solutions. Bound values become a VALUES block
 (``inject.py``).
 
-Union default graph: twinkg keeps every statement in a named graph and queries their union.
-A remote server provides that union by its own configuration (Oxigraph server
-``--union-default-graph``; Virtuoso, GraphDB and QLever do it by default; Fuseki
-``tdb2:unionDefaultGraph true``); see the README. ``default_graph``/``named_graphs`` are sent
-as the protocol's ``default-graph-uri``/``named-graph-uri``.
+Union default graph: twinkg keeps every statement in a named graph and queries their union
+(``use_default_graph_as_union=True``). By default (``remote_union = "graphs"``) the remote
+store gets that union as a protocol dataset: every graph ``twinkg load`` wrote (listed in the
+metadata graph) as ``default-graph-uri`` and ``named-graph-uri`` — standard SPARQL 1.1, and a
+query's own ``FROM`` still works (then nothing is sent). With ``remote_union = "server"`` the
+server's own union configuration is relied on instead (README, "What each server needs").
+``default_graph``/``named_graphs`` are sent as ``default-graph-uri``/``named-graph-uri``.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryBoolean, QueryResultsFormat, QueryTriples,
                         RdfFormat, Store, Variable, parse_query_results)
@@ -31,9 +34,15 @@ from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryBoolean, QueryResult
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
 
-from .inject import with_values
+from .inject import has_dataset_clause, with_values
 from .protocol import Remote
 from .sparqlfiles import backend_query
+
+
+def remote_store(settings: Settings, union_graphs: list[str] | None = None, **overrides) -> "RemoteStore":
+    """The configured remote store; ``union_graphs`` when the caller knows them (else read once)."""
+    return RemoteStore(replace(remote_for(settings), **overrides), meta_graph=settings.meta_graph,
+                       union=settings.remote_union, union_graphs=union_graphs)
 
 
 def remote_for(settings: Settings) -> Remote:
@@ -86,8 +95,19 @@ def _unreadable_results(body: bytes, fmt: QueryResultsFormat) -> str | None:
 class RemoteStore:
     """Read access to a remote SPARQL store, shaped like ``pyoxigraph.Store``."""
 
-    def __init__(self, remote: Remote):
+    def __init__(self, remote: Remote, meta_graph: str | None = None, union: str = "graphs",
+                 union_graphs: list[str] | None = None):
         self.remote = remote
+        self.meta_graph = meta_graph
+        self.union = union
+        self._union_graphs = union_graphs
+
+    def union_graphs(self) -> list[str]:
+        """The graphs of the last load (from the metadata graph): the union's protocol dataset."""
+        if self._union_graphs is None:
+            meta = self.meta(self.meta_graph) if self.meta_graph else None
+            self._union_graphs = list((meta or {}).get("graphs", []))
+        return self._union_graphs
 
     def __repr__(self) -> str:
         return f"<RemoteStore {self.remote.endpoint}>"
@@ -102,9 +122,12 @@ class RemoteStore:
             query = "".join(f"PREFIX {p}: {NamedNode(iri)}\n" for p, iri in prefixes.items()) + query
         graph_result = _is_graph_query(query, base_iri, substitutions)
         text = with_values(query, substitutions or {})
+        defaults, named = _graph_iris(default_graph), _graph_iris(named_graphs)
+        if (use_default_graph_as_union and self.union == "graphs" and not defaults and not named
+                and not has_dataset_clause(query)):
+            defaults = named = self.union_graphs()
         body, media_type = self.remote.query(text, graph_result=graph_result,
-                                             default_graphs=_graph_iris(default_graph),
-                                             named_graphs=_graph_iris(named_graphs))
+                                             default_graphs=defaults, named_graphs=named)
         if graph_result:
             return self._triples(body, media_type)
         return self._solutions(body, _results_format(media_type))
