@@ -19,9 +19,10 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["twinkg"] = Dataset(settings)
 
-    from . import pages, sparql
+    from . import deref, pages, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(deref.bp)
     register_error_handlers(app)
     return app
