@@ -188,8 +188,9 @@ def _semantic_checks(entry: Entry, checker: _Checker) -> None:
         if entry.kind.fields[n].type == s.TEXT and "de" not in d[n]:
             checker.problem(file, d.lines[n], f"{entry.path}.{n}", "needs a German name (de)")
     if entry.kind.name == "event":
-        if (d.get("date") is None) == (d.get("start") is None):
-            checker.problem(file, d.line, entry.path, "needs exactly one of date or start")
+        if d.get("date") is not None and d.get("start") is not None:
+            checker.problem(file, d.line, entry.path, "gives both date and start; use date for one day, "
+                            "month or year, start and end for a span")
         if d.get("end") is not None and d.get("start") is None:
             checker.problem(file, d.lines["end"], f"{entry.path}.end", "end without start")
     _check_span(d, file, entry.path, checker)

@@ -10,6 +10,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from twinkg.config import ONTOLOGY_NS, PREFIXES, Settings
 
 from .check import Curated, Entry
+from .schema import AGENTS, DEPICTABLE
 from .values import XSD, parse_date
 
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
@@ -158,6 +159,11 @@ class _Builder:
         d = entry.data
         src = self._common(entry, e)
         a, b = (self.iri("city", c) for c in d["cities"])
+        # A partnership is named after its cities, in every language both have a name in.
+        names = [self.curated.ids["city"][c].data["name"] for c in d["cities"]]
+        for lang in (lang for lang in names[0] if lang in names[1]):
+            label = f"{names[0][lang].strip()} – {names[1][lang].strip()}"
+            self.add(e, RDFS("label"), Literal(label, language=lang), src)
         for city in (a, b):
             self.add(e, TK("partner"), city, src)
         # The direct city–city link (Wikidata's P190) makes the common question one hop.
@@ -174,8 +180,10 @@ class _Builder:
         d = entry.data
         src = self._common(entry, e, self._nested_sources(d, "participants"))
         self.add(e, TK("eventType"), self.concept("event-type", d["type"]), src)
-        start = d.get("date") if d.get("date") is not None else d["start"]
-        self.date(e, TK("startDate"), start, src)
+        # An event the source gives no date for keeps none (never a guessed one).
+        start = d.get("date") if d.get("date") is not None else d.get("start")
+        if start is not None:
+            self.date(e, TK("startDate"), start, src)
         if d.get("end") is not None:
             self.date(e, TK("endDate"), d["end"], src)
         if d.get("place"):
@@ -207,12 +215,11 @@ class _Builder:
         self.text(e, TK("caption"), d["caption"], src)
         self.add(e, TK("credit"), Literal(d["credit"].strip()), src)
         for c in d.get("creators") or []:
-            self.add(e, DCT("creator"), self.ref(("person", "organization"), c), src)
+            self.add(e, DCT("creator"), self.ref(AGENTS, c), src)
         if d.get("rights_holder"):
-            self.add(e, DCT("rightsHolder"), self.ref(("person", "organization"), d["rights_holder"]), src)
+            self.add(e, DCT("rightsHolder"), self.ref(AGENTS, d["rights_holder"]), src)
         for thing in d.get("depicts") or []:
-            kinds = ("person", "organization", "city", "country", "partnership", "event", "photo")
-            self.add(e, TK("depicts"), self.ref(kinds, thing), src)
+            self.add(e, TK("depicts"), self.ref(DEPICTABLE, thing), src)
         if d.get("event"):
             self.add(e, TK("documents"), self.iri("event", d["event"]), src)
         if d.get("position") is not None:

@@ -11,7 +11,7 @@ SLUG, STRING, TEXT, ALT_NAMES, DATE, IRI, INT, DECIMAL, LANG, QID = (
 REF, REFS, CONCEPT, RECORD, RECORDS = "ref", "refs", "concept", "record", "records"
 
 AGENTS = ("person", "organization")
-ANYTHING = ("person", "organization", "city", "country", "partnership", "event", "photo")
+DEPICTABLE = ("person", "organization", "city")
 
 #: SKOS concept schemes by the short name used here, and the ontology scheme they are.
 SCHEMES = {
@@ -115,7 +115,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("photo", "media.yaml", "Photo", {
         "id": f(SLUG, True), "caption": f(TEXT, True), "credit": f(STRING, True),
         "creators": f(REFS, kinds=AGENTS), "rights_holder": f(REF, kinds=AGENTS),
-        "depicts": f(REFS, kinds=ANYTHING), "event": f(REF, kinds=("event",)),
+        "depicts": f(REFS, kinds=DEPICTABLE), "event": f(REF, kinds=("event",)),
         "position": f(INT), "source": f(REF, True, kinds=("source",)),
     }),
 )

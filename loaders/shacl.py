@@ -32,7 +32,8 @@ def shacl_problems(quads: list[Quad], origins: dict[str, tuple[str, int, str]]) 
     if conforms:
         return []
     problems = []
-    for result in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+    # Only the report's own results: nested ones (sh:detail) explain these and would repeat them.
+    for result in results.objects(None, SH.result):
         if results.value(result, SH.resultSeverity) != SH.Violation:
             continue
         focus = results.value(result, SH.focusNode)

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import Quad, Store
+from pyoxigraph import BlankNode, Quad, Store
 
 from .problems import InvalidInput, Problem
 
@@ -30,12 +30,21 @@ class BuildInfo:
 
 
 def dataset_hash(quads: list[Quad]) -> str:
-    """A digest of the content: the same input always gives the same hash."""
+    """A digest of the content: the same input always gives the same hash.
+
+    Blank nodes (only the ontology's OWL lists have them) get new ids at every parse, so
+    they are hashed by position-free placeholder; the named nodes carry the content.
+    """
     digest = hashlib.sha256()
-    for line in sorted(str(q) for q in quads):
+    for line in sorted(_without_blank_ids(q) for q in quads):
         digest.update(line.encode("utf-8"))
         digest.update(b"\n")
     return digest.hexdigest()
+
+
+def _without_blank_ids(quad: Quad) -> str:
+    terms = (quad.subject, quad.predicate, quad.object, quad.graph_name)
+    return " ".join("_:b" if isinstance(t, BlankNode) else str(t) for t in terms)
 
 
 def builds_dir(store: Path) -> Path:
@@ -79,6 +88,7 @@ def build_store(store: Path, quads: list[Quad], meta: dict) -> BuildInfo:
     content = dataset_hash(quads)
     version = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + content[:12]
     tmp = builds / f".building-{os.getpid()}-{version}"
+    tmp.mkdir()
     db = Store(str(tmp / "oxigraph"))
     db.bulk_extend(quads)
     db.flush()
@@ -91,7 +101,10 @@ def build_store(store: Path, quads: list[Quad], meta: dict) -> BuildInfo:
     meta = {**meta, "version": version, "content_sha256": content, "quads": count}
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     final = builds / version
-    os.replace(tmp, final)
+    if final.exists():  # the same content loaded again within the same second
+        shutil.rmtree(tmp, ignore_errors=True)
+    else:
+        os.replace(tmp, final)
     link = store.parent / f".{store.name}.link-{os.getpid()}"
     if link.is_symlink():
         link.unlink()

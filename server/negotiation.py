@@ -13,6 +13,16 @@ from twinkg.errors import TwinkgError
 F = TypeVar("F")
 
 
+def essence(media_type: str) -> str:
+    """``text/csv; charset=utf-8`` → ``text/csv`` (pyoxigraph includes parameters for some)."""
+    return media_type.split(";", 1)[0].strip().lower()
+
+
+def with_charset(media_type: str) -> str:
+    """The Content-Type to send: text formats say they are UTF-8, once."""
+    return media_type if "charset" in media_type else f"{media_type}; charset=utf-8"
+
+
 def _parse_accept(header: str) -> list[tuple[str, str, float]]:
     ranges = []
     for part in header.split(","):
@@ -59,9 +69,10 @@ def negotiate(accept: str | None, offered: Sequence[F], media_type=lambda f: f.m
     ranges = _parse_accept(accept)
     scored = []
     for index, fmt in enumerate(offered):
-        q, spec = max((_quality(m, ranges) for m in (media_type(fmt), *aliases(fmt))), default=(-1, -1))
+        types = (essence(media_type(fmt)), *aliases(fmt))
+        q, spec = max((_quality(m, ranges) for m in types), default=(-1, -1))
         if q > 0:
             scored.append((q, spec, -index, fmt))
     if not scored:
-        raise TwinkgError("no acceptable format; offered: " + ", ".join(media_type(f) for f in offered), 406)
+        raise TwinkgError("no acceptable format; offered: " + ", ".join(essence(media_type(f)) for f in offered), 406)
     return max(scored, key=lambda t: t[:3])[3]

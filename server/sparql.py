@@ -9,7 +9,7 @@ from twinkg.errors import TwinkgError
 from twinkg.store import run_query
 
 from .dataset import dataset
-from .negotiation import negotiate
+from .negotiation import negotiate, with_charset
 
 bp = Blueprint("sparql", __name__)
 
@@ -54,4 +54,4 @@ def endpoint():
     else:
         fmt = negotiate(accept, GRAPH_FORMATS)
     body = results.serialize(format=fmt)
-    return Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
+    return Response(body, content_type=with_charset(fmt.media_type))

@@ -32,7 +32,9 @@ def test_validate_prints_counts(runner, mini_data, tmp_path):
     result = runner.invoke(main, args(mini_data, tmp_path / "store", "validate"))
     assert result.exit_code == 0, result.output
     assert "0 problems" in result.output
-    assert "Partnership      1" in result.output
+    counts = dict(line.split() for line in result.output.splitlines() if line.startswith("  "))
+    assert counts == {"Source": "1", "Country": "2", "City": "2", "Organization": "1", "Person": "1",
+                      "Partnership": "1", "Event": "1", "Photo": "1"}
     assert not (tmp_path / "store").exists()
 
 
@@ -41,7 +43,7 @@ def test_validate_reports_problems_and_fails(runner, mini_data, tmp_path):
         (mini_data / "events.yaml").read_text().replace("place: tours", "place: tuors"))
     result = runner.invoke(main, args(mini_data, tmp_path / "store", "validate"))
     assert result.exit_code == 1
-    assert "events.yaml:6: events[0].place: unknown city 'tuors' (did you mean 'tours'?)" in result.output
+    assert "events.yaml:5: events[0].place: unknown city 'tuors' (did you mean 'tours'?)" in result.output
     assert "1 problem(s) found; nothing was written" in result.output
 
 

@@ -31,9 +31,9 @@ def test_fixture_is_valid(mini_data, tmp_path):
 
 CASES = [
     ("dangling reference with suggestion", "events.yaml", "place: tours", "place: tuors",
-     "data/events.yaml:6: events[0].place: unknown city 'tuors' (did you mean 'tours'?)"),
+     "data/events.yaml:5: events[0].place: unknown city 'tuors' (did you mean 'tours'?)"),
     ("unknown key", "cities.yaml", "country: de", "country: de\n  contry: de",
-     "data/cities.yaml:5: cities[0].contry: unknown field (did you mean 'country'?); allowed: "
+     "data/cities.yaml:4: cities[0].contry: unknown field (did you mean 'country'?); allowed: "
      "id, name, alt_names, country, part_of, wikidata, geo, note, source"),
     ("missing required field", "media.yaml", '  credit: "© Example | Alphastadt"\n', "",
      "data/media.yaml:1: media[0].credit: required field is missing"),
@@ -55,15 +55,16 @@ CASES = [
     ("end before start", "partnerships.yaml", 'start: "1962"', 'start: "1962"\n  end: "1950"',
      "data/partnerships.yaml:5: partnerships[0].end: ends (1950) before it starts (1962)"),
     ("yaml syntax", "cities.yaml", "country: de", "country: [de",
-     "data/cities.yaml:5: YAML syntax error: expected ',' or ']', but got ':'"),
+     "data/cities.yaml:4: YAML syntax error: expected ',' or ']', but got ':'"),
     ("duplicate key", "cities.yaml", "country: de", "country: de\n  country: fr",
-     "data/cities.yaml:5: country: duplicate key"),
-    ("event without date", "events.yaml", '  date: "2022-09-02"\n', "",
-     "data/events.yaml:1: events[0]: needs exactly one of date or start"),
+     "data/cities.yaml:4: country: duplicate key"),
+    ("event with date and start", "events.yaml", '  date: "2022-09-02"\n', '  date: "2022-09-02"\n  start: "2022-09-01"\n',
+     "data/events.yaml:1: events[0]: gives both date and start; use date for one day, month or year, "
+     "start and end for a span"),
     ("participant without agent", "events.yaml", "- person: erika-muster\n      role: mayor",
      "- role: mayor",
-     "data/events.yaml:9: events[0].participants[0]: needs exactly one of person, organization, city, got 0"),
-    ("not a list", "sources.yaml", "- id: example-page", "id: example-page\n#",
+     "data/events.yaml:8: events[0].participants[0]: needs exactly one of person, organization, city, got 0"),
+    ("not a list", "sources.yaml", None, "# sources\nid: example-page\ntitle: A page\n",
      "data/sources.yaml:2: expected a list of source records at the top level, got a mapping"),
     ("unknown file", None, None, None, "data/event.yaml: unknown file (did you mean 'events.yaml'?); "
      "expected: cities.yaml, countries.yaml, events.yaml, media.yaml, organizations.yaml, "
@@ -75,6 +76,8 @@ CASES = [
 def test_bad_input_is_reported_with_file_line_and_field(mini_data, tmp_path, name, file, old, new, expected):
     if file is None:
         (mini_data / "event.yaml").write_text("[]\n", encoding="utf-8")
+    elif old is None:
+        (mini_data / file).write_text(new, encoding="utf-8")
     else:
         edit(mini_data, file, old, new)
     assert expected in problems_of(mini_data, tmp_path)
@@ -84,8 +87,8 @@ def test_all_problems_are_reported_at_once(mini_data, tmp_path):
     edit(mini_data, "events.yaml", "place: tours", "place: tuors")
     edit(mini_data, "media.yaml", "position: 1", "position: first")
     found = problems_of(mini_data, tmp_path)
-    assert "data/events.yaml:6: events[0].place: unknown city 'tuors' (did you mean 'tours'?)" in found
-    assert "data/media.yaml:8: media[0].position: expected a whole number, got 'first'" in found
+    assert "data/events.yaml:5: events[0].place: unknown city 'tuors' (did you mean 'tours'?)" in found
+    assert "data/media.yaml:7: media[0].position: expected a whole number, got 'first'" in found
 
 
 def test_shacl_violation_points_at_the_yaml_record(mini_data, tmp_path, monkeypatch):

@@ -83,7 +83,8 @@ def load_settings(**overrides) -> Settings:
         if raw is not None and f.name != "extra":
             env[f.name] = _coerce(raw, getattr(settings, f.name))
     settings = replace(settings, **env)
-    given = {k: v for k, v in overrides.items() if v is not None}
+    given = {k: _coerce(v, getattr(settings, k)) if isinstance(v, str) else v
+             for k, v in overrides.items() if v is not None}
     if "base_iri" in given and not given["base_iri"].endswith(("/", "#")):
         given["base_iri"] += "/"
     return replace(settings, **given)

@@ -1,0 +1,122 @@
+"""The curated Mülheim data, loaded into a real store, answers the researchers' first questions."""
+
+from __future__ import annotations
+
+import pytest
+from pyoxigraph import NamedNode, Variable
+
+from twinkg.canned import canned_queries
+from twinkg.store import open_read_only, run_query
+
+ID = "https://twinkg.example.org/id/"
+
+
+@pytest.fixture(scope="module")
+def store(curated_store):
+    return open_read_only(curated_store)
+
+
+def rows(store, name, **params):
+    query = canned_queries()[name]
+    results = run_query(store, query.text, query.bindings({k: str(v) for k, v in params.items()}))
+    return [{v.value: (s[v].value if s[v] is not None else None) for v in results.variables}
+            for s in results]
+
+
+def test_partner_cities_lists_the_seven_partnerships(store):
+    found = [(r["partnerName"], r["kind"], r["start"]) for r in rows(store, "partner-cities")]
+    assert found == [
+        ("Darlington", "twin town partnership", "1953"),
+        ("Tours", "twin town partnership", "1962-05"),
+        ("Kouvola", "twin town partnership", "1972"),
+        ("Opole", "twin town partnership", "1989"),
+        ("Kfar Saba", "twin town partnership", "1993"),
+        ("Beykoz", "twin town partnership", "2008-01-26"),
+        ("Ivano-Frankivsk", "cousin partnership", None),
+    ]
+
+
+def test_partner_cities_of_another_city(store):
+    found = {r["partnerName"] for r in rows(store, "partner-cities", city=ID + "city/kouvola")}
+    assert found == {"Mülheim an der Ruhr", "Balatonfüred", "Vologda"}
+
+
+def test_balatonfuered_is_not_a_partner_of_muelheim(store):
+    ask = ("PREFIX tk: <https://twinkg.example.org/ontology#> "
+           "ASK { ?m tk:twinnedWith ?b }")
+    assert not run_query(store, ask, {Variable("m"): NamedNode(ID + "city/muelheim"),
+                                      Variable("b"): NamedNode(ID + "city/balatonfuered")})
+
+
+def test_kuusankoski_partnership_ended_and_continued_by_kouvola(store):
+    q = ("PREFIX tk: <https://twinkg.example.org/ontology#> "
+         "SELECT ?p ?end ?next WHERE { ?p tk:endDate ?end ; tk:continuedBy ?next }")
+    result = [(s["p"].value, s["end"].value, s["next"].value) for s in run_query(store, q)]
+    assert result == [(ID + "partnership/muelheim-kuusankoski", "2008-12-31",
+                       ID + "partnership/muelheim-kouvola")]
+
+
+@pytest.mark.parametrize("year, expected", [
+    (2022, [("Mülheim an der Ruhr – Tours", "60"), ("Kouvola – Mülheim an der Ruhr", "50")]),
+    (2024, [("Mülheim an der Ruhr – Opole", "35")]),
+    (2023, [("Darlington – Mülheim an der Ruhr", "70"), ("Kfar Saba – Mülheim an der Ruhr", "30"),
+            ("Beykoz – Mülheim an der Ruhr", "15")]),
+])
+def test_anniversaries(store, year, expected):
+    assert [(r["partnershipName"], r["years"]) for r in rows(store, "anniversaries", year=year)] == expected
+
+
+def test_who_went_to_the_security_conference_in_kouvola(store):
+    found = {(r["name"], r["role"]) for r in rows(store, "who-attended", place=ID + "city/kouvola")}
+    assert {("Marc Buchholz", "Oberbürgermeister/in"), ("Markus Püll", "Bürgermeister/in"),
+            ("Ann-Kathrin Allekotte", "Bürgermeister/in"), ("Felix Blasch", "Beigeordnete/r")} <= found
+    assert ("Balatonfüred", None) in found
+
+
+def test_photo_credits(store):
+    photos = rows(store, "photo-credits")
+    assert len(photos) == 12
+    assert [p["position"] for p in photos] == [str(i) for i in range(1, 13)]
+    by_position = {p["position"]: p for p in photos}
+    assert by_position["1"]["credit"] == "© Gerd Altmann | Pixabay"
+    assert by_position["12"]["credit"] == "© Feuerwehr Mülheim an der Ruhr"
+    assert by_position["12"]["event"] == ID + "event/fire-engine-donation-ivano-frankivsk-2024"
+    assert by_position["10"]["event"] == ID + "event/school-exchange-broich-beykoz"
+    credited_to_roos = {p["position"] for p in photos if "Claudia Roos" in (p["creators"] or "")}
+    assert credited_to_roos == {"2", "5"}
+
+
+def test_events_by_year(store):
+    per_year = {}
+    for r in rows(store, "events-by-year"):
+        per_year[r["year"]] = per_year.get(r["year"], 0) + int(r["events"])
+    assert per_year["2022"] >= 1 and per_year["2025"] >= 1
+    dated = ("SELECT ?e WHERE { ?e a <https://twinkg.example.org/ontology#Event> ; "
+             "<https://twinkg.example.org/ontology#startDate> ?d }")
+    assert sum(per_year.values()) == len(list(run_query(store, dated))) == 13
+
+
+def test_people_offices(store):
+    offices = {(r["name"], r["role"], r["organization"]) for r in rows(store, "people-offices")}
+    assert ("Arkadiusz Wiśniewski", "Stadtpräsident/in", "Stadtverwaltung Opole") in offices
+    assert ("Marc Buchholz", "Oberbürgermeister/in", "Stadt Mülheim an der Ruhr") in offices
+
+
+def test_events_per_partner_city(store):
+    counts = {r["partnershipName"]: int(r["events"]) for r in rows(store, "events-per-partner-city")}
+    assert counts["Mülheim an der Ruhr – Opole"] >= 4
+    assert counts["Darlington – Mülheim an der Ruhr"] == 1
+
+
+def test_every_entity_names_its_source(store):
+    q = ("PREFIX tk: <https://twinkg.example.org/ontology#> PREFIX dct: <http://purl.org/dc/terms/> "
+         "SELECT ?e WHERE { VALUES ?c { tk:City tk:Country tk:Partnership tk:Person tk:Organization "
+         "tk:Event tk:Photo } ?e a ?c FILTER NOT EXISTS { ?e dct:source ?s } }")
+    assert list(run_query(store, q)) == []
+
+
+def test_provenance_is_queryable_by_graph(store):
+    q = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { "
+         "<https://twinkg.example.org/id/partnership/muelheim-beykoz> ?p ?o } }")
+    graphs = {s["g"].value for s in run_query(store, q)}
+    assert graphs == {"https://twinkg.example.org/graph/waz-beykoz-2008"}

@@ -1,0 +1,108 @@
+"""Store builds are deterministic and atomic."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import rdflib
+from pyoxigraph import RdfFormat, serialize
+from rdflib.compare import isomorphic
+
+from twinkg.loaders.pipeline import dataset_quads, load, validate_data
+from twinkg.loaders.storebuild import dataset_hash
+from twinkg.store import open_read_only
+
+from conftest import ROOT, settings_for
+
+
+def graphs(quads) -> dict[str, rdflib.Graph]:
+    """Quads as one rdflib graph per graph name (isomorphism is defined per graph)."""
+    by_name: dict[str, list] = {}
+    for q in quads:
+        by_name.setdefault(str(q.graph_name), []).append(q.triple)
+    return {name: rdflib.Graph().parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
+            for name, triples in by_name.items()}
+
+
+def same_dataset(a, b) -> bool:
+    ga, gb = graphs(a), graphs(b)
+    return ga.keys() == gb.keys() and all(isomorphic(ga[k], gb[k]) for k in ga)
+
+
+def test_same_input_gives_same_iris_and_isomorphic_graph(mini_data, tmp_path):
+    settings = settings_for(mini_data, tmp_path / "store")
+    first, second = validate_data(settings), validate_data(settings)
+    assert sorted(map(str, first.built.quads)) == sorted(map(str, second.built.quads))
+    assert same_dataset(dataset_quads(first), dataset_quads(second))
+    assert dataset_hash(dataset_quads(first)) == dataset_hash(dataset_quads(second))
+
+
+def test_base_iri_is_configurable(mini_data, tmp_path):
+    settings = settings_for(mini_data, tmp_path / "store", base_iri="https://example.net/kg")
+    subjects = {q.subject.value for q in validate_data(settings).built.quads}
+    assert "https://example.net/kg/id/city/tours" in subjects
+    assert not any(s.startswith("https://twinkg.example.org/id/") for s in subjects)
+
+
+def test_loaded_store_holds_exactly_the_built_quads(mini_data, tmp_path):
+    settings = settings_for(mini_data, tmp_path / "store")
+    validated, info, _ = load(settings)
+    stored = list(open_read_only(settings.store))
+    assert len(stored) == len(set(dataset_quads(validated)))
+    assert same_dataset(stored, dataset_quads(validated))
+    assert settings.store.resolve() == info.path
+
+
+def test_killed_load_leaves_the_served_store(mini_data, tmp_path):
+    """A load killed while writing the new store changes nothing that is served."""
+    settings = settings_for(mini_data, tmp_path / "store")
+    load(settings)
+    served = settings.store.resolve()
+    quads_before = set(open_read_only(settings.store))
+    # A child process loads and is killed (SIGKILL) right after it starts writing.
+    script = textwrap.dedent(f"""
+        import os, signal
+        import twinkg.loaders.storebuild as sb
+        real = sb.Store
+        def dying_store(path):
+            store = real(path)
+            os.kill(os.getpid(), signal.SIGKILL)
+        sb.Store = dying_store
+        from twinkg.loaders.pipeline import load
+        from twinkg.config import load_settings
+        load(load_settings(data_dir={str(mini_data)!r}, store={str(settings.store)!r}))
+    """)
+    child = subprocess.run([sys.executable, "-c", script], cwd=ROOT)
+    assert child.returncode == -9
+    assert settings.store.resolve() == served
+    assert set(open_read_only(settings.store)) == quads_before
+    leftovers = [p.name for p in (tmp_path / "store.d").iterdir() if p.name.startswith(".building-")]
+    assert leftovers, "the killed build left its half-written directory"
+    load(settings)  # the next load cleans it up
+    assert not [p for p in (tmp_path / "store.d").iterdir() if p.name.startswith(".building-")]
+
+
+def test_only_the_last_builds_are_kept(mini_data, tmp_path):
+    settings = settings_for(mini_data, tmp_path / "store")
+    events = mini_data / "events.yaml"
+    for i in range(4):  # four different contents, so four different versions
+        events.write_text(events.read_text().replace("Visit to Tours", f"Visit to Tours {i}"))
+        load(settings)
+    builds = [p for p in (tmp_path / "store.d").iterdir() if not p.name.startswith(".")]
+    assert len(builds) == 2
+    assert settings.store.resolve() in builds
+
+
+def test_refuses_to_replace_a_directory_that_is_not_a_store_link(mini_data, tmp_path):
+    import pytest
+    from twinkg.loaders.problems import InvalidInput
+
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "precious.txt").write_text("keep me")
+    with pytest.raises(InvalidInput, match="not a twinkg store link"):
+        load(settings_for(mini_data, tmp_path / "store"))
+    assert (tmp_path / "store" / "precious.txt").read_text() == "keep me"
+    assert os.path.isdir(tmp_path / "store")
