@@ -1,7 +1,7 @@
 """The UI in German and English: a small message catalogue and the reader's language.
 
 The language is chosen by an explicit switch (remembered in a cookie), else by the browser's
-``Accept-Language``, else German (the dataset's own language). A plain JSON catalogue is
+``Accept-Language``, else English (for clients that state no language: crawlers, scripts). A plain JSON catalogue is
 enough for two languages and a few hundred strings; it needs no compile step.
 """
 
@@ -14,7 +14,7 @@ from importlib.resources import files
 from flask import g, request
 
 LANGUAGES = ("de", "en")
-DEFAULT = "de"
+DEFAULT = "en"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
