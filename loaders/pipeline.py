@@ -15,6 +15,7 @@ from .check import Curated, read_curated
 from .ontology import concepts, ontology_triples
 from .problems import InvalidInput
 from .rdf import Built, build_quads
+from .searchindex import FILE_NAME as SEARCH_FILE, write_search_index
 from .shacl import shacl_problems
 from .storebuild import BuildInfo, build_store
 
@@ -64,7 +65,9 @@ def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Valid
         "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "entities": validated.counts,
     }
-    info = build_store(settings.store, quads, meta)
+    progress("indexing names, titles and captions for search")
+    info = build_store(settings.store, quads, meta,
+                       extra=lambda build: write_search_index(build / SEARCH_FILE, quads, settings.base_iri))
     return validated, info, time.perf_counter() - started
 
 
