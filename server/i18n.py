@@ -36,11 +36,16 @@ def current_language() -> str:
     return g.lang
 
 
-def translate(key: str) -> str:
+def translate(key: str, lang: str | None = None) -> str:
     entry = catalogue().get(key)
     if entry is None:
         return key  # a missing key shows itself rather than failing the page
-    return entry.get(current_language()) or entry.get(DEFAULT) or key
+    return entry.get(lang or current_language()) or entry.get(DEFAULT) or key
+
+
+def translator(lang: str):
+    """``_`` for templates, bound to one language (looked up once per request)."""
+    return lambda key: translate(key, lang)
 
 
 def other_languages() -> list[str]:

@@ -11,7 +11,7 @@ from .dataset import dataset
 from .deref import entity_or_404
 from .entity import build_page
 from .iris import class_of_kind
-from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language, other_languages, translate
+from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language, other_languages, translator
 from .search import search as run_search
 
 bp = Blueprint("pages", __name__)
@@ -20,7 +20,8 @@ bp = Blueprint("pages", __name__)
 @bp.app_context_processor
 def ui_helpers() -> dict:
     """Available in every template, error pages included."""
-    return {"_": translate, "lang": current_language(), "other_languages": other_languages(),
+    lang = current_language()
+    return {"_": translator(lang), "lang": lang, "other_languages": other_languages(),
             "list_kinds": [(k, class_of_kind(k)) for k in listings.LIST_KINDS]}
 
 
