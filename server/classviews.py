@@ -16,6 +16,24 @@ from .graphindex import GraphIndex
 from .views import Labeler, TermView, Text
 
 
+#: Each list on a page shows at most this many (the context queries read one more, to know
+#: whether there are more): a hub's page costs what any page costs.
+SECTION_LIMIT = 50
+#: Links pointing at the entity shown on its page (server/sparql/page.rq reads one more).
+INCOMING_LIMIT = 200
+
+
+class Capped(list):
+    """A list cut at SECTION_LIMIT that knows whether it was cut."""
+    more = False
+
+
+def cap(items, limit: int = SECTION_LIMIT) -> Capped:
+    out = Capped(list(items)[:limit])
+    out.more = len(items) > limit
+    return out
+
+
 @dataclass
 class Dated:
     """An entity with its date, for lists sorted by time."""
@@ -58,23 +76,23 @@ def _texts(g: GraphIndex, s, p) -> list[Text]:
     return [Text(o.value, o.language, False) for o in g.objects(s, p) if isinstance(o, Literal)]
 
 
-def _photos(g: GraphIndex, L: Labeler, photos) -> list[PhotoItem]:
+def _photos(g: GraphIndex, L: Labeler, photos) -> Capped:
     items = {}
     for photo in photos:
         credit = g.value(photo, "tk:credit")
         items[photo] = PhotoItem(L.term(photo), L.text(g.objects(photo, "tk:caption")),
                                  credit.value if credit is not None else "")
-    return sorted(items.values(), key=lambda p: p.term.iri)
+    return cap(sorted(items.values(), key=lambda p: p.term.iri))
 
 
-def _events(g: GraphIndex, L: Labeler, events) -> list[Dated]:
+def _events(g: GraphIndex, L: Labeler, events) -> Capped:
     out = {ev: Dated(L.term(ev), _opt(g, L, ev, "tk:startDate"), _opt(g, L, ev, "tk:endDate"),
                      _opt(g, L, ev, "tk:eventType"), _opt(g, L, ev, "tk:place"), sort=_sortkey(g, ev))
            for ev in events}
-    return sorted(out.values(), key=lambda d: (d.sort, d.term.text.value), reverse=True)
+    return cap(sorted(out.values(), key=lambda d: (d.sort, d.term.text.value), reverse=True))
 
 
-def _offices(g: GraphIndex, L: Labeler, offices) -> list[dict]:
+def _offices(g: GraphIndex, L: Labeler, offices) -> Capped:
     rows = []
     for office in offices:
         rows.append({
@@ -85,7 +103,7 @@ def _offices(g: GraphIndex, L: Labeler, offices) -> list[dict]:
             "start": _opt(g, L, office, "tk:startDate"),
             "end": _opt(g, L, office, "tk:endDate"),
         })
-    return sorted(rows, key=lambda r: (r["person"].text.value if r["person"] else ""))
+    return cap(sorted(rows, key=lambda r: (r["person"].text.value if r["person"] else "")))
 
 
 def city(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dict:
@@ -95,7 +113,7 @@ def city(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dict:
         partnerships.append(Dated(L.term(p), _opt(g, L, p, "tk:startDate"), _opt(g, L, p, "tk:endDate"),
                                   _opt(g, L, p, "tk:partnershipKind"),
                                   L.term(others[0]) if others else None, sort=_sortkey(g, p)))
-    partnerships.sort(key=lambda d: (d.sort or "9999", d.extra.text.value if d.extra else ""))
+    partnerships = cap(sorted(partnerships, key=lambda d: (d.sort or "9999", d.extra.text.value if d.extra else "")))
     offices = [o for org in g.subjects("tk:basedIn", e) for o in g.subjects("org:organization", org)]
     held_here = g.subjects("tk:place", e)
     related = set(g.subjects("tk:participant", e)) | {
@@ -171,7 +189,7 @@ def person(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dic
         events.append(Dated(L.term(ev), _opt(g, L, ev, "tk:startDate"), _opt(g, L, ev, "tk:endDate"),
                             _opt(g, L, ev, "tk:eventType"), _opt(g, L, ev, "tk:place"),
                             sort=_sortkey(g, ev), roles=[r for r in roles if r]))
-    events.sort(key=lambda d: (d.sort, d.term.text.value), reverse=True)
+    events = cap(sorted(events, key=lambda d: (d.sort, d.term.text.value), reverse=True))
     return {
         "name": g.value(e, "foaf:name"),
         "honorific": g.value(e, "foaf:title"),
@@ -243,7 +261,7 @@ def source(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dic
         "language": g.value(e, "dct:language"),
         "publisher": _opt(g, L, e, "dct:publisher"),
         "description": L.text(g.objects(e, "dct:description")),
-        "cited_by": sorted(cited, key=lambda t: t.text.value.lower()),
+        "cited_by": cap(sorted(cited, key=lambda t: t.text.value.lower()), INCOMING_LIMIT),
     }
 
 
@@ -252,5 +270,6 @@ def country(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> di
     return {
         "code": code.value if code is not None else None,
         "names": sorted(_texts(g, e, "rdfs:label"), key=lambda t: t.lang or ""),
-        "cities": sorted((L.term(c) for c in g.subjects("tk:country", e)), key=lambda t: t.text.value),
+        "cities": cap(sorted((L.term(c) for c in g.subjects("tk:country", e)), key=lambda t: t.text.value),
+                      INCOMING_LIMIT),
     }

@@ -13,7 +13,8 @@ from twinkg.store import run_query
 
 from . import classviews
 from .dataset import Dataset
-from .describe import DATA_FORMATS, describe
+from .classviews import INCOMING_LIMIT, Capped, cap
+from .describe import DATA_FORMATS
 from .graphindex import GraphIndex, term
 from .i18n import catalogue
 from .iris import class_of_kind
@@ -61,7 +62,7 @@ class EntityPage:
     title: Text
     statements: list[Row]
     fragments: list[Fragment]
-    incoming: list[tuple[TermView, TermView]]
+    incoming: Capped  # of (referrer, property)
     provenance: list[tuple[TermView, int]]
     alternates: list[Alternate]
     view: dict = field(default_factory=dict)  # what the class's own template shows
@@ -93,7 +94,8 @@ def _source_of_graph(ds: Dataset, graph_iri: str) -> str:
 def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url: str = "",
                today: datetime.date | None = None) -> EntityPage:
     e = NamedNode(iri)
-    graph = GraphIndex(describe(ds.store, iri))
+    # The page's own CONSTRUCT: the data document with the incoming links capped.
+    graph = GraphIndex(run_query(ds.store, server_query("page"), {Variable("e"): e}))
     if kind in CONTEXT_KINDS:
         graph.add(run_query(ds.store, server_query(f"context-{kind}"), {Variable("e"): e}))
     rows = list(run_query(ds.store, server_query("statements"), {Variable("e"): e}))
@@ -115,7 +117,10 @@ def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url:
 
     fragments = [Fragment(s.value.partition("#")[2], labeler.term(s), table(s))
                  for s in sorted(grouped, key=lambda n: _fragment_order(n.value)) if s != e]
-    incoming = _incoming(graph, e, labeler)
+    incoming = cap(_incoming(graph, e, labeler), INCOMING_LIMIT)
+    # page.rq reads one link more than is shown: more may exist even where the shown ones
+    # were merged (a fragment's link shown as its entity's)
+    incoming.more = sum(1 for t in graph.triples if t.object == e and t.subject != e) > INCOMING_LIMIT
     for src in per_source:
         if src not in labeler.labels:  # a source named only as a graph: fetch its title
             for row in run_query(ds.store, server_query("labels-of"), {Variable("x"): NamedNode(src)}):
