@@ -31,6 +31,7 @@ def vary_on_language(response):
     if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
         response.vary.add("Cookie")
         response.vary.add("Accept-Language")
+        response.headers.setdefault("Content-Language", current_language())
     return response
 
 

@@ -250,6 +250,9 @@ def test_language_switch_does_not_redirect_elsewhere(client, target):
 
 def test_accept_language_picks_the_ui_language(client):
     assert page(client, "/", lang="de-DE,de;q=0.9,en;q=0.5").html["lang"] == "de"
+    response = client.get("/page/city/tours", headers={"Accept-Language": "de"})
+    assert response.headers["Content-Language"] == "de"
+    assert {"Cookie", "Accept-Language"} <= set(response.vary)
     assert page(client, "/", lang="fr, en;q=0.5").html["lang"] == "en"
     soup = page(client, "/", lang="de")
     assert soup.find("nav").find("a", href="/sparql") is not None
