@@ -51,4 +51,3 @@ class Dataset:
 
 def dataset() -> Dataset:
     return current_app.extensions["twinkg"]
-
