@@ -60,7 +60,8 @@ def test_home_city_partnership_event_photo(page, live_server):
     page.wait_for_url("**/page/partnership/muelheim-tours")
     assert "60 years: 2022" in page.locator("section[aria-labelledby=h-anniversaries]").inner_text()
     shot(page, "3-partnership")
-    page.get_by_role("link", name="Reception of the citizens' groups from Tours and Kouvola at the town hall").first.click()
+    reception = "Reception of the citizens' groups from Tours and Kouvola at the town hall"
+    page.get_by_role("link", name=reception).first.click()
     page.wait_for_url("**/page/event/reception-tours-kouvola-2022")
     shot(page, "4-event")
     page.locator("ul.photos a").first.click()
