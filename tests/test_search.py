@@ -80,3 +80,10 @@ def test_index_lives_in_the_build_directory(curated_store):
         db.close()
     assert n > 100
     assert opole == "https://twinkg.example.org/id/city/opole"
+
+
+def test_sort_keys_fold_case_and_accents():
+    from twinkg.loaders.searchindex import sort_key
+
+    names = ["Özlem", "opole", "Oberhausen", "Ärzte", "Zagreb", "apfel"]
+    assert sorted(names, key=sort_key) == ["apfel", "Ärzte", "Oberhausen", "opole", "Özlem", "Zagreb"]
