@@ -13,7 +13,9 @@ from importlib.resources import files
 
 from flask import g, request
 
-LANGUAGES = ("de", "en")
+from twinkg.config import UI_LANGUAGES
+
+LANGUAGES = UI_LANGUAGES
 DEFAULT = "en"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600

@@ -87,3 +87,19 @@ def test_sort_keys_fold_case_and_accents():
 
     names = ["Özlem", "opole", "Oberhausen", "Ärzte", "Zagreb", "apfel"]
     assert sorted(names, key=sort_key) == ["apfel", "Ärzte", "Oberhausen", "opole", "Özlem", "Zagreb"]
+
+
+def test_a_store_without_the_index_says_to_reload(mini_data, tmp_path):
+    from twinkg.config import load_settings
+    from twinkg.loaders.pipeline import load
+    from twinkg.server import create_app
+
+    settings = load_settings(data_dir=mini_data, store=tmp_path / "store")
+    load(settings)
+    (settings.store.resolve() / "search.sqlite").unlink()  # a store built before the index existed
+    client = create_app(settings, {"TESTING": True}).test_client()
+    for path in ("/search?q=tours", "/list/city"):
+        response = client.get(path, headers={"Accept": "text/plain"})
+        assert response.status_code == 503
+        assert "twinkg load" in response.get_data(as_text=True)
+    assert client.get("/page/city/tours").status_code == 200  # pages do not need it
