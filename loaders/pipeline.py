@@ -16,6 +16,7 @@ from .enrichment import enrichment_quads
 from .ontology import concepts, ontology_triples
 from .problems import InvalidInput
 from .rdf import Built, build_quads
+from .searchindex import FILE_NAME as SEARCH_FILE, write_search_index
 from .shacl import shacl_problems
 from .storebuild import BuildInfo, build_store
 
@@ -77,7 +78,9 @@ def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Valid
         progress(f"writing {len(quads)} quads to the remote store at {settings.endpoint}")
         return validated, load_remote(settings, quads, meta, progress), time.perf_counter() - started
     progress(f"writing {len(quads)} quads to a new store beside {settings.store}")
-    info = build_store(settings.store, quads, meta)
+    progress("indexing names, titles and captions for search")
+    info = build_store(settings.store, quads, meta,
+                       extra=lambda build: write_search_index(build / SEARCH_FILE, quads, settings.base_iri))
     return validated, info, time.perf_counter() - started
 
 

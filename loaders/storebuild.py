@@ -15,6 +15,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from pyoxigraph import BlankNode, Quad, Store
 
@@ -77,8 +78,13 @@ def _garbage_collect(builds: Path, current: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
-def build_store(store: Path, quads: list[Quad], meta: dict) -> BuildInfo:
-    """Write ``quads`` into a fresh store and make it the served one."""
+def build_store(store: Path, quads: list[Quad], meta: dict,
+                extra: Callable[[Path], None] | None = None) -> BuildInfo:
+    """Write ``quads`` into a fresh store and make it the served one.
+
+    ``extra`` writes further files (the search index) into the build directory before the
+    swap, so they are always those of the store they are served with.
+    """
     if store.exists() and not store.is_symlink():
         raise InvalidInput([Problem(str(store), 0, "",
                                     "exists and is not a twinkg store link; move it away or choose another --store")])
@@ -98,6 +104,8 @@ def build_store(store: Path, quads: list[Quad], meta: dict) -> BuildInfo:
     if count != len(set(quads)):
         shutil.rmtree(tmp, ignore_errors=True)
         raise RuntimeError(f"store holds {count} quads, expected {len(set(quads))}")
+    if extra is not None:
+        extra(tmp)
     meta = {**meta, "version": version, "content_sha256": content, "quads": count}
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
     final = builds / version

@@ -16,6 +16,7 @@ import os
 import threading
 import time
 from functools import cached_property
+from pathlib import Path
 
 from flask import current_app
 from pyoxigraph import Store
@@ -24,6 +25,7 @@ from twinkg.config import Settings
 from twinkg.store import dataset_meta, open_read_only, store_meta
 
 from .executor import Executor
+from .iris import IriMap
 
 #: Seconds between two looks at where the store link points.
 RECHECK_SECONDS = 1.0
@@ -50,13 +52,29 @@ class _Build:
         path = os.path.join(self.target, "oxigraph")
         return Executor(path, self.settings.executor_processes, self.settings.query_timeout)
 
+    @cached_property
+    def iris(self) -> IriMap:
+        # The base the store was loaded with: its IRIs are the ones pages must recognise.
+        return IriMap(self.meta.get("base_iri", self.settings.base_iri))
+
+    @cached_property
+    def vocabulary(self) -> dict:
+        """Labels of the ontology's terms: read once per build."""
+        from .vocabulary import read_vocabulary_labels
+        return read_vocabulary_labels(self.store)
+
+    @property
+    def build_dir(self) -> Path:
+        return Path(self.target)
+
     def retire(self) -> None:
         if "executor" in self.__dict__:
             self.executor.close()
 
 
-class _RemoteBuild:
-    """A remote store's dataset version as this process serves it (twinkg/backends)."""
+class _RemoteBuild(_Build):
+    """A remote store's dataset version as this process serves it (twinkg/backends): the
+    version in its metadata graph is the "build"; pages' index files are made locally."""
 
     def __init__(self, settings: Settings, meta: dict):
         self.settings = settings
@@ -75,6 +93,12 @@ class _RemoteBuild:
         from .remote_executor import RemoteExecutor
 
         return RemoteExecutor(self.settings, self.meta.get("graphs", []))
+
+    @cached_property
+    def build_dir(self) -> Path:
+        from twinkg.backends.localfiles import remote_build_dir
+
+        return remote_build_dir(self.settings, self.meta, self.store)
 
     def retire(self) -> None:
         pass
@@ -124,6 +148,18 @@ class Dataset:
         """Users' queries run here, bounded by the time limit (server/executor.py)."""
         return self._current().executor
 
+    @property
+    def iris(self) -> IriMap:
+        return self._current().iris
+
+    @property
+    def vocabulary(self) -> dict:
+        return self._current().vocabulary
+
+    @property
+    def build_dir(self) -> Path:
+        """The directory of the served build (the site index lives there)."""
+        return self._current().build_dir
 
 def dataset() -> Dataset:
     return current_app.extensions["twinkg"]

@@ -1,0 +1,40 @@
+"""Files a server reads beside its store, made for a remote store's dataset version.
+
+Pages read an index written at load time into the store build (``loaders/searchindex.py``:
+labels, search, list orders). A server in front of a remote store has no build of its own —
+it may run on another machine than the load — so it writes that index itself, once per
+dataset version, from the quads of the remote store, into
+``<store>.remote/<version>/`` (``--store`` names the local place; the default is
+``var/store.remote/``). Workers that race write the same file; the first rename wins.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from twinkg.config import Settings
+from twinkg.loaders.searchindex import FILE_NAME, write_search_index
+
+
+def remote_build_dir(settings: Settings, meta: dict, store) -> Path:
+    """The local directory of files for this remote version, written if missing."""
+    root = settings.store.parent / (settings.store.name + ".remote")
+    final = root / meta["version"]
+    if (final / FILE_NAME).exists():
+        return final
+    tmp = root / f".{meta['version']}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    graphs = set(meta.get("graphs", []))
+    quads = [q for q in store.quads_for_pattern(None, None, None, None) if q.graph_name.value in graphs]
+    write_search_index(tmp / FILE_NAME, quads, meta.get("base_iri", settings.base_iri))
+    try:
+        os.replace(tmp, final)
+    except OSError:  # another worker was first: its files are the same
+        shutil.rmtree(tmp, ignore_errors=True)
+    for old in root.iterdir():  # earlier versions are no longer served by this process
+        if old.name != final.name and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
+    return final
