@@ -72,3 +72,45 @@ def test_hostile_values_stay_terms():
 def test_dataset_clause_is_recognised(query, named):
     """A query naming its dataset keeps it: the union is then not sent as the protocol dataset."""
     assert has_dataset_clause(query) is named
+
+
+EX = "http://ex.org/"
+
+
+@pytest.fixture(scope="module")
+def people() -> Store:
+    """Three people with two events each: enough for LIMITs, UNIONs and MINUS to matter."""
+    store = Store()
+    p = lambda local: NamedNode(EX + local)  # noqa: E731
+    for person in ("ann", "bob", "cy"):
+        for n in (1, 2):
+            store.add(Quad(p(f"{person}-ev{n}"), p("participant"), p(person)))
+            store.add(Quad(p(f"{person}-ev{n}"), p("year"), Literal(str(2000 + n), datatype=XSD_INTEGER)))
+    store.add(Quad(p("bob-ev1"), p("cancelled"), Literal("true")))
+    return store
+
+
+@pytest.mark.parametrize("query", [
+    # a subquery with a LIMIT must pick the bound person's events, not any two events
+    "SELECT ?e ?ev WHERE { { SELECT ?e ?ev WHERE { ?ev <http://ex.org/participant> ?e } LIMIT 2 } }",
+    # a UNION branch that uses the variable in a BIND
+    "SELECT ?e ?x WHERE { { BIND(STR(?e) AS ?x) } UNION { ?x <http://ex.org/participant> ?e } }",
+    # MINUS does not see outer bindings: only substitution-like binding reaches it
+    "SELECT ?e ?ev WHERE { ?ev <http://ex.org/participant> ?other MINUS { ?ev <http://ex.org/participant> ?e } }",
+    # CONSTRUCT template braces and a VALUES data block are not groups
+    "CONSTRUCT { ?ev <http://ex.org/by> ?e } WHERE { VALUES ?y { 2001 } ?ev <http://ex.org/year> ?y ; "
+    "<http://ex.org/participant> ?e }",
+    "SELECT ?e (COUNT(?ev) AS ?n) WHERE { ?ev <http://ex.org/participant> ?e FILTER NOT EXISTS { "
+    "?ev <http://ex.org/cancelled> ?c } } GROUP BY ?e",
+])
+@pytest.mark.parametrize("person", ["ann", "bob"])
+def test_values_in_every_group_answer_like_substitutions(people, query, person):
+    subs = {Variable("e"): NamedNode(EX + person)}
+    native = people.query(query, substitutions=subs)
+    injected = people.query(with_values(query, subs))
+    if hasattr(native, "variables"):
+        as_set = lambda rs: sorted(tuple(str(r[v]) for v in rs.variables) for r in rs)  # noqa: E731
+    else:
+        as_set = lambda ts: sorted(map(str, ts))  # noqa: E731
+    expected = as_set(native)
+    assert expected and as_set(injected) == expected

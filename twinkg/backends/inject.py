@@ -1,20 +1,22 @@
-"""Bound values for a remote query: a ``VALUES`` block at the start of the WHERE group.
+"""Bound values for a remote query: ``VALUES`` blocks at the start of the query's groups.
 
 pyoxigraph binds values with ``substitutions``; the SPARQL 1.1 Protocol has nothing like it.
 So the remote backend turns ``{Variable("city"): NamedNode(iri)}`` into
-``VALUES ( ?city ) { ( <iri> ) }`` placed right after the ``{`` that opens the query's WHERE
-group. The terms are serialized by pyoxigraph (``str(term)`` escapes IRIs and literals), so a
-user's text is never pasted into the query.
+``VALUES ( ?city ) { ( <iri> ) }`` placed right after the ``{`` that opens each group of
+the query's WHERE clause (see :func:`with_values`). The terms are serialized by pyoxigraph
+(``str(term)`` escapes IRIs and literals), so a user's text is never pasted into the query.
 
-Why the start of the group: a VALUES block joins with the group it stands in, and BIND and
+Why the start of each group: a VALUES block joins with the group it stands in, and BIND and
 FILTER inside the group see the variable only if it is bound before them; a trailing
-``VALUES`` after the WHERE clause would be joined last, too late for them.
+``VALUES`` after the WHERE clause would be joined last, too late for them, and so would one
+block in the outer group for a subquery with a LIMIT or a UNION branch.
 
-Finding the WHERE group: a small tokenizer walks the text and skips what may contain braces
-or the word WHERE without meaning it: IRIs ``<…>``, string literals (all four quote forms),
-``#`` comments, variables and prefixed names. The WHERE group is the first group at nesting depth 0 that follows the
-keyword ``WHERE``; without the keyword (``SELECT * { … }``, ``ASK { … }``) it is the first
-depth-0 group, except in a CONSTRUCT, whose first group is the template.
+Finding the groups: a small tokenizer walks the text and skips what may contain braces or
+the word WHERE without meaning it: IRIs ``<…>``, string literals (all four quote forms),
+``#`` comments, variables and prefixed names. The WHERE group is the first group at nesting
+depth 0 that follows the keyword ``WHERE``; without the keyword (``SELECT * { … }``,
+``ASK { … }``) it is the first depth-0 group, except in a CONSTRUCT, whose first group is the
+template.
 """
 
 from __future__ import annotations
@@ -85,14 +87,52 @@ def _where_or_none(text: str) -> int | None:
         return None
 
 
+def group_starts(text: str) -> list[int]:
+    """Offsets just after the ``{`` of every graph pattern group of the query.
+
+    Not groups: a CONSTRUCT template, the data block of a ``VALUES``, and the braces that
+    only wrap a subquery (``{ SELECT … }`` may hold nothing else)."""
+    where = where_group_start(text)
+    starts = []
+    depth = 0
+    data_block = False
+    for m in _TOKEN.finditer(text):
+        if m.group("skip"):
+            continue
+        if word := m.group("word"):
+            if word.upper() == "VALUES":
+                data_block = True
+            continue
+        if m.group("brace") == "}":
+            depth -= 1
+            continue
+        depth += 1
+        if m.start() < where - 1 or data_block:  # the template (before the WHERE group) or data
+            data_block = False
+            continue
+        following = _TOKEN.search(text, m.end())
+        if following and following.group("word") and following.group("word").upper() == "SELECT":
+            continue
+        starts.append(m.end())
+    return starts
+
+
 def with_values(text: str, substitutions: dict) -> str:
-    """``text`` with the substitutions bound by a VALUES block (``text`` itself if none)."""
+    """``text`` with the substitutions bound by a VALUES block in every group.
+
+    pyoxigraph's substitutions replace the variable everywhere (SEP-0007): a subquery with a
+    LIMIT, a UNION branch's BIND and a MINUS group all see the value. A VALUES block at the
+    start of each group gives the same answers, where one block in the outer group would be
+    joined only after those were evaluated without it."""
     if not substitutions:
         return text
     variables = " ".join(str(v) for v in substitutions)
     terms = " ".join(str(t) for t in substitutions.values())
-    at = where_group_start(text)
-    return f"{text[:at]}\n  VALUES ( {variables} ) {{ ( {terms} ) }}\n{text[at:]}"
+    block = f" VALUES ( {variables} ) {{ ( {terms} ) }} "
+    out = text
+    for at in reversed(group_starts(text)):
+        out = out[:at] + block + out[at:]
+    return out
 
 
 def with_rows(text: str, *blocks: tuple[tuple, list[tuple]]) -> str:
