@@ -151,3 +151,20 @@ def test_server_side_union_works_too(tmp_path, mini_data, embedded_mini):
         assert int(remote["n"].value) == int(local["n"].value) + 3
     finally:
         server.stop()
+
+
+def test_a_server_writes_the_site_index_of_each_remote_version(scratch_oxigraph, mini_data, tmp_path):
+    """Pages over a remote store: the index the embedded build has is made locally, per version."""
+    from bs4 import BeautifulSoup
+
+    from twinkg.server import create_app
+
+    settings = scratch_oxigraph.settings(mini_data, store=tmp_path / "var" / "store")
+    load(settings)
+    client = create_app(settings, {"TESTING": True}).test_client()
+    response = client.get("/search?q=Tours", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    version = dataset_meta(settings)["version"]
+    assert (tmp_path / "var" / "store.remote" / version).is_dir()
+    links = {a["href"] for a in BeautifulSoup(response.data, "html.parser").find_all("a", href=True)}
+    assert "/page/city/tours" in links

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from twinkg.config import Settings
 from twinkg.loaders.searchindex import FILE_NAME, write_search_index
+
+KEEP = 2
 
 
 def remote_build_dir(settings: Settings, meta: dict, store) -> Path:
@@ -24,9 +27,8 @@ def remote_build_dir(settings: Settings, meta: dict, store) -> Path:
     final = root / meta["version"]
     if (final / FILE_NAME).exists():
         return final
-    tmp = root / f".{meta['version']}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{meta['version']}-", dir=root))  # per process and thread
     graphs = set(meta.get("graphs", []))
     quads = [q for q in store.quads_for_pattern(None, None, None, None) if q.graph_name.value in graphs]
     write_search_index(tmp / FILE_NAME, quads, meta.get("base_iri", settings.base_iri))
@@ -34,7 +36,9 @@ def remote_build_dir(settings: Settings, meta: dict, store) -> Path:
         os.replace(tmp, final)
     except OSError:  # another worker was first: its files are the same
         shutil.rmtree(tmp, ignore_errors=True)
-    for old in root.iterdir():  # earlier versions are no longer served by this process
-        if old.name != final.name and not old.name.startswith("."):
+    # Keep this version and the one before (another process may serve it a few seconds more).
+    done = sorted((p for p in root.iterdir() if not p.name.startswith(".")), key=lambda p: p.stat().st_mtime)
+    for old in done[:-KEEP]:
+        if old.name != final.name:
             shutil.rmtree(old, ignore_errors=True)
     return final
