@@ -97,3 +97,21 @@ def live_server(curated_store):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def curated_oxigraph(curated_store):
+    """A read-only handle on the curated store."""
+    from twinkg.store import open_read_only
+
+    return open_read_only(curated_store)
+
+
+@pytest.fixture(scope="session")
+def exported(curated_store, curated_settings, curated_oxigraph, tmp_path_factory):
+    """`twinkg export` of the curated store (the Python entry point the CLI calls)."""
+    from twinkg.export.run import export_store
+    from twinkg.store import store_meta
+
+    out = tmp_path_factory.mktemp("export") / "out"
+    return export_store(curated_oxigraph, store_meta(curated_store), curated_settings, out)

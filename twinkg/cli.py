@@ -160,6 +160,34 @@ def _emit(results, fmt: str) -> None:
 
 @main.command()
 @_common
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A previous export: write a changelog entry and a diff against it.")
+def export(data, store, base_iri, directory, previous):
+    """Write the linked-data publication of the store into DIRECTORY.
+
+    Dumps (N-Quads, TriG, Turtle, N-Triples, JSON-LD, RDF/XML; gzip, with SHA256SUMS), the
+    ontology and shapes, the VoID + DCAT description, the ontology documentation,
+    CITATION.cff and a changelog.
+    """
+    from twinkg.export.run import export_store
+    from twinkg.store import open_read_only, store_meta
+
+    settings = _settings(data, store, base_iri)
+    try:
+        result = export_store(open_read_only(settings.store), store_meta(settings.store), settings,
+                              directory, previous, _progress)
+    except TwinkgError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"exported version {result.version} (release {result.release.build_version}) "
+               f"to {directory}: {len(result.files)} files")
+    if result.diff is not None:
+        click.echo(f"  since {previous}: {len(result.diff.added)} triples added, "
+                   f"{len(result.diff.removed)} removed")
+
+
+@main.command()
+@_common
 @click.option("--host", help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default 8000).")
 @click.option("--workers", type=int, help="Worker processes (default 2).")

@@ -49,6 +49,10 @@ class Settings:
     query_timeout: float = 10.0
     max_rows: int = 10000
     max_body_bytes: int = 1_000_000
+    #: Licence of the published dataset (an IRI; written to the DCAT record and CITATION.cff).
+    dataset_license: str = "https://creativecommons.org/licenses/by/4.0/"
+    #: Write the linked-data export into each new store build (``<store>.d/<version>/export/``).
+    export_on_load: bool = True
     extra: dict = field(default_factory=dict)
 
     @property
