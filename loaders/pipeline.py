@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from pyoxigraph import NamedNode, Quad
@@ -64,8 +65,27 @@ def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Valid
         "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "entities": validated.counts,
     }
-    info = build_store(settings.store, quads, meta)
+    info = build_store(settings.store, quads, meta,
+                       _export_into_build(settings, progress) if settings.export_on_load else None)
     return validated, info, time.perf_counter() - started
+
+
+def _export_into_build(settings: Settings, progress: Progress):
+    """Write the publication into the new build (``<build>/export/``) before it is swapped in,
+    with a changelog against the export of the build served until now."""
+    def export(build: Path, meta: dict) -> None:
+        from pyoxigraph import Store
+
+        from twinkg.export.run import export_store
+
+        current = settings.store.resolve() / "export" if settings.store.exists() else None
+        previous = current if current is not None and (current / "manifest.json").exists() else None
+        store = Store.read_only(str(build / "oxigraph"))
+        try:
+            export_store(store, meta, settings, build / "export", previous, progress)
+        finally:
+            del store
+    return export
 
 
 __all__ = ["InvalidInput", "Validated", "validate_data", "load", "dataset_quads"]

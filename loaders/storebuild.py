@@ -15,6 +15,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from pyoxigraph import BlankNode, Quad, Store
 
@@ -77,8 +78,13 @@ def _garbage_collect(builds: Path, current: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
 
 
-def build_store(store: Path, quads: list[Quad], meta: dict) -> BuildInfo:
-    """Write ``quads`` into a fresh store and make it the served one."""
+def build_store(store: Path, quads: list[Quad], meta: dict,
+                before_swap: Callable[[Path, dict], None] | None = None) -> BuildInfo:
+    """Write ``quads`` into a fresh store and make it the served one.
+
+    ``before_swap(build_dir, meta)`` may add files to the build (the export) while it is still
+    unpublished: if it fails, the build is removed and the served store is unchanged.
+    """
     if store.exists() and not store.is_symlink():
         raise InvalidInput([Problem(str(store), 0, "",
                                     "exists and is not a twinkg store link; move it away or choose another --store")])
@@ -100,6 +106,12 @@ def build_store(store: Path, quads: list[Quad], meta: dict) -> BuildInfo:
         raise RuntimeError(f"store holds {count} quads, expected {len(set(quads))}")
     meta = {**meta, "version": version, "content_sha256": content, "quads": count}
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    if before_swap is not None:
+        try:
+            before_swap(tmp, meta)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     final = builds / version
     if final.exists():  # the same content loaded again within the same second
         shutil.rmtree(tmp, ignore_errors=True)

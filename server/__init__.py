@@ -23,5 +23,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
+    from .publication import bp as publication_bp  # /void, /download, /ontology
+    app.register_blueprint(publication_bp)
     register_error_handlers(app)
     return app

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
-from pyoxigraph import NamedNode, RdfFormat, Store, serialize
+from pyoxigraph import NamedNode, RdfFormat, Store, parse
 
 from twinkg.config import ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 
@@ -135,11 +136,13 @@ def _import_pylode():
     return OntPub
 
 
-def pylode_html(ontology: Store, terms: dict[str, TermDoc]) -> str:
+@lru_cache(maxsize=4)  # pyLODE takes about half a second; the ontology rarely changes between loads
+def pylode_html(turtle: bytes) -> str:
     import rdflib
     from dominate.util import raw
 
     OntPub = _import_pylode()
+    terms = ontology_terms(_store(turtle))
 
     supplement = _env().get_template("ontology-terms.html").render(
         ns=ONTOLOGY_NS, sections=_sections(terms, skip_kinds=PYLODE_KINDS))
@@ -149,22 +152,28 @@ def pylode_html(ontology: Store, terms: dict[str, TermDoc]) -> str:
             super()._make_main_sections()
             self.content.add(raw(supplement))
 
-    graph = rdflib.Graph().parse(data=serialize((q.triple for q in ontology), format=RdfFormat.N_TRIPLES),
-                                 format="nt")
+    graph = rdflib.Graph().parse(data=turtle, format="turtle", publicID=ONTOLOGY_IRI)
     doc = _OntPub(ontology=graph)
     # pyLODE names anchors after labels ("Stadt"); ours are the IRIs' local names.
     doc.fids.update({iri: term.local for iri, term in terms.items()})
     return doc.make_html()
 
 
-def write_ontology_doc(ontology: Store, path: Path, progress=lambda _: None, use_pylode: bool = True) -> str:
-    """Write the documentation; returns which generator made it ("pylode" or "template")."""
-    terms = ontology_terms(ontology)
+def _store(turtle: bytes) -> Store:
+    store = Store()
+    store.extend(parse(turtle, format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI))
+    return store
+
+
+def write_ontology_doc(turtle: bytes, path: Path, progress=lambda _: None, use_pylode: bool = True) -> str:
+    """Write the documentation of the ontology ``turtle``; returns which generator made it
+    ("pylode" or "template")."""
     if use_pylode:
         try:
-            path.write_text(pylode_html(ontology, terms), encoding="utf-8")
+            path.write_text(pylode_html(turtle), encoding="utf-8")
             return "pylode"
         except Exception as exc:  # noqa: BLE001 — any failure of the generator: fall back, say why
             progress(f"pyLODE failed ({type(exc).__name__}: {exc}); using the built-in template")
-    path.write_text(template_html(ontology, terms), encoding="utf-8")
+    ontology = _store(turtle)
+    path.write_text(template_html(ontology, ontology_terms(ontology)), encoding="utf-8")
     return "template"

@@ -10,6 +10,7 @@ from pyoxigraph import RdfFormat, Store
 
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
+from twinkg.loaders.ontology import ontology_bytes
 
 from .citation import write_citation
 from .description import Release, describe_dataset, release_for, write_turtle
@@ -59,7 +60,7 @@ def export_store(store: Store, meta: dict, settings: Settings, out: Path, previo
     files.append(describe(out / CONTEXT, "context", "JSON-LD @context (short names for tk: terms)",
                           RdfFormat.JSON_LD.media_type))
     progress(f"writing {ONTOLOGY_HTML}")
-    generator = write_ontology_doc(ontology, out / ONTOLOGY_HTML, progress)
+    generator = write_ontology_doc(ontology_bytes(), out / ONTOLOGY_HTML, progress)
     files.append(describe(out / ONTOLOGY_HTML, "documentation", "ontology documentation (HTML)",
                           "text/html"))
 
