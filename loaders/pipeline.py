@@ -11,10 +11,11 @@ from typing import Callable
 from pyoxigraph import NamedNode, Quad
 
 from twinkg.config import ONTOLOGY_IRI, Settings
+from twinkg.errors import TwinkgError
 
 from .check import Curated, read_curated
 from .ontology import concepts, ontology_triples
-from .problems import InvalidInput
+from .problems import InvalidInput, Problem
 from .rdf import Built, build_quads
 from .shacl import shacl_problems
 from .storebuild import BuildInfo, build_store
@@ -83,6 +84,8 @@ def _export_into_build(settings: Settings, progress: Progress):
         store = Store.read_only(str(build / "oxigraph"))
         try:
             export_store(store, meta, settings, build / "export", previous, progress)
+        except TwinkgError as exc:  # e.g. a broken DATASET.toml: reported like any input problem
+            raise InvalidInput([Problem("export", 0, "", exc.message)]) from None
         finally:
             del store
     return export
