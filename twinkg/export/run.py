@@ -48,6 +48,7 @@ def export_store(store: Store, meta: dict, settings: Settings, out: Path, previo
         if previous.resolve() == out.resolve():
             raise TwinkgError("--previous must be another directory than the export's")
     out.mkdir(parents=True, exist_ok=True)
+    _clear_previous_run(out)
     info = dataset_info(settings)
     release = release_for(settings, meta)
     ontology = ontology_store()
@@ -64,29 +65,10 @@ def export_store(store: Store, meta: dict, settings: Settings, out: Path, previo
     files.append(describe(out / ONTOLOGY_HTML, "documentation", "ontology documentation (HTML)",
                           "text/html"))
 
-    diff, previous_version = None, None
-    history = ""
-    if previous is not None:
-        progress(f"comparing with {previous}")
-        before = read_manifest(previous)
-        previous_version = before.get("version_iri")
-        diff = diff_exports(previous, out)
-        (out / DIFF).write_text(json.dumps({"previous": before.get("release"), "current": release.build_version,
-                                            **diff.summary(), "added": diff.added, "removed": diff.removed},
-                                           indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        files.append(describe(out / DIFF, "changelog", "changes since the previous release (JSON)",
-                              "application/json"))
-        entry = changelog_entry(diff, release.build_version, before.get("release", "?"), meta["loaded_at"][:10])
-        old_log = previous / CHANGELOG
-        history = old_log.read_text(encoding="utf-8").split("\n", 2)[-1] if old_log.exists() else ""
-    else:
-        entry = f"## {release.build_version} ({meta['loaded_at'][:10]})\n\nFirst release.\n"
-    (out / CHANGELOG).write_text(f"# Changelog\n\n{entry}\n{history}".rstrip() + "\n", encoding="utf-8")
-    files.append(describe(out / CHANGELOG, "changelog", "changelog", "text/markdown"))
-
+    diff, previous_version = _changes(out, previous, release, meta, files, progress)
     write_citation(out / CITATION, release, info)
     files.append(describe(out / CITATION, "citation", "how to cite this release (CITATION.cff)",
-                          "application/x-yaml"))
+                          "application/yaml"))
 
     progress(f"describing the dataset in {DESCRIPTION}")
     triples = describe_dataset(store, release, info, files, previous_version)
@@ -100,3 +82,38 @@ def export_store(store: Store, meta: dict, settings: Settings, out: Path, previo
         "ontology_doc": generator,
     })
     return Exported(out, files, release, info.version, diff, generator)
+
+
+def _changes(out: Path, previous: Path | None, release: Release, meta: dict, files: list[ExportFile],
+             progress) -> tuple[Diff | None, str | None]:
+    """CHANGELOG.md (the new entry above the previous export's entries) and, against a
+    previous export, diff.json; returns the diff and the previous version IRI."""
+    date = meta["loaded_at"][:10]
+    if previous is None:
+        diff, previous_version, history = None, None, ""
+        entry = f"## {release.build_version} ({date})\n\nFirst release.\n"
+    else:
+        progress(f"comparing with {previous}")
+        before = read_manifest(previous)
+        previous_version = before.get("version_iri")
+        diff = diff_exports(previous, out)
+        (out / DIFF).write_text(json.dumps({"previous": before.get("release"), "current": release.build_version,
+                                            **diff.summary(), "added": diff.added, "removed": diff.removed},
+                                           indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        files.append(describe(out / DIFF, "changelog", "changes since the previous release (JSON)",
+                              "application/json"))
+        entry = changelog_entry(diff, release.build_version, before.get("release", "?"), date)
+        old_log = previous / CHANGELOG
+        # keep the previous entries, below the new one (without the old "# Changelog" title)
+        history = old_log.read_text(encoding="utf-8").split("\n", 2)[-1] if old_log.exists() else ""
+    (out / CHANGELOG).write_text(f"# Changelog\n\n{entry}\n{history}".rstrip() + "\n", encoding="utf-8")
+    files.append(describe(out / CHANGELOG, "changelog", "changelog", "text/markdown"))
+    return diff, previous_version
+
+
+def _clear_previous_run(out: Path) -> None:
+    """Re-exporting into a directory: remove the files the last export there listed, so no
+    stale file (an old diff.json) survives next to the new ones."""
+    if (out / MANIFEST).exists():
+        for entry in read_manifest(out).get("files", []):
+            (out / Path(entry["name"]).name).unlink(missing_ok=True)
