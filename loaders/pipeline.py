@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -67,18 +68,19 @@ def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Valid
         "entities": validated.counts,
     }
     info = build_store(settings.store, quads, meta,
-                       _export_into_build(settings, progress) if settings.export_on_load else None)
+                       extra=_export_into_build(settings, progress) if settings.export_on_load else None)
     return validated, info, time.perf_counter() - started
 
 
 def _export_into_build(settings: Settings, progress: Progress):
     """Write the publication into the new build (``<build>/export/``) before it is swapped in,
     with a changelog against the export of the build served until now."""
-    def export(build: Path, meta: dict) -> None:
+    def export(build: Path) -> None:
         from pyoxigraph import Store
 
         from twinkg.export.run import export_store
 
+        meta = json.loads((build / "meta.json").read_text(encoding="utf-8"))
         current = settings.store.resolve() / "export" if settings.store.exists() else None
         previous = current if current is not None and (current / "manifest.json").exists() else None
         store = Store.read_only(str(build / "oxigraph"))

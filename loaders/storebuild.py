@@ -79,11 +79,12 @@ def _garbage_collect(builds: Path, current: Path) -> None:
 
 
 def build_store(store: Path, quads: list[Quad], meta: dict,
-                before_swap: Callable[[Path, dict], None] | None = None) -> BuildInfo:
+                extra: Callable[[Path], None] | None = None) -> BuildInfo:
     """Write ``quads`` into a fresh store and make it the served one.
 
-    ``before_swap(build_dir, meta)`` may add files to the build (the export) while it is still
-    unpublished: if it fails, the build is removed and the served store is unchanged.
+    ``extra(build_dir)`` writes further files (the export) into the build directory, which
+    already holds the store and meta.json, before the swap, so they are always those of the
+    store they are served with; if it fails, the build is removed and nothing changes.
     """
     if store.exists() and not store.is_symlink():
         raise InvalidInput([Problem(str(store), 0, "",
@@ -106,9 +107,9 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
         raise RuntimeError(f"store holds {count} quads, expected {len(set(quads))}")
     meta = {**meta, "version": version, "content_sha256": content, "quads": count}
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
-    if before_swap is not None:
+    if extra is not None:
         try:
-            before_swap(tmp, meta)
+            extra(tmp)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
