@@ -18,6 +18,7 @@ from .check import Curated, read_curated
 from .ontology import concepts, ontology_triples
 from .problems import InvalidInput, Problem
 from .rdf import Built, build_quads
+from .searchindex import FILE_NAME as SEARCH_FILE, write_search_index
 from .shacl import shacl_problems
 from .storebuild import BuildInfo, build_store
 
@@ -67,8 +68,15 @@ def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Valid
         "loaded_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "entities": validated.counts,
     }
-    info = build_store(settings.store, quads, meta,
-                       extra=_export_into_build(settings, progress) if settings.export_on_load else None)
+    progress("indexing names, titles and captions for search")
+    export = _export_into_build(settings, progress) if settings.export_on_load else None
+
+    def extra(build: Path) -> None:
+        write_search_index(build / SEARCH_FILE, quads, settings.base_iri)
+        if export is not None:
+            export(build)
+
+    info = build_store(settings.store, quads, meta, extra=extra)
     return validated, info, time.perf_counter() - started
 
 

@@ -82,9 +82,10 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
                 extra: Callable[[Path], None] | None = None) -> BuildInfo:
     """Write ``quads`` into a fresh store and make it the served one.
 
-    ``extra(build_dir)`` writes further files (the export) into the build directory, which
-    already holds the store and meta.json, before the swap, so they are always those of the
-    store they are served with; if it fails, the build is removed and nothing changes.
+    ``extra(build_dir)`` writes further files (the search index, the export) into the build
+    directory, which already holds the store and meta.json, before the swap, so they are
+    always those of the store they are served with; if it fails, the build is removed and
+    nothing changes.
     """
     if store.exists() and not store.is_symlink():
         raise InvalidInput([Problem(str(store), 0, "",

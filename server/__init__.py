@@ -20,11 +20,12 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["twinkg"] = Dataset(settings)
 
-    from . import pages, queries_api, sparql
+    from . import deref, pages, queries_api, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(queries_api.bp)
+    app.register_blueprint(deref.bp)
     from .publication import bp as publication_bp  # /void, /download, /ontology
     app.register_blueprint(publication_bp)
     register_error_handlers(app)

@@ -9,6 +9,7 @@ from a small in-memory cache keyed the same way (bounded in bytes, least recentl
 from __future__ import annotations
 
 import hashlib
+from http.cookies import SimpleCookie
 import threading
 from collections import OrderedDict
 
@@ -93,9 +94,12 @@ def install_response_cache(app) -> ResponseCache | None:
 
 
 def _key(environ, dataset) -> tuple:
+    # HTML answers (the editor, /queries pages) are in the reader's language: the language
+    # cookie and Accept-Language are part of what an answer depends on.
+    lang = SimpleCookie(environ.get("HTTP_COOKIE", "")).get("lang")
     return ("wsgi", dataset.version, environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"),
             environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
-            environ.get("HTTP_ACCEPT", ""))
+            environ.get("HTTP_ACCEPT", ""), lang.value if lang else "", environ.get("HTTP_ACCEPT_LANGUAGE", ""))
 
 
 class _CachedGets:

@@ -12,6 +12,7 @@ import os
 import threading
 import time
 from functools import cached_property
+from pathlib import Path
 
 from flask import current_app
 from pyoxigraph import Store
@@ -20,6 +21,7 @@ from twinkg.config import Settings
 from twinkg.store import open_read_only, store_meta
 
 from .executor import Executor
+from .iris import IriMap
 
 #: Seconds between two looks at where the store link points.
 RECHECK_SECONDS = 1.0
@@ -43,6 +45,17 @@ class _Build:
         # the answers carry) even after a load repoints the link.
         path = os.path.join(self.target, "oxigraph")
         return Executor(path, self.settings.executor_processes, self.settings.query_timeout)
+
+    @cached_property
+    def iris(self) -> IriMap:
+        # The base the store was loaded with: its IRIs are the ones pages must recognise.
+        return IriMap(self.meta.get("base_iri", self.settings.base_iri))
+
+    @cached_property
+    def vocabulary(self) -> dict:
+        """Labels of the ontology's terms: read once per build."""
+        from .vocabulary import read_vocabulary_labels
+        return read_vocabulary_labels(self.store)
 
     def retire(self) -> None:
         if "executor" in self.__dict__:
@@ -86,6 +99,18 @@ class Dataset:
         """Users' queries run here, bounded by the time limit (server/executor.py)."""
         return self._current().executor
 
+    @property
+    def iris(self) -> IriMap:
+        return self._current().iris
+
+    @property
+    def vocabulary(self) -> dict:
+        return self._current().vocabulary
+
+    @property
+    def build_dir(self) -> Path:
+        """The directory of the served build (the site index lives there)."""
+        return Path(self._current().target)
 
 def dataset() -> Dataset:
     return current_app.extensions["twinkg"]

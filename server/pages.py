@@ -1,20 +1,96 @@
-"""HTML pages rendered from the graph: the home page."""
+"""HTML pages rendered from the graph: home, entity pages, lists, timeline, map, search."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, redirect, render_template, request
 
-from twinkg.store import run_query
+from twinkg.errors import TwinkgError
 
+from . import listings
 from .dataset import dataset
-from .queryfiles import server_query
+from .deref import entity_or_404
+from .entity import build_page
+from .iris import class_of_kind
+from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language, other_languages, translator
+from .search import search as run_search
 
 bp = Blueprint("pages", __name__)
+
+
+@bp.app_context_processor
+def ui_helpers() -> dict:
+    """Available in every template, error pages included."""
+    lang = current_language()
+    return {"_": translator(lang), "lang": lang, "other_languages": other_languages(),
+            "list_kinds": [(k, class_of_kind(k)) for k in listings.LIST_KINDS]}
+
+
+@bp.after_app_request
+def vary_on_language(response):
+    # Pages depend on the language cookie and Accept-Language; caches must know.
+    if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
+        response.vary.add("Cookie")
+        response.vary.add("Accept-Language")
+        response.headers.setdefault("Content-Language", current_language())
+    return response
 
 
 @bp.route("/")
 def home():
     ds = dataset()
-    counts = [(row["class"].value.rsplit("#", 1)[-1], int(row["n"].value))
-              for row in run_query(ds.store, server_query("class-counts"))]
-    return render_template("home.html", counts=counts, meta=ds.meta)
+    lang = current_language()
+    return render_template("home.html", counts=listings.class_counts(ds), meta=ds.meta,
+                           latest=listings.latest_events(ds, lang), cities=listings.map_cities(ds, lang))
+
+
+@bp.route("/page/<kind>/<slug>")
+def entity(kind: str, slug: str):
+    ds = dataset()
+    iri = entity_or_404(kind, slug)
+    page = build_page(ds, kind, slug, iri, current_language(), page_url=request.base_url)
+    template = current_app.jinja_env.select_template([f"entity/{kind}.html", "entity/entity.html"])
+    response = render_template(template, page=page, v=page.view)
+    links = ", ".join(f'<{a.href}>; rel="alternate"; type="{a.media_type}"' for a in page.alternates)
+    return response, 200, {"Link": links}
+
+
+@bp.route("/list/<kind>")
+def listing(kind: str):
+    if kind not in listings.LIST_KINDS:
+        raise TwinkgError(f"no list of '{kind}'; lists: {', '.join(listings.LIST_KINDS)}", 404)
+    page = listings.list_page(dataset(), kind, current_language(), request.args)
+    return render_template("list.html", listing=page)
+
+
+@bp.route("/timeline")
+def timeline():
+    return render_template("timeline.html", timeline=listings.timeline(dataset(), current_language(),
+                                                                         request.args.get("year")))
+
+
+@bp.route("/map")
+def city_map():
+    return render_template("map.html", cities=listings.map_cities(dataset(), current_language()))
+
+
+@bp.route("/search")
+def search():
+    text = request.args.get("q", "")
+    if len(text) > 200:
+        raise TwinkgError("the search text is too long (at most 200 characters)", 400)
+    results = run_search(dataset(), text, current_language()) if text.strip() else None
+    return render_template("search.html", q=text, results=results)
+
+
+@bp.route("/lang/<code>")
+def switch_language(code: str):
+    """The language switch: remember the choice in a cookie and go back (works without JS)."""
+    if code not in LANGUAGES:
+        raise TwinkgError(f"unknown language '{code}'; available: {', '.join(LANGUAGES)}", 404)
+    target = request.args.get("next", "/")
+    # Only paths on this site: no open redirect to other hosts.
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = "/"
+    response = redirect(target, 303)
+    response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    return response

@@ -13,6 +13,8 @@ from pathlib import Path
 ONTOLOGY_IRI = "https://twinkg.example.org/ontology"
 ONTOLOGY_NS = ONTOLOGY_IRI + "#"
 SHAPES_NS = "https://twinkg.example.org/shapes#"
+#: The languages of the web UI (the first is the dataset's own); lists are pre-sorted in each.
+UI_LANGUAGES = ("de", "en")
 
 #: The prefixes every SPARQL text and every serialization of twinkg may use.
 PREFIXES = {

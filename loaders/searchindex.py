@@ -1,0 +1,122 @@
+"""The site index, written beside the store at load time (SQLite): search and list order.
+
+Search: a ``CONTAINS`` filter over every label of a large store costs a scan per query; an
+FTS5 index answers in milliseconds. ``unicode61 remove_diacritics 2`` folds case and
+accents, so ``wisniewski`` finds "Wiśniewski"; other names (``skos:altLabel``) are indexed
+too, so ``oppeln`` finds Opole. One row per name, title or caption, in every language.
+
+Lists: sorting all entities of a class by their label in the reader's language is a full
+sort in SPARQL (seconds at a million statements). Here each entity carries its sort keys
+per UI language and by date, each with an index, so a list page is an indexed
+``ORDER BY … LIMIT … OFFSET`` whose cost does not grow with the dataset.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import unicodedata
+from pathlib import Path
+from typing import Iterable
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from twinkg.config import ONTOLOGY_NS, PREFIXES, UI_LANGUAGES
+
+FILE_NAME = "search.sqlite"
+RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
+#: What is searched: names, titles (rdfs:label), other names, captions.
+SEARCHED = {NamedNode(PREFIXES["rdfs"] + "label"), NamedNode(PREFIXES["skos"] + "altLabel"),
+            NamedNode(PREFIXES["foaf"] + "name"), NamedNode(ONTOLOGY_NS + "caption")}
+#: What an entity is shown and sorted by.
+SHOWN = {NamedNode(PREFIXES["rdfs"] + "label"), NamedNode(ONTOLOGY_NS + "caption")}
+START, END = NamedNode(ONTOLOGY_NS + "startDate"), NamedNode(ONTOLOGY_NS + "endDate")
+#: Sorts after every date: undated entries come last.
+UNDATED = "~"
+
+SCHEMA = f"""
+CREATE VIRTUAL TABLE names USING fts5(text, iri UNINDEXED, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE entities (
+  iri TEXT PRIMARY KEY, class TEXT NOT NULL, labels TEXT NOT NULL,
+  start TEXT, start_type TEXT, "end" TEXT, end_type TEXT,
+  date_asc TEXT NOT NULL, date_desc TEXT NOT NULL,
+  {", ".join(f"key_{lang} TEXT NOT NULL" for lang in UI_LANGUAGES)});
+CREATE INDEX by_date_asc ON entities (class, date_asc, iri);
+CREATE INDEX by_date_desc ON entities (class, date_desc, iri);
+{"".join(f"CREATE INDEX by_name_{lang} ON entities (class, key_{lang}, iri);" for lang in UI_LANGUAGES)}
+CREATE TABLE event_years (year TEXT PRIMARY KEY, n INTEGER NOT NULL);
+"""
+
+
+def sort_key(text: str) -> str:
+    """Case- and accent-folded, so that Ö sorts with O and "tours" with "Tours"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def _label_for(labels: set[tuple[str, str]], lang: str) -> str:
+    """The label a reader of ``lang`` sees (chain: lang or untagged → de → en → any)."""
+    by_lang: dict[str, list[str]] = {}
+    for tag, value in labels:
+        by_lang.setdefault(tag, []).append(value)
+    for choice in (lang, "", "de", "en", *sorted(by_lang)):
+        if choice in by_lang:
+            return min(by_lang[choice])
+    return ""
+
+
+def _descending(lexical: str) -> str:
+    """A key whose ascending order is the dates' descending order (9 - each digit)."""
+    return "".join(str(9 - int(c)) if c.isdigit() else c for c in lexical)
+
+
+def write_search_index(path: Path, quads: Iterable[Quad], base_iri: str) -> int:
+    """Index the entities under ``{base_iri}id/`` (not their #fragments); return their count."""
+    prefix = base_iri + "id/"
+    classes: dict[str, str] = {}
+    texts: dict[str, set[str]] = {}
+    labels: dict[str, set[tuple[str, str]]] = {}
+    dates: dict[tuple[str, NamedNode], Literal] = {}
+    for q in quads:
+        s = q.subject
+        if not isinstance(s, NamedNode) or not s.value.startswith(prefix) or "#" in s.value:
+            continue
+        if q.predicate == RDF_TYPE and q.object.value.startswith(ONTOLOGY_NS):
+            classes[s.value] = q.object.value[len(ONTOLOGY_NS):]
+        elif q.predicate in SEARCHED and isinstance(q.object, Literal):
+            texts.setdefault(s.value, set()).add(q.object.value)
+            if q.predicate in SHOWN:
+                labels.setdefault(s.value, set()).add((q.object.language or "", q.object.value))
+        elif q.predicate in (START, END) and isinstance(q.object, Literal):
+            dates[(s.value, q.predicate)] = q.object
+
+    def row(iri: str, cls: str) -> tuple:
+        shown = labels.get(iri, set())
+        start, end = dates.get((iri, START)), dates.get((iri, END))
+        return (iri, cls, json.dumps(sorted(shown), ensure_ascii=False),
+                start.value if start else None, start.datatype.value if start else None,
+                end.value if end else None, end.datatype.value if end else None,
+                start.value if start else UNDATED, _descending(start.value) if start else UNDATED,
+                *(sort_key(_label_for(shown, lang) or iri.rsplit("/", 1)[-1]) for lang in UI_LANGUAGES))
+
+    years: dict[str, int] = {}
+    for iri, cls in classes.items():
+        if cls == "Event":
+            start = dates.get((iri, START))
+            year = start.value.lstrip("-")[:4] if start else ""
+            years[year] = years.get(year, 0) + 1
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(path)
+    try:
+        with db:
+            db.executescript(SCHEMA)
+            db.executemany("INSERT INTO names (text, iri) VALUES (?, ?)",
+                           ((text, iri) for iri in classes for text in sorted(texts.get(iri, ()))))
+            marks = ", ".join("?" * (9 + len(UI_LANGUAGES)))
+            db.executemany(f"INSERT INTO entities VALUES ({marks})",
+                           (row(iri, cls) for iri, cls in classes.items()))
+            db.executemany("INSERT INTO event_years VALUES (?, ?)", years.items())
+            db.execute("INSERT INTO names (names) VALUES ('optimize')")
+    finally:
+        db.close()
+    return len(classes)

@@ -1,0 +1,30 @@
+"""The data document of an entity, built once and rendered as RDF or as a page."""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode, RdfFormat, Triple, Variable, serialize
+
+from twinkg.config import PREFIXES
+from twinkg.store import run_query
+
+from .queryfiles import server_query
+
+#: The formats of the data documents, from the library: Turtle first (the default).
+DATA_FORMATS = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
+
+
+def describe(store, iri: str) -> list[Triple]:
+    """Outgoing (incl. fragment nodes) and incoming statements, and labels of what is linked."""
+    results = run_query(store, server_query("describe"), {Variable("e"): NamedNode(iri)})
+    # Sorted so that the same data always gives the same document.
+    return sorted(set(results), key=str)
+
+
+def exists(store, iri: str) -> bool:
+    rows = run_query(store, server_query("exists"), {Variable("e"): NamedNode(iri)})
+    return any(True for _ in rows)
+
+
+def serialize_document(triples: list[Triple], fmt: RdfFormat) -> bytes:
+    prefixes = PREFIXES if fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML) else None
+    return serialize(triples, format=fmt, prefixes=prefixes)

@@ -1,0 +1,168 @@
+"""The page about one entity: its data document plus what its class's page shows, turned
+into view objects. Routes render it; templates never see RDF terms."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode, Variable
+
+from twinkg.config import PREFIXES
+from twinkg.store import run_query
+
+from . import classviews
+from .dataset import Dataset
+from .classviews import INCOMING_LIMIT, Capped, cap
+from .describe import DATA_FORMATS
+from .graphindex import GraphIndex, term
+from .i18n import catalogue
+from .iris import class_of_kind
+from .jsonld import schema_org
+from .queryfiles import server_query
+from .views import Labeler, TermView, Text
+from .vocabulary import vocabulary_labels
+
+LABELS = tuple(term(c) for c in ("rdfs:label", "skos:prefLabel", "tk:caption"))
+RDF_TYPE = term("rdf:type")
+CONTEXT_KINDS = {"city", "partnership", "person", "event", "organization"}
+
+
+@dataclass
+class Cell:
+    value: TermView
+    source: TermView | None = None
+
+
+@dataclass
+class Row:
+    prop: TermView
+    cells: list[Cell]
+
+
+@dataclass
+class Fragment:
+    anchor: str
+    title: TermView
+    rows: list[Row]
+
+
+@dataclass
+class Alternate:
+    name: str
+    href: str
+    media_type: str
+
+
+@dataclass
+class EntityPage:
+    iri: str
+    kind: str
+    cls: str
+    title: Text
+    statements: list[Row]
+    fragments: list[Fragment]
+    incoming: Capped  # of (referrer, property)
+    provenance: list[tuple[TermView, int]]
+    alternates: list[Alternate]
+    view: dict = field(default_factory=dict)  # what the class's own template shows
+    jsonld: dict = field(default_factory=dict)
+
+
+def _labeler(ds: Dataset, graph: GraphIndex, lang: str) -> Labeler:
+    labeler = Labeler(ds.iris, lang, {k: list(v) for k, v in vocabulary_labels(ds).items()})
+    for key, entry in catalogue().items():
+        # Well-known properties (dct:source, rdfs:label…) carry no labels in our ontology.
+        if key.startswith("prop."):
+            prefix, _, local = key[5:].partition(":")
+            for code, text in entry.items():
+                labeler.add_label(PREFIXES[prefix] + local, Literal(text, language=code))
+    for t in graph.triples:
+        if t.predicate in LABELS and isinstance(t.object, Literal) and isinstance(t.subject, NamedNode):
+            labeler.add_label(t.subject.value, t.object)
+    return labeler
+
+
+def _source_of_graph(ds: Dataset, graph_iri: str) -> str:
+    """Each source's statements live in ``{base}graph/{source}``: name the source entity."""
+    prefix = ds.iris.base + "graph/"
+    if graph_iri.startswith(prefix):
+        return ds.iris.entity_iri("source", graph_iri[len(prefix):])
+    return graph_iri
+
+
+def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url: str = "",
+               today: datetime.date | None = None) -> EntityPage:
+    e = NamedNode(iri)
+    # The page's own CONSTRUCT: the data document with the incoming links capped.
+    graph = GraphIndex(run_query(ds.store, server_query("page"), {Variable("e"): e}))
+    if kind in CONTEXT_KINDS:
+        graph.add(run_query(ds.store, server_query(f"context-{kind}"), {Variable("e"): e}))
+    rows = list(run_query(ds.store, server_query("statements"), {Variable("e"): e}))
+    labeler = _labeler(ds, graph, lang)
+
+    # Outgoing statements with the source (named graph) of each; fragments in their own tables.
+    grouped: dict[NamedNode, dict[NamedNode, list[Cell]]] = {}
+    per_source: dict[str, int] = {}
+    for row in rows:
+        source = _source_of_graph(ds, row["g"].value)
+        per_source[source] = per_source.get(source, 0) + 1
+        grouped.setdefault(row["s"], {}).setdefault(row["p"], []).append(
+            Cell(labeler.term(row["o"]), labeler.term(NamedNode(source))))
+
+    def table(subject) -> list[Row]:
+        props = grouped.get(subject, {})
+        return [Row(labeler.term(p), sorted(cells, key=lambda c: c.value.text.value))
+                for p, cells in sorted(props.items(), key=lambda kv: labeler.label(kv[0].value).value.lower())]
+
+    fragments = [Fragment(s.value.partition("#")[2], labeler.term(s), table(s))
+                 for s in sorted(grouped, key=lambda n: _fragment_order(n.value)) if s != e]
+    incoming = cap(_incoming(graph, e, labeler), INCOMING_LIMIT)
+    # page.rq reads one link more than is shown: more may exist even where the shown ones
+    # were merged (a fragment's link shown as its entity's)
+    incoming.more = sum(1 for t in graph.triples if t.object == e and t.subject != e) > INCOMING_LIMIT
+    for src in per_source:
+        if src not in labeler.labels:  # a source named only as a graph: fetch its title
+            for row in run_query(ds.store, server_query("labels-of"), {Variable("x"): NamedNode(src)}):
+                labeler.add_label(src, row["label"])
+    provenance = sorted(((labeler.term(NamedNode(src)), n) for src, n in per_source.items()),
+                        key=lambda pair: -pair[1])
+    alternates = [Alternate(fmt.name, f"/data/{kind}/{slug}.{fmt.file_extension}", fmt.media_type)
+                  for fmt in DATA_FORMATS]
+    page = EntityPage(iri, kind, class_of_kind(kind), labeler.label(iri), table(e), fragments,
+                      incoming, provenance, alternates)
+    builder = getattr(classviews, kind, None)
+    if builder:
+        page.view = builder(graph, e, labeler, today or datetime.date.today())
+    page.jsonld = schema_org(page, graph, e, page_url)
+    return page
+
+
+def _incoming(graph: GraphIndex, e: NamedNode, labeler: Labeler) -> list[tuple[TermView, TermView]]:
+    """Statements pointing at ``e``; one from another entity's fragment only where that entity
+    does not already point at ``e`` itself (an event's participant and its participation)."""
+    direct = {t.subject for t in graph.triples if t.object == e and "#" not in t.subject.value}
+    pairs = []
+    for t in graph.triples:
+        if t.object != e or t.subject == e or t.subject.value.startswith(e.value + "#"):
+            continue
+        if "#" in t.subject.value and NamedNode(t.subject.value.partition("#")[0]) in direct:
+            continue
+        pairs.append((_referrer(labeler, t.subject), labeler.term(t.predicate)))
+    return sorted(pairs, key=lambda pair: (pair[1].text.value.lower(), pair[0].text.value.lower()))
+
+
+def _fragment_order(iri: str):
+    name = iri.partition("#")[2]
+    head, _, number = name.rpartition("-")
+    return (head, int(number) if number.isdigit() else 0, name)
+
+
+def _referrer(labeler: Labeler, subject) -> TermView:
+    """A statement from another entity's fragment (…/event/x#participant-2) is shown as from
+    that entity, linked to the fragment's anchor on its page."""
+    if isinstance(subject, NamedNode) and "#" in subject.value:
+        parent = subject.value.partition("#")[0]
+        view = labeler.term(subject)
+        return TermView(labeler.label(parent), subject.value, view.href, view.local)
+    return labeler.term(subject)

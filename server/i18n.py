@@ -1,0 +1,54 @@
+"""The UI in German and English: a small message catalogue and the reader's language.
+
+The language is chosen by an explicit switch (remembered in a cookie), else by the browser's
+``Accept-Language``, else English (for clients that state no language: crawlers, scripts). A plain JSON catalogue is
+enough for two languages and a few hundred strings; it needs no compile step.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib.resources import files
+
+from flask import g, request
+
+from twinkg.config import UI_LANGUAGES
+
+LANGUAGES = UI_LANGUAGES
+DEFAULT = "en"
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    text = files("twinkg.server").joinpath("messages.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def current_language() -> str:
+    """The reader's language for this request (computed once, also for error pages)."""
+    if "lang" not in g:
+        cookie = request.cookies.get(COOKIE)
+        if cookie in LANGUAGES:
+            g.lang = cookie
+        else:
+            g.lang = request.accept_languages.best_match(LANGUAGES) or DEFAULT
+    return g.lang
+
+
+def translate(key: str, lang: str | None = None) -> str:
+    entry = catalogue().get(key)
+    if entry is None:
+        return key  # a missing key shows itself rather than failing the page
+    return entry.get(lang or current_language()) or entry.get(DEFAULT) or key
+
+
+def translator(lang: str):
+    """``_`` for templates, bound to one language (looked up once per request)."""
+    return lambda key: translate(key, lang)
+
+
+def other_languages() -> list[str]:
+    return [lang for lang in LANGUAGES if lang != current_language()]

