@@ -1,0 +1,74 @@
+"""The static site: every page as a file, no broken internal link, 303s restored by nginx."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+
+from twinkg.cli import main
+
+from static_site import NGINX, crawl, head, nginx_server, plain_server
+
+
+@pytest.fixture(scope="session")
+def site(curated_settings, tmp_path_factory):
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = CliRunner().invoke(main, ["export", "--site", str(out), "--store", str(curated_settings.store),
+                                       "--data", str(curated_settings.data_dir)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_site_has_the_publication(site):
+    for name in ("index.html", "download/index.html", "download/twinkg.nq.gz", "download/SHA256SUMS",
+                 "void", ".well-known/void", "ontology.html", "ontology/index.html", "sparql/index.html",
+                 ".htaccess", "nginx.conf", "SITE.md", "static/vendor/leaflet/leaflet.js"):
+        assert (site / name).is_file(), name
+
+
+def test_no_broken_internal_link_on_a_plain_file_server(site):
+    with plain_server(site) as base:
+        status, linked_from = crawl(base)
+    broken = {url: (code, linked_from.get(url)) for url, code in status.items() if code != 200}
+    assert broken == {}
+    assert status["/download/twinkg.ttl.gz"] == 200 and len(status) > 20
+
+
+@pytest.fixture(scope="module")
+def nginx(site, tmp_path_factory):
+    if not shutil.which("nginx") and not __import__("os").path.exists(NGINX):
+        pytest.fail("nginx is missing: run `make nginx`")
+    with nginx_server(site, tmp_path_factory.mktemp("nginx")) as base:
+        yield base
+
+
+@pytest.mark.parametrize("accept,target", [
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "/ontology.html"),
+    ("text/turtle", "/ontology.ttl"),
+    ("application/rdf+xml", "/ontology.rdf"),
+    ("application/ld+json", "/ontology.jsonld"),
+    ("*/*", "/ontology.ttl"),
+])
+def test_nginx_config_restores_the_ontology_303s(nginx, accept, target):
+    code, headers, _ = head(nginx + "/ontology", accept)
+    assert code == 303
+    assert headers["Location"].endswith(target)
+    assert "Accept" in headers.get("Vary", "")
+
+
+@pytest.mark.parametrize("name,media_type", [
+    ("/download/twinkg.nq.gz", "application/gzip"), ("/download/void.ttl", "text/turtle"),
+    ("/void", "text/turtle"), ("/.well-known/void", "text/turtle"), ("/ontology.jsonld", "application/ld+json"),
+    ("/download/SHA256SUMS", "text/plain"),
+])
+def test_nginx_config_gives_media_types(nginx, name, media_type):
+    code, headers, _ = head(nginx + name)
+    assert code == 200
+    assert headers["Content-Type"].split(";")[0] == media_type
+
+
+def test_no_broken_internal_link_behind_nginx(nginx):
+    status, linked_from = crawl(nginx)
+    assert {url: (c, linked_from.get(url)) for url, c in status.items() if c != 200} == {}
