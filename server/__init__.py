@@ -6,6 +6,7 @@ from flask import Flask
 
 from twinkg.config import Settings, load_settings
 
+from .caching import install_response_cache
 from .dataset import Dataset
 from .errors import register_error_handlers
 
@@ -19,11 +20,13 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     app.extensions["twinkg"] = Dataset(settings)
 
-    from . import pages, sparql
+    from . import pages, queries_api, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(queries_api.bp)
     from .publication import bp as publication_bp  # /void, /download, /ontology
     app.register_blueprint(publication_bp)
     register_error_handlers(app)
+    install_response_cache(app)
     return app

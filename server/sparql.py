@@ -1,57 +1,65 @@
-"""The SPARQL 1.1 Protocol endpoint at /sparql (read-only)."""
+"""The SPARQL 1.1 Protocol endpoint at /sparql (read-only, bounded), its editor and description."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+from flask import Blueprint, Response, render_template, request
 
-from twinkg.errors import TwinkgError
-from twinkg.store import run_query
+from twinkg.canned import canned_queries
+from twinkg.config import PREFIXES
 
+from . import formats
+from .answers import respond
+from .caching import cache_headers, etag_for, is_not_modified, not_modified
+from .cors import allow_cross_origin
 from .dataset import dataset
-from .negotiation import negotiate, with_charset
+from .negotiation import negotiate
+from .protocol import read_query_request
+from .service_description import description, serialize_description
 
 bp = Blueprint("sparql", __name__)
+allow_cross_origin(bp)
 
-RESULT_FORMATS = (QueryResultsFormat.JSON, QueryResultsFormat.XML,
-                  QueryResultsFormat.CSV, QueryResultsFormat.TSV)
-GRAPH_FORMATS = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
-
-
-def _query_text() -> str:
-    """The query of a GET, a form POST or a direct POST, per the SPARQL 1.1 Protocol."""
-    if request.method == "GET":
-        args = request.args
-    else:
-        mime = request.mimetype
-        if mime == "application/sparql-query":
-            if "query" in request.args:
-                raise TwinkgError("query given twice (URL and body)", 400)
-            return request.get_data(as_text=True)
-        if mime == "application/sparql-update":
-            raise TwinkgError("this endpoint is read-only: SPARQL Update is not accepted", 403)
-        if mime != "application/x-www-form-urlencoded":
-            raise TwinkgError(f"unsupported body type {mime or '(none)'}; send application/sparql-query "
-                              "or application/x-www-form-urlencoded", 415)
-        args = request.form
-    if "update" in args:
-        raise TwinkgError("this endpoint is read-only: SPARQL Update is not accepted", 403)
-    queries = args.getlist("query")
-    if not queries:
-        raise TwinkgError("missing 'query' parameter", 400)
-    if len(queries) > 1:
-        raise TwinkgError("'query' given more than once", 400)
-    return queries[0]
+#: Without a query, browsers get the editor; other clients the service description.
+_DESCRIPTION_OFFERS = ("text/html",) + tuple(formats.base_type(f) for f in formats.GRAPH_FORMATS)
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
-    text = _query_text()
-    results = run_query(dataset().store, text)
+    ds = dataset()
+    query = read_query_request(ds.settings.max_body_bytes)
+    if query is None:
+        return _editor_or_description()
+    choice = formats.choose(request.headers.get("Accept"), request.values.get("format"))
+    return respond(query, choice)
+
+
+def _editor_or_description() -> Response:
+    ds = dataset()
     accept = request.headers.get("Accept")
-    if isinstance(results, (QuerySolutions, QueryBoolean)):
-        fmt = negotiate(accept, RESULT_FORMATS)
+    fmt_name = request.args.get("format")
+    if fmt_name:
+        wanted = formats.by_name(fmt_name, formats.GRAPH_FORMATS)
+        if wanted is None and fmt_name != "html":
+            raise formats.not_acceptable(formats.GRAPH_FORMATS)
     else:
-        fmt = negotiate(accept, GRAPH_FORMATS)
-    body = results.serialize(format=fmt)
-    return Response(body, content_type=with_charset(fmt.media_type))
+        # Only an explicit text/html picks the editor: */* alone means a program.
+        offers = _DESCRIPTION_OFFERS if "text/html" in (accept or "") else _DESCRIPTION_OFFERS[1:]
+        picked = negotiate(accept, offers, media_type=lambda m: m)
+        wanted = None if picked == "text/html" else formats.by_name(picked, formats.GRAPH_FORMATS)
+    etag = etag_for(ds.version, "sparql-page", request.url_root, wanted and wanted.media_type)
+    if is_not_modified(etag):
+        return not_modified(etag, ds.settings.cache_max_age)
+    if wanted is None:
+        response = Response(render_template("sparql_editor.html", prefixes=PREFIXES,
+                                            tabs=_editor_tabs()),
+                            content_type="text/html; charset=utf-8")
+    else:
+        triples = description(request.url_root + "sparql", ds.store.named_graphs(), "twinkg SPARQL endpoint")
+        response = Response(serialize_description(triples, wanted), content_type=formats.content_type(wanted))
+    return cache_headers(response, etag, ds.settings.cache_max_age)
+
+
+def _editor_tabs() -> list[dict]:
+    """One editor tab per canned query, its parameters set to their defaults."""
+    return [{"name": q.title, "query": q.text_with_defaults(), "id": q.name}
+            for q in canned_queries().values()]

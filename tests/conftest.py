@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -79,11 +80,12 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None
     raise TimeoutError(f"{url} did not answer within {timeout} s")
 
 
-@pytest.fixture(scope="session")
-def live_server(curated_store):
-    """``twinkg serve`` (the production server) on a free loopback port."""
+@contextlib.contextmanager
+def running_server(store: Path, **settings):
+    """``twinkg serve`` (the production server) on a free loopback port; settings as TWINKG_* env."""
     port = free_port()
-    env = {**os.environ, "TWINKG_STORE": str(curated_store), "TWINKG_DATA_DIR": str(DATA)}
+    env = {**os.environ, "TWINKG_STORE": str(store), "TWINKG_DATA_DIR": str(DATA),
+           **{f"TWINKG_{k.upper()}": str(v) for k, v in settings.items()}}
     process = subprocess.Popen(
         [sys.executable, "-m", "twinkg.cli", "serve", "--port", str(port), "--workers", "1"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
@@ -97,6 +99,20 @@ def live_server(curated_store):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server(curated_store):
+    """``twinkg serve`` on the curated store with the default settings."""
+    with running_server(curated_store) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def limited_server(curated_store):
+    """``twinkg serve`` with tight public limits: a 1 s query timeout and 5 result rows."""
+    with running_server(curated_store, query_timeout=1.0, max_rows=5) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

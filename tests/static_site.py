@@ -22,7 +22,8 @@ LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("f
 
 @contextmanager
 def serving(command: list[str], base: str):
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # stderr is not read while serving: a pipe would fill with access logs and stall the server
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
     try:
         wait_for(base + "/", process)
         yield base

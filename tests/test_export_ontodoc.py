@@ -38,6 +38,8 @@ def test_documentation_lists_every_term(exported, tmp_path, generator):
         assert expected, kind
         for local in expected:
             assert soup.find(id=local) is not None, f"{kind} {local}"
+    assert soup.html["lang"] == "en"
+    assert soup.title.get_text() == "twinkg – town twinning ontology"
     # an entry shows the term's English label
     assert "city" in entry_text(soup, "City").lower()
     assert "Twin town" in entry_text(soup, "kind-twin-town") or "twin town" in entry_text(soup, "kind-twin-town")

@@ -72,3 +72,77 @@ def test_nginx_config_gives_media_types(nginx, name, media_type):
 def test_no_broken_internal_link_behind_nginx(nginx):
     status, linked_from = crawl(nginx)
     assert {url: (c, linked_from.get(url)) for url, c in status.items() if c != 200} == {}
+
+
+def test_every_entity_iri_has_a_forwarding_page(site, curated_oxigraph):
+    from twinkg.export.queries import select
+    from pyoxigraph import Literal, NamedNode
+
+    rows = select(curated_oxigraph, "site-entities", space=Literal("https://twinkg.example.org/id/"),
+                  ns=NamedNode("https://twinkg.example.org/ontology#"))
+    assert len(rows) > 100
+    for row in rows:
+        path = row["e"].value[len("https://twinkg.example.org/"):]
+        assert (site / path / "index.html").is_file(), path
+        kind_slug = path[len("id/"):]
+        assert (site / "page" / kind_slug / "index.html").is_file()
+        assert (site / "de" / "page" / kind_slug / "index.html").is_file()
+
+
+def test_language_trees(site):
+    from bs4 import BeautifulSoup
+
+    en = BeautifulSoup((site / "page/city/tours/index.html").read_text(), "html.parser")
+    de = BeautifulSoup((site / "de/page/city/tours/index.html").read_text(), "html.parser")
+    assert en.html["lang"] == "en" and de.html["lang"] == "de"
+    # the switch leads to the same page in the other tree
+    assert en.find("a", hreflang="de")["href"] == "/de/page/city/tours/"
+    assert de.find("a", hreflang="en")["href"] == "/page/city/tours/"
+
+
+def test_no_broken_internal_link_in_the_german_tree(site):
+    with plain_server(site) as base:
+        status, linked_from = crawl(base, "/de/")
+    assert {url: (c, linked_from.get(url)) for url, c in status.items() if c != 200} == {}
+    assert "/de/page/city/tours/" in status
+
+
+@pytest.mark.parametrize("accept,target", [
+    ("text/turtle", "/data/city/tours.ttl"),
+    ("application/ld+json", "/data/city/tours.jsonld"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "/page/city/tours"),
+])
+def test_nginx_config_restores_the_identifier_303s(nginx, accept, target):
+    code, headers, _ = head(nginx + "/id/city/tours", accept)
+    assert code == 303 and headers["Location"].endswith(target)
+    code, headers, body = head(nginx + target, accept, follow=True)
+    assert code == 200
+
+
+def test_forwarding_page_keeps_the_fragment_on_a_plain_server(site):
+    """Without the server configuration, /ontology#City still lands at the term (browser)."""
+    import shutil as _shutil
+    from pathlib import Path
+
+    chromium = _shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        pytest.fail("Debian's chromium is missing: run `make browser`")
+    from playwright.sync_api import sync_playwright
+
+    with plain_server(site) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page()
+        page.goto(base + "/ontology#City")
+        page.wait_for_url(base + "/ontology.html#City")
+        assert page.locator("[id='City']").is_visible()
+        page.goto(base + "/search/?q=tours")
+        page.wait_for_selector("#static-search a")
+        links = page.eval_on_selector_all("#static-search a", "els => els.map(e => e.getAttribute('href'))")
+        assert "/page/city/tours/" in links
+        page.goto(base + "/de/search/?q=m%C3%BClheim")
+        page.wait_for_selector("#static-search a")
+        links = page.eval_on_selector_all("#static-search a", "els => els.map(e => e.getAttribute('href'))")
+        assert "/de/page/city/muelheim/" in links
+        browser.close()

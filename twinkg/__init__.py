@@ -1,8 +1,13 @@
 """twinkg: the town-twinning knowledge graph."""
 
-from importlib.metadata import PackageNotFoundError, version
 
-try:
-    __version__ = version("twinkg")
-except PackageNotFoundError:  # running from a source tree without an install
-    __version__ = "0.0.0"
+def __getattr__(name: str):
+    # Resolved lazily: importlib.metadata costs ~80 ms, paid by every query child process.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("twinkg")
+        except PackageNotFoundError:  # running from a source tree without an install
+            return "0.0.0"
+    raise AttributeError(name)

@@ -91,6 +91,19 @@ class CannedQuery:
             result[Variable(p.name)] = p.term(raw)
         return result
 
+    def text_with_defaults(self) -> str:
+        """The query with its parameters' defaults in a trailing VALUES clause, for the editor.
+
+        The terms are written by pyoxigraph (``str(term)`` is N-Triples syntax, escaped by the
+        library), and a trailing VALUES joins like a substitution of projected variables.
+        """
+        values = [(p.name, p.term(p.default)) for p in self.params if p.default is not None]
+        if not values:
+            return self.text
+        names = " ".join(f"?{name}" for name, _ in values)
+        terms = " ".join(str(term) for _, term in values)
+        return f"{self.text.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
+
 
 def parse_canned(name: str, text: str) -> CannedQuery:
     meta, params = {}, []

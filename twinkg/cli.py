@@ -205,7 +205,7 @@ def _export_site(settings, site: Path) -> None:
         for url, status in sorted(result.failures.items()):
             click.echo(f"{url}: {status}", err=True)
         raise TwinkgError(f"{len(result.failures)} address(es) could not be written as static files")
-    click.echo(f"wrote the static site to {site}: {len(result.pages)} pages, {len(result.files)} files, "
+    click.echo(f"wrote the static site to {site}: {result.page_count} pages, {len(result.files)} files, "
                f"{len(result.redirects)} forwarding pages (see {site / 'SITE.md'})")
 
 

@@ -45,15 +45,29 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
-    #: Public limits of the SPARQL endpoint.
+    #: Public limits of the SPARQL endpoint (README, "SPARQL endpoint"): seconds a query may
+    #: run before it is stopped (503), result rows (or triples) before the answer is cut and
+    #: flagged, and the largest request body accepted (413).
     query_timeout: float = 10.0
     max_rows: int = 10000
     max_body_bytes: int = 1_000_000
+    #: SERVICE endpoints a query may call, separated by spaces or commas; empty = no SERVICE.
+    service_allowlist: str = ""
+    #: Query executor processes per server worker (queries run there so they can be stopped).
+    executor_processes: int = 2
+    #: Seconds browsers and proxies may reuse an answer (the ETag changes with the dataset).
+    cache_max_age: int = 60
+    #: Bytes of answers kept per server worker for repeated queries (0 = no response cache).
+    response_cache_bytes: int = 32_000_000
     #: Licence of the published dataset (an IRI; written to the DCAT record and CITATION.cff).
     dataset_license: str = "https://creativecommons.org/licenses/by/4.0/"
     #: Write the linked-data export into each new store build (``<store>.d/<version>/export/``).
     export_on_load: bool = True
     extra: dict = field(default_factory=dict)
+
+    @property
+    def allowed_services(self) -> frozenset[str]:
+        return frozenset(self.service_allowlist.replace(",", " ").split())
 
     @property
     def graph_base(self) -> str:

@@ -112,12 +112,18 @@ def _env() -> Environment:
     return Environment(loader=PackageLoader("twinkg.export", "templates"), autoescape=True)
 
 
+def _about(ontology: Store, local: str) -> list:
+    return [q.object for q in ontology.quads_for_pattern(NamedNode(ONTOLOGY_IRI), NamedNode(PREFIXES["dct"] + local), None)]
+
+
+def _english_title(ontology: Store) -> str:
+    return next((t.value for t in _about(ontology, "title") if t.language == "en"), "Ontology")
+
+
 def template_html(ontology: Store, terms: dict[str, TermDoc]) -> str:
     """The fallback: every term from our own template."""
-    about = lambda p: [q.object for q in ontology.quads_for_pattern(  # noqa: E731
-        NamedNode(ONTOLOGY_IRI), NamedNode(PREFIXES["dct"] + p), None)]
-    title = next((t.value for t in about("title") if t.language == "en"), "Ontology")
-    descriptions = about("description")
+    title = _english_title(ontology)
+    descriptions = _about(ontology, "description")
     return _env().get_template("ontology-page.html").render(
         title=title, ontology_iri=ONTOLOGY_IRI, ns=ONTOLOGY_NS,
         descriptions=[Text(d.value, d.language or "") for d in descriptions],
@@ -156,7 +162,11 @@ def pylode_html(turtle: bytes) -> str:
     doc = _OntPub(ontology=graph)
     # pyLODE names anchors after labels ("Stadt"); ours are the IRIs' local names.
     doc.fids.update({iri: term.local for iri, term in terms.items()})
-    return doc.make_html()
+    # pyLODE 3.3 titles the page with the last dct:title it meets (a concept scheme's):
+    doc.doc.title = _english_title(_store(turtle))
+    html = doc.make_html()
+    # … and states no language; its headings and legend are English.
+    return html.replace("<html>", '<html lang="en">', 1)
 
 
 def _store(turtle: bytes) -> Store:

@@ -1,0 +1,210 @@
+"""Throughput and latency of twinkg's /sparql against `oxigraph serve-read-only` on the same store.
+
+Not a test: it prints figures. One run starts, on loopback:
+  - `twinkg serve` (granian, --workers 2; users' queries in the executor children),
+  - `oxigraph serve-read-only --union-default-graph` (PyPI `oxigraph`) on the same store,
+  - a bare Flask route under granian with the same workers (the framework floor),
+then drives each with `wrk` (Debian package; 2 threads, 4 connections, keep-alive) and prints
+req/s, p50 and p99 per scenario and the ratio twinkg / oxigraph.
+
+Scenarios: a small SELECT (distinct texts per request: a counter in a comment, so no cache
+helps either server), the same SELECT repeated (twinkg's response cache answers), a
+CONSTRUCT of one entity (distinct), an aggregate over the whole store (distinct).
+
+    python bench/run.py                       # the curated data, built into a temporary store
+    python bench/run.py --store var/bench-1m  # e.g. the synthetic store from bench/synthetic.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TK = "https://twinkg.example.org/ontology#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+TOURS = "https://twinkg.example.org/id/city/tours"
+
+SCENARIOS = [
+    # name, query, Accept, distinct texts per request
+    ("small SELECT", f"PREFIX tk: <{TK}> PREFIX rdfs: <{RDFS}> SELECT ?city ?name WHERE "
+                     "{ ?city a tk:City ; rdfs:label ?name FILTER(LANG(?name) = 'de') } LIMIT 10",
+     "application/sparql-results+json", True),
+    ("small SELECT, repeated", f"PREFIX tk: <{TK}> PREFIX rdfs: <{RDFS}> SELECT ?city ?name WHERE "
+                               "{ ?city a tk:City ; rdfs:label ?name FILTER(LANG(?name) = 'de') } LIMIT 10",
+     "application/sparql-results+json", False),
+    ("CONSTRUCT one entity", f"CONSTRUCT {{ <{TOURS}> ?p ?o }} WHERE {{ <{TOURS}> ?p ?o }}", "text/turtle", True),
+    ("aggregate", "SELECT ?class (COUNT(?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n)",
+     "application/sparql-results+json", True),
+]
+
+LUA = """
+local tid = 0
+setup = function(thread) thread:set("tid", tid); tid = tid + 1 end
+local counter = 0
+request = function()
+  counter = counter + 1
+  local path = "{path}"
+  if {distinct} then path = path .. "%23" .. tid .. "-" .. counter .. "%0A" end
+  return wrk.format("GET", path .. "{query}", {{["Accept"] = "{accept}"}})
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+def start(args: list[str], ready_url: str, **env) -> subprocess.Popen:
+    process = subprocess.Popen(args, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, cwd=ROOT)
+    wait_for(ready_url, process)
+    return process
+
+
+_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def wrk(url_path: str, query: str | None, accept: str, distinct: bool, base: str, seconds: int,
+        connections: int) -> dict:
+    script = LUA.format(path=url_path, query=urllib.parse.quote(query, safe="") if query else "",
+                        accept=accept, distinct="true" if distinct else "false")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, base],
+                             capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(f.name)
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+
+    def ms(value: str) -> float:
+        number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
+        return float(number) * _UNITS[unit]
+
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": ms(latency["50"]), "p99": ms(latency["99"]),
+            "errors": int(non_2xx.group(1)) if non_2xx else 0}
+
+
+def median(runs: list[dict]) -> dict:
+    """The run with the median throughput (its latencies come with it)."""
+    return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+
+
+def check_same_answer(twinkg: str, oxigraph: str, query: str, accept: str) -> None:
+    """Both servers must give a 200 for the scenario (a bench of error pages measures nothing)."""
+    for url in (f"{twinkg}/sparql", f"{oxigraph}/query"):
+        request = urllib.request.Request(url + "?query=" + urllib.parse.quote(query), headers={"Accept": accept})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200, url
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", type=Path, help="a twinkg store (default: the curated data, built now)")
+    parser.add_argument("--seconds", type=int, default=8, help="per scenario and server")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=3, help="runs per server and scenario; the median is shown")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is missing: apt-get install wrk")
+    bin_dir = Path(sys.executable).parent
+    tmp = Path(tempfile.mkdtemp(prefix="twinkg-bench-"))
+    store = args.store
+    if store is None:
+        store = tmp / "store"
+        subprocess.run([bin_dir / "twinkg", "load", "--store", str(store)], check=True, cwd=ROOT,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    store = store.resolve()
+    quads = __import__("json").loads((store / "meta.json").read_text()).get("quads", "?")
+    processes = []
+    try:
+        tk_port, ox_port, floor_port = free_port(), free_port(), free_port()
+        twinkg = f"http://127.0.0.1:{tk_port}"
+        oxigraph = f"http://127.0.0.1:{ox_port}"
+        floor = f"http://127.0.0.1:{floor_port}"
+        processes.append(start([str(bin_dir / "twinkg"), "serve", "--store", str(store), "--port", str(tk_port),
+                                "--workers", str(args.workers)], twinkg + "/sparql"))
+        processes.append(start([str(bin_dir / "oxigraph"), "serve-read-only", "--location", str(store / "oxigraph"),
+                                "--bind", f"127.0.0.1:{ox_port}", "--union-default-graph"], oxigraph + "/"))
+        processes.append(start([str(bin_dir / "granian"), "--interface", "wsgi", "--workers", str(args.workers),
+                                "--host", "127.0.0.1", "--port", str(floor_port), "--working-dir", str(ROOT / "bench"),
+                                "--no-ws", "floor_app:app"], floor + "/"))
+        print(f"store: {store} ({quads} quads); machine: {machine()}")
+        print(f"wrk: 2 threads, {args.connections} connections, {args.seconds} s per run, median of "
+              f"{args.rounds} alternating runs; servers: {args.workers} workers each\n")
+        rows = []
+        for name, query, accept, distinct in SCENARIOS:
+            check_same_answer(twinkg, oxigraph, query, accept)
+            # warm both (caches, executor children) before measuring
+            wrk("/sparql?query=", query, accept, distinct, twinkg, 1, args.connections)
+            wrk("/query?query=", query, accept, distinct, oxigraph, 1, args.connections)
+            runs_t, runs_o = [], []
+            for _ in range(args.rounds):  # alternate, so drifts of a shared machine hit both alike
+                runs_t.append(wrk("/sparql?query=", query, accept, distinct, twinkg, args.seconds, args.connections))
+                runs_o.append(wrk("/query?query=", query, accept, distinct, oxigraph, args.seconds, args.connections))
+            rows.append((name, median(runs_t), median(runs_o)))
+        floor_result = median([wrk("/", None, "text/plain", False, floor, args.seconds, args.connections)
+                               for _ in range(args.rounds)])
+        oxigraph_floor = rows[0][2]
+        header = "| scenario | twinkg req/s | p50 ms | p99 ms | oxigraph req/s | p50 ms | p99 ms | twinkg / oxigraph |"
+        print(header)
+        print("|" + "---|" * 8)
+        for name, t, o in rows:
+            errors = f" ({t['errors']} + {o['errors']} non-2xx)" if t["errors"] or o["errors"] else ""
+            print(f"| {name}{errors} | {t['rps']:.0f} | {t['p50']:.2f} | {t['p99']:.2f} | {o['rps']:.0f} | "
+                  f"{o['p50']:.2f} | {o['p99']:.2f} | {t['rps'] / o['rps']:.2f}× |")
+        ratio = floor_result["rps"] / oxigraph_floor["rps"] if oxigraph_floor else float("nan")
+        print(f"| bare Flask route (floor) | {floor_result['rps']:.0f} | {floor_result['p50']:.2f} | "
+              f"{floor_result['p99']:.2f} | – | – | – | {ratio:.2f}× of oxigraph's small SELECT |")
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

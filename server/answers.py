@@ -1,0 +1,127 @@
+"""Running a query for a request: limits, executor, errors, caching; one place for /sparql and /queries.
+
+The route builds a ``Job`` (what to run, which formats are acceptable); ``answer`` returns
+the executor's ``Answer`` (from the cache when the same request was answered before on the
+same dataset version) or raises a ``TwinkgError`` with the right status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Response, current_app
+
+from twinkg.errors import TwinkgError
+from twinkg.query_worker import Answer, Failure, Job
+
+from .caching import ResponseCache, cache_headers, etag_for, is_not_modified, not_modified
+from .dataset import dataset
+from .formats import GRAPH_FORMATS, RESULT_FORMATS, Choice, content_type, not_acceptable
+from .query_inspect import QueryShape, inspect_query, is_update
+
+TRUNCATED_HEADER = "X-Twinkg-Truncated"
+ROWS_HEADER = "X-Twinkg-Rows"
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    text: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    substitutions: tuple = ()  # ((variable name, term), …), sorted: part of the cache key
+
+
+def check_services(shape: QueryShape) -> None:
+    allowed = dataset().settings.allowed_services
+    for endpoint in shape.services:
+        if endpoint is None:
+            raise TwinkgError("SERVICE with an endpoint that is not a constant IRI is not allowed", 403)
+        if endpoint not in allowed:
+            listed = ", ".join(sorted(allowed)) or "none"
+            raise TwinkgError(f"SERVICE <{endpoint}> is not allowed on this endpoint "
+                              f"(allowed SERVICE endpoints: {listed})", 403)
+
+
+def build_job(req: QueryRequest, choice: Choice) -> tuple[Job, QueryShape]:
+    shape = inspect_query(req.text)
+    check_services(shape)
+    protocol_dataset = bool(req.default_graphs or req.named_graphs)
+    settings = dataset().settings
+    job = Job(
+        text=req.text,
+        # A query (or request) that names its dataset gets exactly that dataset; otherwise the
+        # default graph is the union of all graphs, the dataset's documented view.
+        union=not (shape.has_dataset or protocol_dataset),
+        default_graph=req.default_graphs if protocol_dataset else None,
+        named_graphs=req.named_graphs if protocol_dataset else None,
+        substitutions=dict(req.substitutions) or None,
+        results_format=choice.results and choice.results.media_type,
+        graph_format=choice.graph and choice.graph.media_type,
+        max_rows=settings.max_rows,
+    )
+    return job, shape
+
+
+def _cache() -> ResponseCache | None:
+    return current_app.extensions.get("twinkg.response_cache")
+
+
+def request_etag(req: QueryRequest, choice: Choice, *extra) -> str:
+    ds = dataset()
+    return etag_for(ds.version, ds.settings.max_rows, req, choice.results and choice.results.media_type,
+                    choice.graph and choice.graph.media_type, *extra)
+
+
+def answer(req: QueryRequest, choice: Choice, key: str | None = None) -> Answer:
+    """The answer to ``req`` in the chosen format; raises TwinkgError for every refusal.
+
+    Answers are kept in the response cache under ``key`` (the request's ETag, which names
+    the dataset version), so a repeated POST or a GET with another query string is not rerun.
+    """
+    cache = _cache()
+    key = key or request_etag(req, choice)
+    if cache is not None and (hit := cache.get(key)) is not None:
+        return hit
+    job, shape = build_job(req, choice)
+    result = dataset().executor.run(job)
+    if isinstance(result, Failure):
+        raise _failure_error(result, req, shape)
+    if result.media_type is None:
+        offered = GRAPH_FORMATS if result.kind == "graph" else RESULT_FORMATS
+        raise not_acceptable(offered)
+    if cache is not None:
+        cache.put(key, result, len(result.body))
+    return result
+
+
+def _failure_error(failure: Failure, req: QueryRequest, shape: QueryShape) -> TwinkgError:
+    if failure.kind == "syntax":
+        if is_update(req.text):
+            return TwinkgError("this endpoint is read-only: SPARQL Update is not accepted", 403)
+        return TwinkgError(f"SPARQL syntax error: {failure.message}", 400)
+    if shape.services:
+        return TwinkgError(f"a SERVICE call failed: {failure.message}", 502)
+    current_app.logger.error("query failed: %s", failure.message)
+    return TwinkgError("the query could not be evaluated; the error is logged", 500)
+
+
+def respond(req: QueryRequest, choice: Choice, extra_headers: dict | None = None) -> Response:
+    """The HTTP answer: body in the negotiated format, truncation flag, ETag, 304 when unchanged."""
+    settings = dataset().settings
+    etag = request_etag(req, choice)
+    if is_not_modified(etag):
+        return not_modified(etag, settings.cache_max_age)
+    result = answer(req, choice, etag)
+    fmt = _format_of(result)
+    response = Response(result.body, content_type=content_type(fmt))
+    if result.kind != "boolean":
+        response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
+        response.headers[ROWS_HEADER] = str(result.rows)
+    for name, value in (extra_headers or {}).items():
+        response.headers[name] = value
+    return cache_headers(response, etag, settings.cache_max_age)
+
+
+def _format_of(result: Answer):
+    offered = GRAPH_FORMATS if result.kind == "graph" else RESULT_FORMATS
+    return next(f for f in offered if f.media_type == result.media_type)

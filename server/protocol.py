@@ -1,0 +1,90 @@
+"""Reading a SPARQL 1.1 Protocol query request (W3C SPARQL 1.1 Protocol, §2.1).
+
+Three ways to send a query: GET ``?query=``, POST form-encoded, POST ``application/sparql-query``
+(with ``default-graph-uri``/``named-graph-uri`` in the URL). Anything else is refused with
+the status the protocol or HTTP prescribes: updates 403 (this endpoint is read-only), other
+bodies 415, bodies over the limit 413, a missing or repeated query 400.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from pyoxigraph import NamedNode
+
+from twinkg.errors import TwinkgError
+
+from .answers import QueryRequest
+
+READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+
+
+def read_query_request(max_body_bytes: int) -> QueryRequest | None:
+    """The query request, or None for a GET without ``query`` (the editor / service description)."""
+    if request.method == "GET":
+        params = request.args
+        if "update" in params:
+            raise TwinkgError(READ_ONLY, 403)
+        if "query" not in params:
+            return None
+        return _request(_one_query(params.getlist("query")), params)
+    _check_size(max_body_bytes)
+    mime = request.mimetype
+    if mime == "application/sparql-update":
+        raise TwinkgError(READ_ONLY, 403)
+    if mime == DIRECT:
+        if "query" in request.args:
+            raise TwinkgError("query given twice: in the URL and as the request body", 400)
+        return _request(_one_query([_body_text()]), request.args)
+    if mime == FORM:
+        form = request.form
+        if "update" in form or "update" in request.args:
+            raise TwinkgError(READ_ONLY, 403)
+        queries = form.getlist("query") + request.args.getlist("query")
+        return _request(_one_query(queries), request.values)  # graphs in the body or the URL
+    raise TwinkgError(f"unsupported request body type {mime or '(none)'}: send the query as "
+                      f"{DIRECT} or {FORM}", 415)
+
+
+def _check_size(limit: int) -> None:
+    length = request.content_length
+    if length is not None and length > limit:
+        raise TwinkgError(f"request body of {length} bytes is over the limit of {limit} bytes", 413)
+
+
+def _body_text() -> str:
+    charset = request.mimetype_params.get("charset", "utf-8")
+    data = request.get_data(cache=False)  # werkzeug answers 413 past MAX_CONTENT_LENGTH
+    try:
+        return data.decode(charset)
+    except LookupError:
+        raise TwinkgError(f"unsupported charset {charset!r}", 415) from None
+    except UnicodeDecodeError as exc:
+        raise TwinkgError(f"the request body is not valid {charset}: {exc.reason} at byte {exc.start}",
+                          400) from None
+
+
+def _one_query(queries: list[str]) -> str:
+    if not queries:
+        raise TwinkgError("missing 'query' parameter", 400)
+    if len(queries) > 1:
+        raise TwinkgError(f"'query' given {len(queries)} times; send exactly one query", 400)
+    if not queries[0].strip():
+        raise TwinkgError("the 'query' parameter is empty", 400)
+    return queries[0]
+
+
+def _graphs(params, name: str) -> tuple[str, ...]:
+    graphs = []
+    for value in params.getlist(name):
+        try:
+            graphs.append(NamedNode(value.strip()).value)
+        except ValueError as exc:
+            raise TwinkgError(f"parameter '{name}': not an IRI: {value!r} ({exc})", 400) from None
+    return tuple(graphs)
+
+
+def _request(text: str, params) -> QueryRequest:
+    return QueryRequest(text=text, default_graphs=_graphs(params, "default-graph-uri"),
+                   named_graphs=_graphs(params, "named-graph-uri"))

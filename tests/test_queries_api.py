@@ -1,0 +1,130 @@
+"""Canned queries as an API: /queries and /queries/<name> (page, data formats, parameters)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from bs4 import BeautifulSoup
+from sparql_helpers import PARTNER_CITIES, bindings
+
+from twinkg.canned import canned_queries
+
+
+def partners(rows: list[dict]) -> list[tuple[str, str | None]]:
+    return [(r["partnerName"], r.get("start") or None) for r in rows]
+
+
+def test_list_page_names_every_canned_query(client):
+    response = client.get("/queries", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    page = BeautifulSoup(response.data, "html.parser")
+    links = {a["href"]: a.get_text() for a in page.select("#queries dt a")}
+    assert links == {f"/queries/{q.name}": q.title for q in canned_queries().values()}
+    assert "year" in page.get_text()  # anniversaries' parameter is described
+
+
+def test_list_as_json(client):
+    for response in (client.get("/queries.json"), client.get("/queries", headers={"Accept": "application/json"})):
+        assert response.status_code == 200
+        assert response.headers["Content-Type"] == "application/json"
+        listed = {q["name"]: q for q in json.loads(response.data)}
+        assert set(listed) == set(canned_queries())
+        assert listed["anniversaries"]["parameters"] == [
+            {"name": "year", "type": "xsd:integer", "default": "2022",
+             "description": "the year in which the anniversary falls"}]
+        assert listed["partner-cities"]["url"] == "http://localhost/queries/partner-cities"
+
+
+def test_query_page_shows_text_form_and_results(client):
+    response = client.get("/queries/partner-cities")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    page = BeautifulSoup(response.data, "html.parser")
+    assert page.h1.get_text() == "Partner cities"
+    assert "SELECT ?city ?partnership" in page.select_one("#query-text").get_text()
+    field = page.select_one("#params input[name=city]")
+    assert field["value"] == "https://twinkg.example.org/id/city/muelheim"
+    headers = [th.get_text() for th in page.select("#results thead th")]
+    name_col, start_col = headers.index("partnerName"), headers.index("start")
+    rows = [[td.get_text() for td in tr.find_all("td")] for tr in page.select("#results tbody tr")]
+    got = [(r[name_col].removesuffix("@de"), r[start_col] or None) for r in rows]
+    assert got == PARTNER_CITIES
+    assert page.select_one(".truncated") is None
+    # the dataset's IRIs link to this server's pages, other IRIs stay as they are
+    partner_col = headers.index("partner")
+    first = page.select("#results tbody tr")[0].find_all("td")[partner_col].a
+    assert first["href"] == "/id/city/darlington"
+    assert first.get_text() == "https://twinkg.example.org/id/city/darlington"
+
+
+def test_query_page_advertises_the_data_formats(client):
+    response = client.get("/queries/anniversaries?year=2023")
+    page = BeautifulSoup(response.data, "html.parser")
+    alternates = {link["type"]: link["href"] for link in page.find_all("link", rel="alternate")}
+    assert alternates == {
+        "application/sparql-results+json": "/queries/anniversaries.json?year=2023",
+        "application/sparql-results+xml": "/queries/anniversaries.xml?year=2023",
+        "text/csv": "/queries/anniversaries.csv?year=2023",
+        "text/tab-separated-values": "/queries/anniversaries.tsv?year=2023",
+    }
+    link_header = response.headers["Link"]
+    for media, href in alternates.items():
+        assert f'<{href}>; rel="alternate"; type="{media}"' in link_header
+    shown = {a["href"] for a in page.select(".alternates a")}
+    assert shown == set(alternates.values())
+
+
+def test_data_by_suffix_format_and_accept(client):
+    by_suffix = client.get("/queries/partner-cities.json")
+    assert by_suffix.status_code == 200
+    assert by_suffix.headers["Content-Type"] == "application/sparql-results+json"
+    assert partners(bindings(by_suffix.data)) == PARTNER_CITIES
+    assert "rel=\"alternate\"" in by_suffix.headers["Link"]
+    by_param = client.get("/queries/partner-cities?format=csv")
+    assert by_param.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert partners(list(csv.DictReader(io.StringIO(by_param.get_data(as_text=True))))) == PARTNER_CITIES
+    tsv = client.get("/queries/partner-cities.tsv")
+    assert tsv.headers["Content-Type"] == "text/tab-separated-values; charset=utf-8"
+    assert tsv.get_data(as_text=True).splitlines()[0].startswith("?city\t?partnership")
+    xml = client.get("/queries/partner-cities", headers={"Accept": "application/sparql-results+xml"})
+    assert xml.headers["Content-Type"] == "application/sparql-results+xml"
+    assert len(ET.fromstring(xml.data).findall(".//{http://www.w3.org/2005/sparql-results#}result")) == 7
+
+
+def test_parameters_are_bound(client):
+    rows = bindings(client.get("/queries/anniversaries.json?year=2022").data)
+    assert ("Mülheim an der Ruhr – Tours", "60") in [(r["partnershipName"], r["years"]) for r in rows]
+    tours = bindings(client.get("/queries/partner-cities.json?city=https://twinkg.example.org/id/city/tours").data)
+    assert [r["partnerName"] for r in tours] == ["Mülheim an der Ruhr"]
+
+
+@pytest.mark.parametrize("url,param", [
+    ("/queries/anniversaries.json?year=soon", "year"),
+    ("/queries/anniversaries.json?year=1e3", "year"),
+    ("/queries/partner-cities.csv?city=not%20an%20iri", "city"),
+    ("/queries/partner-cities.json?town=x", "town"),
+])
+def test_bad_parameters_are_400_naming_the_parameter(client, url, param):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert f"parameter '{param}'" in response.get_data(as_text=True)
+
+
+def test_bad_parameter_on_the_page_shows_the_form_with_the_message(client):
+    response = client.get("/queries/anniversaries?year=soon")
+    assert response.status_code == 400
+    page = BeautifulSoup(response.data, "html.parser")
+    assert "parameter 'year'" in page.select_one(".error-message").get_text()
+    assert page.select_one("#params input[name=year]")["value"] == "soon"
+    assert page.select_one("#results") is None
+
+
+def test_unknown_query_and_format_are_404(client):
+    assert client.get("/queries/nope").status_code == 404
+    assert client.get("/queries/partner-cities.pdf").status_code == 404

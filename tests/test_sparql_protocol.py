@@ -1,0 +1,175 @@
+"""The SPARQL 1.1 Protocol at /sparql: how queries arrive, datasets, and every refusal."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+import pytest
+from sparql_helpers import (BASE, CITY_NAMES, COUNT_ALL, COUNT_PARTNERSHIPS, TK, bindings, count_of,
+                            direct)
+
+JSON = "application/sparql-results+json"
+
+
+def test_get_post_form_and_post_direct_give_the_same_answer(client, curated_store):
+    expected = [{"n": str(direct(curated_store, COUNT_PARTNERSHIPS).__next__()["n"].value)}]
+    got = client.get("/sparql", query_string={"query": COUNT_PARTNERSHIPS})
+    form = client.post("/sparql", data={"query": COUNT_PARTNERSHIPS})
+    body = client.post("/sparql", data=COUNT_PARTNERSHIPS.encode(), content_type="application/sparql-query")
+    for response in (got, form, body):
+        assert response.status_code == 200
+        assert response.content_type == JSON
+        assert bindings(response.data) == expected
+
+
+def test_missing_query_is_400(client):
+    response = client.post("/sparql", data={"other": "x"})
+    assert response.status_code == 400
+    assert response.content_type == "text/plain; charset=utf-8"
+    assert "missing 'query' parameter" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("how", ["get", "form", "direct+url"])
+def test_repeated_query_is_400(client, how):
+    if how == "get":
+        response = client.get("/sparql?" + urllib.parse.urlencode([("query", COUNT_ALL)] * 2))
+    elif how == "form":
+        response = client.post("/sparql", data=urllib.parse.urlencode([("query", COUNT_ALL)] * 2),
+                               content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.post("/sparql?" + urllib.parse.urlencode({"query": COUNT_ALL}),
+                               data=COUNT_ALL, content_type="application/sparql-query")
+    assert response.status_code == 400
+    assert "query" in response.get_data(as_text=True)
+
+
+def test_empty_query_is_400(client):
+    response = client.get("/sparql", query_string={"query": "  "})
+    assert response.status_code == 400
+    assert "empty" in response.get_data(as_text=True)
+
+
+def test_unsupported_body_type_is_415(client):
+    response = client.post("/sparql", data=COUNT_ALL, content_type="text/plain")
+    assert response.status_code == 415
+    assert "application/sparql-query" in response.get_data(as_text=True)
+
+
+def test_body_over_the_limit_is_413_and_below_is_answered(client, app):
+    limit = app.extensions["twinkg"].settings.max_body_bytes
+    padding = "# " + "x" * 78 + "\n"
+    below = padding * ((limit - 2000) // len(padding)) + COUNT_PARTNERSHIPS
+    assert len(below.encode()) < limit
+    ok = client.post("/sparql", data=below.encode(), content_type="application/sparql-query")
+    assert ok.status_code == 200 and count_of(ok.data) > 0
+    over = padding * (limit // len(padding) + 10) + COUNT_PARTNERSHIPS
+    response = client.post("/sparql", data=over.encode(), content_type="application/sparql-query")
+    assert response.status_code == 413
+    assert f"limit of {limit} bytes" in response.get_data(as_text=True)
+    form = client.post("/sparql", data={"query": over})
+    assert form.status_code == 413
+
+
+def test_syntax_error_is_400_with_the_parser_message(client):
+    response = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?x ?y }"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert text.startswith("400 Bad Request: SPARQL syntax error: error at 1:")
+
+
+INSERT = f"INSERT DATA {{ <{BASE}id/city/nowhere> a <{TK}City> }}"
+DELETE = "DELETE WHERE { ?s ?p ?o }"
+
+
+@pytest.mark.parametrize("send", [
+    lambda c, u: c.get("/sparql", query_string={"update": u}),
+    lambda c, u: c.post("/sparql", data={"update": u}),
+    lambda c, u: c.post("/sparql", data=u, content_type="application/sparql-update"),
+    lambda c, u: c.get("/sparql", query_string={"query": u}),
+    lambda c, u: c.post("/sparql", data={"query": u}),
+    lambda c, u: c.post("/sparql", data=u, content_type="application/sparql-query"),
+], ids=["get-update", "form-update", "direct-update", "get-query", "form-query", "direct-query"])
+@pytest.mark.parametrize("update", [INSERT, DELETE], ids=["insert", "delete"])
+def test_updates_are_403_and_change_nothing(client, curated_store, send, update):
+    before = count_of(client.get("/sparql", query_string={"query": COUNT_ALL}).data)
+    response = send(client, update)
+    assert response.status_code == 403
+    assert "read-only" in response.get_data(as_text=True)
+    after = next(direct(curated_store, COUNT_ALL))["n"].value
+    assert int(after) == before > 0
+
+
+def test_non_ascii_plus_and_charset(client):
+    query = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+             "SELECT ?c ?sum WHERE { ?c rdfs:label \"Mülheim an der Ruhr\"@de BIND(1+1 AS ?sum) }")
+    expected = [{"c": BASE + "id/city/muelheim", "sum": "2"}]
+    # GET with '+' percent-encoded (a bare '+' in a query string means a space)
+    url = "/sparql?query=" + urllib.parse.quote(query, safe="")
+    assert bindings(client.get(url).data) == expected
+    # form POST: urlencode writes spaces as '+'
+    form = client.post("/sparql", data=urllib.parse.urlencode({"query": query}),
+                       content_type="application/x-www-form-urlencoded; charset=UTF-8")
+    assert bindings(form.data) == expected
+    # direct POST in Latin-1, declared by the charset parameter
+    latin = client.post("/sparql", data=query.encode("latin-1"),
+                        content_type="application/sparql-query; charset=ISO-8859-1")
+    assert latin.status_code == 200 and bindings(latin.data) == expected
+    bad = client.post("/sparql", data=b"SELECT * WHERE { ?s ?p \"\xff\" }", content_type="application/sparql-query")
+    assert bad.status_code == 400 and "not valid utf-8" in bad.get_data(as_text=True)
+
+
+SOURCE_GRAPH = BASE + "graph/waz-tours-60"
+COUNT_IN_DEFAULT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+COUNT_IN_NAMED = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def test_from_an_unknown_graph_sees_nothing(client):
+    response = client.get("/sparql", query_string={
+        "query": "SELECT (COUNT(*) AS ?n) FROM <http://example.org/unknown> WHERE { ?s ?p ?o }"})
+    assert response.status_code == 200 and count_of(response.data) == 0
+
+
+def test_from_and_from_named_select_the_dataset(client, curated_store):
+    in_graph = int(next(direct(curated_store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{SOURCE_GRAPH}> {{ ?s ?p ?o }} }}"))["n"].value)
+    assert in_graph > 0
+    q = f"SELECT (COUNT(*) AS ?n) FROM <{SOURCE_GRAPH}> WHERE {{ ?s ?p ?o }}"
+    assert count_of(client.get("/sparql", query_string={"query": q}).data) == in_graph
+    q = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{SOURCE_GRAPH}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    assert count_of(client.get("/sparql", query_string={"query": q}).data) == in_graph
+    # FROM NAMED alone: the default graph is empty
+    q = f"SELECT (COUNT(*) AS ?n) FROM NAMED <{SOURCE_GRAPH}> WHERE {{ ?s ?p ?o }}"
+    assert count_of(client.get("/sparql", query_string={"query": q}).data) == 0
+
+
+def test_default_and_named_graph_uri_parameters(client, curated_store):
+    in_graph = int(next(direct(curated_store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{SOURCE_GRAPH}> {{ ?s ?p ?o }} }}"))["n"].value)
+    got = client.get("/sparql", query_string={"query": COUNT_IN_DEFAULT, "default-graph-uri": SOURCE_GRAPH})
+    assert count_of(got.data) == in_graph
+    got = client.post("/sparql?" + urllib.parse.urlencode({"named-graph-uri": SOURCE_GRAPH}),
+                      data=COUNT_IN_NAMED, content_type="application/sparql-query")
+    assert count_of(got.data) == in_graph
+    got = client.post("/sparql", data={"query": COUNT_IN_DEFAULT, "default-graph-uri": "http://example.org/unknown"})
+    assert count_of(got.data) == 0
+    # the protocol's dataset wins over the query's FROM
+    q = "SELECT (COUNT(*) AS ?n) FROM <http://example.org/unknown> WHERE { ?s ?p ?o }"
+    got = client.get("/sparql", query_string={"query": q, "default-graph-uri": SOURCE_GRAPH})
+    assert count_of(got.data) == in_graph
+
+
+def test_a_bad_graph_iri_is_400_naming_the_parameter(client):
+    response = client.get("/sparql", query_string={"query": COUNT_ALL, "default-graph-uri": "not an iri"})
+    assert response.status_code == 400
+    assert "parameter 'default-graph-uri'" in response.get_data(as_text=True)
+
+
+def test_without_from_the_default_graph_is_the_union(client, curated_store):
+    union = int(next(direct(curated_store, COUNT_ALL))["n"].value)
+    assert count_of(client.get("/sparql", query_string={"query": COUNT_ALL}).data) == union
+    names = bindings(client.get("/sparql", query_string={"query": CITY_NAMES}).data)
+    assert {"city": BASE + "id/city/tours", "name": "Tours"} in names
+
+
+def test_a_word_from_in_a_string_or_comment_keeps_the_union(client, curated_store):
+    union = int(next(direct(curated_store, COUNT_ALL))["n"].value)
+    q = "# counts everything FROM all graphs\nSELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o BIND(\"FROM <x>\" AS ?note) }"
+    assert count_of(client.get("/sparql", query_string={"query": q}).data) == union

@@ -1,0 +1,174 @@
+"""The query executor child: runs one query at a time on its own read-only store handle.
+
+pyoxigraph cannot interrupt a running query, so the server runs users' queries here, in a
+process it can kill when the time limit is up (server/executor.py is the other side). This
+module imports only pyoxigraph (and twinkg's constants), so that a replacement child is ready
+in a fraction of a second.
+
+Answers are serialized here and sent back as bytes. At most ``max_rows`` rows (or triples)
+are kept: the answer is first written as TSV (or N-Triples), one row per line, by a writer
+that stops the serializer once one row more than the limit has arrived; those lines are then
+parsed back and written in the requested format, so a cut answer is still well-formed and
+is flagged as truncated instead of passing for complete.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+from pyoxigraph import (NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store,
+                        Variable, parse, parse_query_results, serialize)
+
+from twinkg.config import PREFIXES
+
+
+@dataclass(frozen=True)
+class Job:
+    text: str
+    #: Query the union of all graphs as the default graph (only when the request names no dataset).
+    union: bool
+    default_graph: tuple[str, ...] | None
+    named_graphs: tuple[str, ...] | None
+    #: Variable name → pyoxigraph term.
+    substitutions: dict | None
+    #: Media types wanted for SELECT/ASK and for CONSTRUCT/DESCRIBE answers (None: not acceptable).
+    results_format: str | None
+    graph_format: str | None
+    max_rows: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: str  # "results", "boolean" or "graph"
+    media_type: str | None  # None: the request accepts no format for this kind of answer
+    body: bytes
+    truncated: bool = False
+    rows: int = 0
+
+
+@dataclass(frozen=True)
+class Failure:
+    kind: str  # "syntax" or "io"
+    message: str
+
+
+class _Enough(Exception):
+    """Raised by the capped writer to stop a serializer once it has enough lines."""
+
+
+class _LineCap:
+    """A binary writer that keeps whole lines until it holds ``limit`` of them."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.lines = 0
+        self.full = False
+
+    def write(self, data) -> int:
+        if self.full:
+            raise _Enough()
+        data = bytes(data)
+        self.parts.append(data)
+        self.lines += data.count(b"\n")
+        if self.lines >= self.limit:
+            self.full = True
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def head(self, n: int) -> tuple[bytes, bool]:
+        """The first ``n`` lines, and whether more than that arrived."""
+        *complete, partial = b"".join(self.parts).split(b"\n")
+        more = len(complete) > n or (len(complete) == n and partial != b"")
+        return b"".join(line + b"\n" for line in complete[:n]), more
+
+
+def _capped(write, limit: int) -> _LineCap:
+    cap = _LineCap(limit)
+    try:
+        write(cap)
+    except Exception:
+        if not cap.full:
+            raise
+    return cap
+
+
+def run(store: Store, job: Job) -> Answer | Failure:
+    kwargs = {"substitutions": {Variable(k): v for k, v in (job.substitutions or {}).items()} or None}
+    if job.union:
+        kwargs["use_default_graph_as_union"] = True
+    if job.default_graph is not None:
+        kwargs["default_graph"] = [NamedNode(g) for g in job.default_graph]
+    if job.named_graphs is not None:
+        kwargs["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
+    try:
+        results = store.query(job.text, **kwargs)
+        if isinstance(results, QueryBoolean):
+            return _boolean(results, job)
+        if isinstance(results, QuerySolutions):
+            return _solutions(results, job)
+        return _graph(results, job)
+    except SyntaxError as exc:
+        return Failure("syntax", str(exc))
+    except OSError as exc:  # storage or a SERVICE call failed
+        return Failure("io", str(exc))
+
+
+def _boolean(results: QueryBoolean, job: Job) -> Answer:
+    if job.results_format is None:
+        return Answer("boolean", None, b"")
+    fmt = QueryResultsFormat.from_media_type(job.results_format)
+    return Answer("boolean", job.results_format, results.serialize(format=fmt))
+
+
+def _solutions(results: QuerySolutions, job: Job) -> Answer:
+    if job.results_format is None:
+        return Answer("results", None, b"")
+    # header line + max_rows rows + one more row to know whether there are more
+    cap = _capped(lambda out: results.serialize(out, QueryResultsFormat.TSV), job.max_rows + 2)
+    tsv, truncated = cap.head(job.max_rows + 1)
+    rows = max(tsv.count(b"\n") - 1, 0)
+    fmt = QueryResultsFormat.from_media_type(job.results_format)
+    if fmt == QueryResultsFormat.TSV and not truncated:
+        return Answer("results", job.results_format, tsv, False, rows)
+    body = parse_query_results(tsv, QueryResultsFormat.TSV).serialize(format=fmt)
+    return Answer("results", job.results_format, body, truncated, rows)
+
+
+def _graph(triples, job: Job) -> Answer:
+    if job.graph_format is None:
+        return Answer("graph", None, b"")
+    cap = _capped(lambda out: serialize(triples, out, RdfFormat.N_TRIPLES), job.max_rows + 1)
+    nt, truncated = cap.head(job.max_rows)
+    fmt = RdfFormat.from_media_type(job.graph_format)
+    body = serialize(parse(nt, RdfFormat.N_TRIPLES), format=fmt, prefixes=PREFIXES)
+    return Answer("graph", job.graph_format, body, truncated, nt.count(b"\n"))
+
+
+def main(argv: list[str]) -> None:
+    """``python -m twinkg.query_worker STORE_PATH READ_FD WRITE_FD``: serve jobs until EOF."""
+    path, read_fd, write_fd = argv[0], int(argv[1]), int(argv[2])
+    inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    store = Store.read_only(path)
+    outbox.send_bytes(b"ready")
+    while True:
+        try:
+            job = pickle.loads(inbox.recv_bytes())
+        except EOFError:  # the server worker is gone
+            return
+        try:
+            answer = run(store, job)
+        except Exception as exc:  # a bug must not leave the parent waiting for the time limit
+            answer = Failure("io", f"{type(exc).__name__}: {exc}")
+        outbox.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+if __name__ == "__main__":
+    # Run the module under its real name, so that answers unpickle as twinkg.query_worker.Answer.
+    import twinkg.query_worker
+    twinkg.query_worker.main(sys.argv[1:])
