@@ -98,6 +98,12 @@ def test_language_trees(site):
     # the switch leads to the same page in the other tree
     assert en.find("a", hreflang="de")["href"] == "/de/page/city/tours/"
     assert de.find("a", hreflang="en")["href"] == "/page/city/tours/"
+    # the map's markers (JSON for the script) link within the tree too
+    import json
+
+    de_map = BeautifulSoup((site / "de/map/index.html").read_text(), "html.parser")
+    hrefs = {m["href"] for m in json.loads(de_map.find(attrs={"data-markers": True})["data-markers"])}
+    assert "/de/page/city/tours/" in hrefs and all(h.startswith("/de/page/city/") for h in hrefs)
 
 
 def test_no_broken_internal_link_in_the_german_tree(site):

@@ -208,6 +208,13 @@ class SiteWriter:
                 value = element.get(attribute)
                 if value and is_internal(value):
                     element[attribute] = self.target(lang, internal_path(value))
+        # Scripts build links from JSON in data attributes (the map's markers): rewrite those too.
+        for element in soup.find_all(attrs={"data-markers": True}):
+            markers = json.loads(element["data-markers"])
+            for marker in markers:
+                if isinstance(marker, dict) and is_internal(marker.get("href") or ""):
+                    marker["href"] = self.target(lang, internal_path(marker["href"]))
+            element["data-markers"] = json.dumps(markers, ensure_ascii=False)
 
     def _page_file(self, lang: str, url: str) -> str:
         if has_extension(url):
