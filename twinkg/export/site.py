@@ -244,9 +244,12 @@ class SiteWriter:
     def _add_static_search(self, soup: BeautifulSoup, lang: str) -> None:
         """The search page searches search-index.json in the browser (no server to ask)."""
         results = soup.new_tag("section", id="static-search", attrs={"aria-live": "polite"})
-        form = soup.find("form", attrs={"action": SEARCH}) if soup.main is None else \
-            soup.main.find("form", attrs={"action": SEARCH})
-        (form.insert_after if form else soup.body.append)(results)
+        scope = soup.main or soup.body
+        form = scope.find("form", attrs={"action": SEARCH})
+        if form is not None:
+            form.insert_after(results)
+        else:
+            scope.append(results)
         script = soup.new_tag("script", src="/static/static-search.js",
                               attrs={"defer": "", "data-index": "/" + SEARCH_INDEX, "data-prefix": self.prefix(lang),
                                      "data-lang": lang})
