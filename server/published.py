@@ -53,12 +53,14 @@ class Published:
 
 
 def published() -> Published:
+    """The export of the build this process serves (a new load is picked up with the store)."""
     ds = dataset()
-    by_version = current_app.extensions.setdefault("twinkg.published", {})
-    if ds.version not in by_version:
-        directory = builds_dir(ds.settings.store) / ds.version / EXPORT_DIR
+    version = ds.version
+    current = current_app.extensions.get("twinkg.published")
+    if current is None or current[0] != version:
+        directory = builds_dir(ds.settings.store) / version / EXPORT_DIR
         if not (directory / "manifest.json").exists():
             raise TwinkgError("this store build has no export: load it again with `twinkg load` "
                               "(TWINKG_EXPORT_ON_LOAD=true, the default)", 503)
-        by_version[ds.version] = Published(directory)
-    return by_version[ds.version]
+        current = current_app.extensions["twinkg.published"] = (version, Published(directory))
+    return current[1]

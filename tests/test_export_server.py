@@ -180,3 +180,28 @@ def test_live_server_serves_ranges_and_lengths(live_server, manifest):
     with urllib.request.urlopen(request) as response:
         assert response.status == 206
         assert response.read() == body[-10:]
+
+
+def test_downloads_follow_a_new_load_without_restart(mini_data, tmp_path):
+    """The server picks up a new build (server/dataset.py); its downloads are the new export."""
+    import os
+    import time
+
+    from twinkg.config import load_settings
+    from twinkg.loaders.pipeline import load
+    from twinkg.server import create_app
+
+    settings = load_settings(data_dir=mini_data, store=tmp_path / "store")
+    load(settings)
+    client = create_app(settings, {"TESTING": True}).test_client()
+    first = client.get("/download/manifest.json").get_json()["release"]
+    cities = mini_data / "cities.yaml"
+    cities.write_text(cities.read_text().replace("Alpha City", "Alpha Town"))
+    load(settings)
+    second = os.path.basename(os.path.realpath(settings.store))
+    assert second != first
+    deadline = time.monotonic() + 5
+    while client.get("/download/manifest.json").get_json()["release"] != second:
+        assert time.monotonic() < deadline, "the server kept the old build's downloads"
+        time.sleep(0.1)
+    assert client.get("/download/diff.json").get_json()["previous"] == first
