@@ -38,6 +38,8 @@ def test_documentation_lists_every_term(exported, tmp_path, generator):
         assert expected, kind
         for local in expected:
             assert soup.find(id=local) is not None, f"{kind} {local}"
+    ids = [element["id"] for element in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), "an id twice: a term IRI would land in the wrong place"
     assert soup.html["lang"] == "en"
     assert soup.title.get_text() == "twinkg – town twinning ontology"
     # an entry shows the term's English label

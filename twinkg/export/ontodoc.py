@@ -162,6 +162,9 @@ def pylode_html(turtle: bytes) -> str:
     doc = _OntPub(ontology=graph)
     # pyLODE names anchors after labels ("Stadt"); ours are the IRIs' local names.
     doc.fids.update({iri: term.local for iri, term in terms.items()})
+    # Other vocabularies' terms by prefix and name: pyLODE would number clashes ("Event1" for
+    # both schema:Event and sem:Event) and give some of them the same id twice.
+    doc.fids.update(_foreign_fids(graph, set(terms)))
     # pyLODE 3.3 titles the page with the last dct:title it meets (a concept scheme's):
     doc.doc.title = _english_title(_store(turtle))
     html = doc.make_html()
@@ -173,6 +176,24 @@ def _store(turtle: bytes) -> Store:
     store = Store()
     store.extend(parse(turtle, format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI))
     return store
+
+
+def _foreign_fids(graph, ours: set[str]) -> dict[str, str]:
+    import rdflib
+
+    fids = {}
+    for node in set(graph.subjects()) | set(graph.objects()):
+        iri = str(node)
+        if not isinstance(node, rdflib.URIRef) or iri in ours or iri.startswith(ONTOLOGY_NS):
+            continue
+        known = next(((p, iri[len(ns):]) for p, ns in PREFIXES.items() if iri.startswith(ns)), None)
+        try:
+            prefix, local = known or graph.namespace_manager.compute_qname(iri, generate=False)[::2]
+        except (KeyError, ValueError):
+            continue
+        if local:
+            fids[iri] = f"{prefix}-{local}"
+    return fids
 
 
 def write_ontology_doc(turtle: bytes, path: Path, progress=lambda _: None, use_pylode: bool = True) -> str:
