@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test browser nginx wrk bench clean
+.PHONY: serve test browser webservers wrk bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,14 +24,15 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-## Debian's nginx, to test the web-server configuration generated for the static site
-nginx:
-	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+## Debian's nginx and Apache httpd, to test the configurations generated for the static site
+## (the tests start them on loopback ports with their own config; no service is enabled)
+webservers:
+	@{ [ -x /usr/sbin/nginx ] && [ -x /usr/sbin/apache2 ]; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx-light >/dev/null; }
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends nginx-light apache2 >/dev/null; }
 
 ## all tests: unit, HTTP (test client and real servers on loopback), browser
-test: $(STAMP) browser nginx
+test: $(STAMP) browser webservers
 	$(BIN)/python -m pytest -n 2 -q
 
 ## wrk (Debian) drives bench/run.py; it is a benchmark, not a test

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 from collections import deque
@@ -17,6 +18,8 @@ from bs4 import BeautifulSoup
 from conftest import free_port, wait_for
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+APACHE = shutil.which("apache2") or "/usr/sbin/apache2"
+APACHE_MODULES = "/usr/lib/apache2/modules"
 LINKS = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("form", "action"))
 
 
@@ -62,6 +65,43 @@ http {{
 """)
     with serving([NGINX, "-p", str(work), "-c", str(conf)], f"http://127.0.0.1:{port}") as base:
         yield base
+
+
+@contextmanager
+def apache_server(site: Path):
+    """Apache httpd reading the generated .htaccess (AllowOverride All). Its children run as
+    nobody, so they serve a world-readable copy of the site (pytest's tmp dirs are private)."""
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="twinkg-apache-"))
+    try:
+        root = work / "site"
+        shutil.copytree(site, root)
+        for path in [work, *work.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        modules = "\n".join(f"LoadModule {name}_module {APACHE_MODULES}/mod_{name}.so"
+                             for name in ("mpm_event", "authz_core", "mime", "dir", "rewrite", "headers"))
+        conf = work / "httpd.conf"
+        conf.write_text(f"""
+ServerRoot {work}
+ServerName localhost
+Listen 127.0.0.1:{port}
+PidFile {work}/httpd.pid
+ErrorLog {work}/error.log
+{modules}
+User nobody
+Group nogroup
+TypesConfig /etc/mime.types
+DocumentRoot {root}
+DirectoryIndex index.html
+<Directory {root}>
+  AllowOverride All
+  Require all granted
+</Directory>
+""")
+        with serving([APACHE, "-X", "-f", str(conf)], f"http://127.0.0.1:{port}") as base:
+            yield base
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
 
 from twinkg.cli import main
 
-from static_site import NGINX, crawl, head, nginx_server, plain_server
+from static_site import APACHE, NGINX, apache_server, crawl, head, nginx_server, plain_server
 
 
 @pytest.fixture(scope="session")
@@ -34,44 +35,6 @@ def test_no_broken_internal_link_on_a_plain_file_server(site):
     broken = {url: (code, linked_from.get(url)) for url, code in status.items() if code != 200}
     assert broken == {}
     assert status["/download/twinkg.ttl.gz"] == 200 and len(status) > 20
-
-
-@pytest.fixture(scope="module")
-def nginx(site, tmp_path_factory):
-    if not shutil.which("nginx") and not __import__("os").path.exists(NGINX):
-        pytest.fail("nginx is missing: run `make nginx`")
-    with nginx_server(site, tmp_path_factory.mktemp("nginx")) as base:
-        yield base
-
-
-@pytest.mark.parametrize("accept,target", [
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "/ontology.html"),
-    ("text/turtle", "/ontology.ttl"),
-    ("application/rdf+xml", "/ontology.rdf"),
-    ("application/ld+json", "/ontology.jsonld"),
-    ("*/*", "/ontology.ttl"),
-])
-def test_nginx_config_restores_the_ontology_303s(nginx, accept, target):
-    code, headers, _ = head(nginx + "/ontology", accept)
-    assert code == 303
-    assert headers["Location"].endswith(target)
-    assert "Accept" in headers.get("Vary", "")
-
-
-@pytest.mark.parametrize("name,media_type", [
-    ("/download/twinkg.nq.gz", "application/gzip"), ("/download/void.ttl", "text/turtle"),
-    ("/void", "text/turtle"), ("/.well-known/void", "text/turtle"), ("/ontology.jsonld", "application/ld+json"),
-    ("/download/SHA256SUMS", "text/plain"),
-])
-def test_nginx_config_gives_media_types(nginx, name, media_type):
-    code, headers, _ = head(nginx + name)
-    assert code == 200
-    assert headers["Content-Type"].split(";")[0] == media_type
-
-
-def test_no_broken_internal_link_behind_nginx(nginx):
-    status, linked_from = crawl(nginx)
-    assert {url: (c, linked_from.get(url)) for url, c in status.items() if c != 200} == {}
 
 
 def test_every_entity_iri_has_a_forwarding_page(site, curated_oxigraph):
@@ -113,18 +76,7 @@ def test_no_broken_internal_link_in_the_german_tree(site):
     assert "/de/page/city/tours/" in status
 
 
-@pytest.mark.parametrize("accept,target", [
-    ("text/turtle", "/data/city/tours.ttl"),
-    ("application/ld+json", "/data/city/tours.jsonld"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "/page/city/tours"),
-])
-def test_nginx_config_restores_the_identifier_303s(nginx, accept, target):
-    code, headers, _ = head(nginx + "/id/city/tours", accept)
-    assert code == 303 and headers["Location"].endswith(target)
-    code, headers, body = head(nginx + target, accept, follow=True)
-    assert code == 200
-
-
+@pytest.mark.browser
 def test_forwarding_page_keeps_the_fragment_on_a_plain_server(site):
     """Without the server configuration, /ontology#City still lands at the term (browser)."""
     import shutil as _shutil
@@ -152,3 +104,51 @@ def test_forwarding_page_keeps_the_fragment_on_a_plain_server(site):
         links = page.eval_on_selector_all("#static-search a", "els => els.map(e => e.getAttribute('href'))")
         assert "/de/page/city/muelheim/" in links
         browser.close()
+
+
+@pytest.fixture(scope="module", params=["nginx", "apache"])
+def configured(request, site, tmp_path_factory):
+    """The site behind each web server with its generated configuration."""
+    if request.param == "nginx":
+        if not Path(NGINX).exists():
+            pytest.fail("nginx is missing: run `make webservers`")
+        with nginx_server(site, tmp_path_factory.mktemp("nginx")) as base:
+            yield base
+    else:
+        if not Path(APACHE).exists():
+            pytest.fail("Apache httpd is missing: run `make webservers`")
+        with apache_server(site) as base:
+            yield base
+
+
+@pytest.mark.parametrize("path,accept,target", [
+    ("/id/city/tours", "text/turtle", "/data/city/tours.ttl"),
+    ("/id/city/tours", "application/rdf+xml", "/data/city/tours.rdf"),
+    ("/id/city/tours", "text/html,*/*;q=0.8", "/page/city/tours"),
+    ("/ontology", "text/html,*/*;q=0.8", "/ontology.html"),
+    ("/ontology", "application/ld+json", "/ontology.jsonld"),
+    ("/ontology", "*/*", "/ontology.ttl"),
+])
+def test_web_server_config_restores_303s(configured, path, accept, target):
+    code, headers, _ = head(configured + path, accept)
+    assert code == 303
+    assert urlsplit(headers["Location"]).path == target
+    assert "Accept" in headers.get("Vary", "")
+    code, headers, _ = head(configured + target, accept, follow=True)
+    assert code == 200
+
+
+@pytest.mark.parametrize("path,media_type", [
+    ("/void", "text/turtle"), ("/download/twinkg.trig.gz", "application/gzip"),
+    ("/download/SHA256SUMS", "text/plain"), ("/data/city/tours.nt", "application/n-triples"),
+    ("/download/CITATION.cff", "application/yaml"),
+])
+def test_web_server_config_gives_media_types(configured, path, media_type):
+    code, headers, _ = head(configured + path)
+    assert code == 200 and headers["Content-Type"].split(";")[0] == media_type
+
+
+def test_no_broken_internal_link_behind_the_web_server(configured):
+    status, linked_from = crawl(configured)
+    assert {url: (c, linked_from.get(url)) for url, c in status.items() if c != 200} == {}
+    assert len(status) > 200

@@ -123,6 +123,8 @@ class SiteWriter:
         self.progress = progress
         self.result = SiteResult(out)
         self.soups: dict[str, dict[str, BeautifulSoup]] = {lang: {} for lang in languages}
+        #: Where the copy is published: the dataset's base IRI (its host serves the site).
+        self.public_base = self.dataset.meta.get("base_iri") or self.dataset.settings.base_iri
 
     # -- phase 1: fetch everything the pages link to, in every language ---------------------
 
@@ -208,6 +210,10 @@ class SiteWriter:
                 value = element.get(attribute)
                 if value and is_internal(value):
                     element[attribute] = self.target(lang, internal_path(value))
+        # Embedded JSON-LD names the page by the URL it was rendered at: the published one.
+        for script in soup.find_all("script", type="application/ld+json"):
+            if script.string and TEST_ORIGIN + "/" in script.string:
+                script.string = script.string.replace(TEST_ORIGIN + "/", self.public_base)
         # Scripts build links from JSON in data attributes (the map's markers): rewrite those too.
         for element in soup.find_all(attrs={"data-markers": True}):
             markers = json.loads(element["data-markers"])
