@@ -16,7 +16,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 @pytest.fixture(scope="module")
 def page(live_server):
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run `make browser`")
+        pytest.fail("Debian's chromium is missing: run `make system-packages`")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

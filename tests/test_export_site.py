@@ -84,7 +84,7 @@ def test_forwarding_page_keeps_the_fragment_on_a_plain_server(site):
 
     chromium = _shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
-        pytest.fail("Debian's chromium is missing: run `make browser`")
+        pytest.fail("Debian's chromium is missing: run `make system-packages`")
     from playwright.sync_api import sync_playwright
 
     with plain_server(site) as base, sync_playwright() as p:
@@ -111,12 +111,12 @@ def configured(request, site, tmp_path_factory):
     """The site behind each web server with its generated configuration."""
     if request.param == "nginx":
         if not Path(NGINX).exists():
-            pytest.fail("nginx is missing: run `make webservers`")
+            pytest.fail("nginx is missing: run `make system-packages`")
         with nginx_server(site, tmp_path_factory.mktemp("nginx")) as base:
             yield base
     else:
         if not Path(APACHE).exists():
-            pytest.fail("Apache httpd is missing: run `make webservers`")
+            pytest.fail("Apache httpd is missing: run `make system-packages`")
         with apache_server(site) as base:
             yield base
 
