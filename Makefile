@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test browser wrk bench clean
+.PHONY: serve test system-packages wrk bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,14 +18,22 @@ serve: $(STAMP)
 	$(BIN)/twinkg load
 	$(BIN)/twinkg serve
 
-## Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser)
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+## Debian packages the tests drive for real: chromium (browser tests through Playwright, which
+## never downloads a browser), nginx and Apache httpd (the static site's generated configurations;
+## the tests start them on loopback ports with their own config). One apt run installs what is missing.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
+	[ -x /usr/sbin/apache2 ] || missing="$$missing apache2"; \
+	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	  echo "installing Debian packages:$$missing"; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
 ## all tests: unit, HTTP (test client and real servers on loopback), browser
-test: $(STAMP) browser
+test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -n 2 -q
 
 ## wrk (Debian) drives bench/run.py; it is a benchmark, not a test

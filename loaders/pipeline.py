@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 from pyoxigraph import NamedNode, Quad
 
 from twinkg.config import ONTOLOGY_IRI, Settings
+from twinkg.errors import TwinkgError
 
 from .check import Curated, read_curated
 from .enrichment import enrichment_quads
 from .ontology import concepts, ontology_triples
-from .problems import InvalidInput
+from .problems import InvalidInput, Problem
 from .rdf import Built, build_quads
 from .searchindex import FILE_NAME as SEARCH_FILE, write_search_index
 from .shacl import shacl_problems
@@ -79,9 +82,36 @@ def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Valid
         return validated, load_remote(settings, quads, meta, progress), time.perf_counter() - started
     progress(f"writing {len(quads)} quads to a new store beside {settings.store}")
     progress("indexing names, titles and captions for search")
-    info = build_store(settings.store, quads, meta,
-                       extra=lambda build: write_search_index(build / SEARCH_FILE, quads, settings.base_iri))
+    export = _export_into_build(settings, progress) if settings.export_on_load else None
+
+    def extra(build: Path) -> None:
+        write_search_index(build / SEARCH_FILE, quads, settings.base_iri)
+        if export is not None:
+            export(build)
+
+    info = build_store(settings.store, quads, meta, extra=extra)
     return validated, info, time.perf_counter() - started
+
+
+def _export_into_build(settings: Settings, progress: Progress):
+    """Write the publication into the new build (``<build>/export/``) before it is swapped in,
+    with a changelog against the export of the build served until now."""
+    def export(build: Path) -> None:
+        from pyoxigraph import Store
+
+        from twinkg.export.run import export_store
+
+        meta = json.loads((build / "meta.json").read_text(encoding="utf-8"))
+        current = settings.store.resolve() / "export" if settings.store.exists() else None
+        previous = current if current is not None and (current / "manifest.json").exists() else None
+        store = Store.read_only(str(build / "oxigraph"))
+        try:
+            export_store(store, meta, settings, build / "export", previous, progress)
+        except TwinkgError as exc:  # e.g. a broken DATASET.toml: reported like any input problem
+            raise InvalidInput([Problem("export", 0, "", exc.message)]) from None
+        finally:
+            del store
+    return export
 
 
 __all__ = ["InvalidInput", "Validated", "validate_data", "load", "dataset_quads"]

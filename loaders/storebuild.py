@@ -82,8 +82,10 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
                 extra: Callable[[Path], None] | None = None) -> BuildInfo:
     """Write ``quads`` into a fresh store and make it the served one.
 
-    ``extra`` writes further files (the search index) into the build directory before the
-    swap, so they are always those of the store they are served with.
+    ``extra(build_dir)`` writes further files (the search index, the export) into the build
+    directory, which already holds the store and meta.json, before the swap, so they are
+    always those of the store they are served with; if it fails, the build is removed and
+    nothing changes.
     """
     if store.exists() and not store.is_symlink():
         raise InvalidInput([Problem(str(store), 0, "",
@@ -104,10 +106,14 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
     if count != len(set(quads)):
         shutil.rmtree(tmp, ignore_errors=True)
         raise RuntimeError(f"store holds {count} quads, expected {len(set(quads))}")
-    if extra is not None:
-        extra(tmp)
     meta = {**meta, "version": version, "content_sha256": content, "quads": count}
     (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    if extra is not None:
+        try:
+            extra(tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     final = builds / version
     if final.exists():  # the same content loaded again within the same second
         shutil.rmtree(tmp, ignore_errors=True)

@@ -26,6 +26,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.register_blueprint(pages.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(deref.bp)
+    from .publication import bp as publication_bp  # /void, /download, /ontology
+    app.register_blueprint(publication_bp)
     register_error_handlers(app)
     install_response_cache(app)
     return app

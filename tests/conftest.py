@@ -177,3 +177,20 @@ def backend_settings(request, curated_settings):
     if request.param == "embedded":
         return curated_settings
     return request.getfixturevalue("oxigraph_server").settings()
+
+@pytest.fixture(scope="session")
+def curated_oxigraph(curated_store):
+    """A read-only handle on the curated store."""
+    from twinkg.store import open_read_only
+
+    return open_read_only(curated_store)
+
+
+@pytest.fixture(scope="session")
+def exported(curated_store, curated_settings, curated_oxigraph, tmp_path_factory):
+    """`twinkg export` of the curated store (the Python entry point the CLI calls)."""
+    from twinkg.export.run import export_store
+    from twinkg.store import store_meta
+
+    out = tmp_path_factory.mktemp("export") / "out"
+    return export_store(curated_oxigraph, store_meta(curated_store), curated_settings, out)

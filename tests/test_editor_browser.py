@@ -20,7 +20,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run `make browser`")
+        pytest.fail("Debian's chromium is missing: run `make system-packages`")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

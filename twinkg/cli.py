@@ -224,6 +224,61 @@ def enrich_wikidata(data, base_iri, endpoint, output, report):
 
 @main.command()
 @_common
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A previous export: write a changelog entry and a diff against it.")
+@click.option("--site", "site", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write the whole site as static files into this directory.")
+def export(data, store, base_iri, directory, previous, site, **remote):
+    """Write the linked-data publication of the store into DIRECTORY.
+
+    Dumps (N-Quads, TriG, Turtle, N-Triples, JSON-LD, RDF/XML; gzip, with SHA256SUMS), the
+    ontology and shapes, the VoID + DCAT description, the ontology documentation,
+    CITATION.cff and a changelog. With --site, the pages, data documents and downloads as
+    static files, with .htaccess and nginx.conf restoring content negotiation (SITE.md).
+    """
+    from twinkg.export.run import export_store
+    from twinkg.store import dataset_meta, open_store
+
+    if directory is None and site is None:
+        raise click.UsageError("give a DIRECTORY, --site DIR, or both")
+    settings = _settings(data, store, base_iri, **remote)
+    try:
+        if directory is not None:
+            source, meta = open_store(settings), dataset_meta(settings)
+            if settings.remote:  # the export reads everything (and dumps): from a local copy
+                from twinkg.backends.mirror import local_mirror, remote_quads
+
+                source = local_mirror(remote_quads(source, meta))
+            result = export_store(source, meta, settings, directory, previous, _progress)
+            click.echo(f"exported version {result.version} (release {result.release.build_version}) "
+                       f"to {directory}: {len(result.files)} files")
+            if result.diff is not None:
+                click.echo(f"  since {previous}: {len(result.diff.added)} triples added, "
+                           f"{len(result.diff.removed)} removed")
+        if site is not None:
+            _export_site(settings, site)
+    except TwinkgError as exc:
+        raise click.ClickException(exc.message) from None
+
+
+def _export_site(settings, site: Path) -> None:
+    from twinkg.export.site import write_site
+    from twinkg.server import create_app
+
+    if not settings.store.exists():
+        raise TwinkgError(f"no store at {settings.store}: run `twinkg load` first")
+    result = write_site(create_app(settings), site, progress=_progress)
+    if result.failures:
+        for url, status in sorted(result.failures.items()):
+            click.echo(f"{url}: {status}", err=True)
+        raise TwinkgError(f"{len(result.failures)} address(es) could not be written as static files")
+    click.echo(f"wrote the static site to {site}: {result.page_count} pages, {len(result.files)} files, "
+               f"{len(result.redirects)} forwarding pages (see {site / 'SITE.md'})")
+
+
+@main.command()
+@_common
 @click.option("--host", help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default 8000).")
 @click.option("--workers", type=int, help="Worker processes (default 2).")

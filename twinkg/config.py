@@ -92,6 +92,10 @@ class Settings:
     wikidata_timeout: float = 60.0
     wikidata_retries: int = 3
     wikidata_backoff: float = 1.0
+    #: Licence of the published dataset (an IRI; written to the DCAT record and CITATION.cff).
+    dataset_license: str = "https://creativecommons.org/licenses/by/4.0/"
+    #: Write the linked-data export into each new store build (``<store>.d/<version>/export/``).
+    export_on_load: bool = True
     extra: dict = field(default_factory=dict)
 
     @property

@@ -1,11 +1,12 @@
 """Files a server reads beside its store, made for a remote store's dataset version.
 
 Pages read an index written at load time into the store build (``loaders/searchindex.py``:
-labels, search, list orders). A server in front of a remote store has no build of its own —
-it may run on another machine than the load — so it writes that index itself, once per
-dataset version, from the quads of the remote store, into
-``<store>.remote/<version>/`` (``--store`` names the local place; the default is
-``var/store.remote/``). Workers that race write the same file; the first rename wins.
+labels, search, list orders), and /download, /void and the ontology pages read the export
+written there too (``twinkg/export``). A server in front of a remote store has no build of
+its own — it may run on another machine than the load — so it writes both itself, once per
+dataset version, from the quads of the remote store, into ``<store>.remote/<version>/``
+(``--store`` names the local place; the default is ``var/store.remote/``). Workers that race
+write the same files; the first rename wins.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from pathlib import Path
 from twinkg.config import Settings
 from twinkg.loaders.searchindex import FILE_NAME, write_search_index
 
+from .mirror import local_mirror, remote_quads
+
 KEEP = 2
 
 
@@ -29,9 +32,14 @@ def remote_build_dir(settings: Settings, meta: dict, store) -> Path:
         return final
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{meta['version']}-", dir=root))  # per process and thread
-    graphs = set(meta.get("graphs", []))
-    quads = [q for q in store.quads_for_pattern(None, None, None, None) if q.graph_name.value in graphs]
+    quads = remote_quads(store, meta)
     write_search_index(tmp / FILE_NAME, quads, meta.get("base_iri", settings.base_iri))
+    if settings.export_on_load:
+        from twinkg.export.run import export_store
+
+        done = [p for p in root.iterdir() if not p.name.startswith(".") and (p / "export" / "manifest.json").exists()]
+        previous = max(done, key=lambda p: p.stat().st_mtime) / "export" if done else None
+        export_store(local_mirror(quads), meta, settings, tmp / "export", previous, lambda _: None)
     try:
         os.replace(tmp, final)
     except OSError:  # another worker was first: its files are the same

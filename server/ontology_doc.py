@@ -1,0 +1,55 @@
+"""The ontology at its namespace IRI, after the W3C "Best Practice Recipes for Publishing RDF
+Vocabularies" (recipe 3, hash namespace): ``/ontology`` answers 303 See Other to the
+documentation for browsers or to the RDF serialization the client accepts; a term IRI
+``…/ontology#City`` keeps its fragment across the redirect and lands at the term's entry.
+The documentation was generated with the export at load time (pyLODE), never per request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, redirect, request, send_file
+
+from twinkg.errors import TwinkgError
+
+from .negotiation import negotiate
+from .published import published
+
+
+@dataclass(frozen=True)
+class Representation:
+    media_type: str
+    extension: str
+    file_name: str
+
+
+# RDF first: a client that accepts anything (*/*) is most likely an RDF tool; browsers ask
+# for text/html explicitly.
+OFFERED = (
+    Representation("text/turtle", "ttl", "ontology.ttl"),
+    Representation("text/html", "html", "ontology.html"),
+    Representation("application/rdf+xml", "rdf", "ontology.rdf"),
+    Representation("application/ld+json", "jsonld", "ontology.jsonld"),
+)
+BY_EXTENSION = {r.extension: r for r in OFFERED}
+
+bp = Blueprint("ontology", __name__)
+
+
+@bp.route("/ontology")
+def namespace():
+    chosen = negotiate(request.headers.get("Accept"), OFFERED,
+                       aliases=lambda r: ("application/xhtml+xml",) if r.extension == "html" else ())
+    response = redirect(f"/ontology.{chosen.extension}", 303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/ontology.<ext>")
+def representation(ext: str):
+    rep = BY_EXTENSION.get(ext)
+    if rep is None:
+        raise TwinkgError(f"no ontology.{ext}; offered: " + ", ".join(f"ontology.{e}" for e in BY_EXTENSION), 404)
+    return send_file(published().path(rep.file_name), mimetype=rep.media_type,
+                     conditional=True, etag=published().files[rep.file_name].sha256, max_age=3600)

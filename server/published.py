@@ -1,0 +1,65 @@
+"""The export of the served store build: ``<store>.d/<version>/export/``, written at load time.
+
+Each server process reads the export of the build whose store it has open (the version in
+its cached meta.json), so files, statistics and the SPARQL endpoint always agree, also while
+a new load swaps in the next build.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from flask import current_app
+
+from twinkg.errors import TwinkgError
+from twinkg.export.files import CHECKSUMS, MANIFEST, ExportFile, read_manifest, sha256_of
+
+from .dataset import dataset
+
+EXPORT_DIR = "export"
+#: The files that list the others (and so are not in the manifest themselves).
+INDEX_FILES = {CHECKSUMS: "text/plain", MANIFEST: "application/json"}
+
+
+class Published:
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    @cached_property
+    def manifest(self) -> dict:
+        return read_manifest(self.directory)
+
+    @cached_property
+    def files(self) -> dict[str, ExportFile]:
+        return {f["name"]: ExportFile(**f) for f in self.manifest["files"]}
+
+    def path(self, name: str) -> Path:
+        """The path of a listed file; anything else (other names, ``..``) is not found."""
+        if name not in self.files and name not in INDEX_FILES:
+            raise TwinkgError(f"no file {name!r} in this release; see /download", 404)
+        return self.directory / name
+
+    def served_as(self, name: str) -> tuple[Path, str, str]:
+        """(path, media type as served, ETag) of a file of the release."""
+        path = self.path(name)
+        if name in INDEX_FILES:
+            return path, INDEX_FILES[name], sha256_of(path)
+        entry = self.files[name]
+        # A .gz file is served as what it is (application/gzip), not with Content-Encoding: the
+        # bytes a client stores are the bytes SHA256SUMS lists.
+        return path, "application/gzip" if entry.compression == "gzip" else entry.media_type, entry.sha256
+
+
+def published() -> Published:
+    """The export of the build this process serves (a new load is picked up with the store)."""
+    ds = dataset()
+    version = ds.version
+    current = current_app.extensions.get("twinkg.published")
+    if current is None or current[0] != version:
+        directory = ds.build_dir / EXPORT_DIR  # <store>.d/<version>/, or a remote version's files
+        if not (directory / "manifest.json").exists():
+            raise TwinkgError("this store build has no export: load it again with `twinkg load` "
+                              "(TWINKG_EXPORT_ON_LOAD=true, the default)", 503)
+        current = current_app.extensions["twinkg.published"] = (version, Published(directory))
+    return current[1]

@@ -1,0 +1,54 @@
+"""The dataset description (VoID + DCAT) at /void and /.well-known/void, by content negotiation."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, request
+from pyoxigraph import RdfFormat, parse, serialize
+from werkzeug.utils import get_content_type
+
+from twinkg.errors import TwinkgError
+from twinkg.export.description import NS
+from twinkg.export.run import DESCRIPTION
+
+from .negotiation import negotiate
+from .published import published
+
+bp = Blueprint("void", __name__)
+
+OFFERED = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
+
+
+def _chosen() -> RdfFormat:
+    # ?format=ttl (a file extension) makes every format reachable from a browser link
+    ext = request.args.get("format")
+    if ext:
+        fmt = RdfFormat.from_extension(ext)
+        if fmt not in OFFERED:
+            raise TwinkgError(f"unknown format {ext!r}; offered: "
+                              + ", ".join(f.file_extension for f in OFFERED), 400)
+        return fmt
+    return negotiate(request.headers.get("Accept"), OFFERED)
+
+
+@bp.route("/void")
+@bp.route("/.well-known/void")
+def void():
+    fmt = _chosen()
+    path = published().path(DESCRIPTION)
+    body = path.read_bytes() if fmt == RdfFormat.TURTLE else serialize(
+        parse(path.read_bytes(), format=RdfFormat.TURTLE), format=fmt,
+        prefixes=None if fmt == RdfFormat.N_TRIPLES else NS)
+    response = Response(body, content_type=get_content_type(fmt.media_type, "utf-8"))
+    response.headers["Vary"] = "Accept"
+    response.headers["Link"] = "</download>; rel=\"alternate\"; type=\"text/html\""
+    return response
+
+
+@bp.route("/dataset")
+@bp.route("/dataset/<version>")
+def dataset_iri(version: str | None = None):
+    """The dataset IRI and its version IRIs are described by /void (303: see other)."""
+    if version is not None and version != published().manifest["release"]:
+        raise TwinkgError(f"release {version!r} is not served here; the current one is "
+                          f"{published().manifest['release']}", 404)
+    return redirect("/void", 303)

@@ -1,0 +1,1 @@
+"""The linked-data export: dumps, VoID/DCAT description, ontology documentation, versions."""

@@ -1,0 +1,119 @@
+"""``twinkg export``: the whole publication of one store build, written into a directory."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Store
+
+from twinkg.config import Settings
+from twinkg.errors import TwinkgError
+from twinkg.loaders.ontology import ontology_bytes
+
+from .citation import write_citation
+from .description import Release, describe_dataset, release_for, write_turtle
+from .diff import Diff, changelog_entry, diff_exports
+from .dumps import write_dumps
+from .files import MANIFEST, ExportFile, describe, read_manifest, write_manifest
+from .jsonld import build_context
+from .metadata import dataset_info
+from .ontodoc import write_ontology_doc
+from .vocabularies import ontology_store, write_vocabularies
+
+CONTEXT = "context.jsonld"
+DESCRIPTION = "void.ttl"
+ONTOLOGY_HTML = "ontology.html"
+CITATION = "CITATION.cff"
+CHANGELOG = "CHANGELOG.md"
+DIFF = "diff.json"
+
+
+@dataclass
+class Exported:
+    directory: Path
+    files: list[ExportFile]
+    release: Release
+    version: str
+    diff: Diff | None
+    ontology_doc: str  # "pylode" or "template"
+
+
+def export_store(store: Store, meta: dict, settings: Settings, out: Path, previous: Path | None = None,
+                 progress=lambda _: None) -> Exported:
+    if previous is not None:
+        if not (previous / MANIFEST).exists():
+            raise TwinkgError(f"--previous {previous}: not a twinkg export (no {MANIFEST})")
+        if previous.resolve() == out.resolve():
+            raise TwinkgError("--previous must be another directory than the export's")
+    out.mkdir(parents=True, exist_ok=True)
+    _clear_previous_run(out)
+    info = dataset_info(settings)
+    release = release_for(settings, meta)
+    ontology = ontology_store()
+    context = build_context(ontology)
+
+    (out / CONTEXT).write_text(json.dumps({"@context": context}, indent=2, ensure_ascii=False) + "\n",
+                               encoding="utf-8")
+    files = write_dumps(store, out, context, progress)
+    files += write_vocabularies(out, context, progress)
+    files.append(describe(out / CONTEXT, "context", "JSON-LD @context (short names for tk: terms)",
+                          RdfFormat.JSON_LD.media_type))
+    progress(f"writing {ONTOLOGY_HTML}")
+    generator = write_ontology_doc(ontology_bytes(), out / ONTOLOGY_HTML, progress)
+    files.append(describe(out / ONTOLOGY_HTML, "documentation", "ontology documentation (HTML)",
+                          "text/html"))
+
+    diff, previous_version = _changes(out, previous, release, meta, files, progress)
+    write_citation(out / CITATION, release, info)
+    files.append(describe(out / CITATION, "citation", "how to cite this release (CITATION.cff)",
+                          "application/yaml"))
+
+    progress(f"describing the dataset in {DESCRIPTION}")
+    triples = describe_dataset(store, release, info, files, previous_version)
+    write_turtle(triples, out / DESCRIPTION)
+    files.append(describe(out / DESCRIPTION, "description", "dataset description (VoID + DCAT, Turtle)",
+                          RdfFormat.TURTLE.media_type))
+
+    write_manifest(out, files, {
+        "release": release.build_version, "version": info.version,
+        "version_iri": release.version_iri.value, "issued": meta["loaded_at"],
+        "ontology_doc": generator,
+    })
+    return Exported(out, files, release, info.version, diff, generator)
+
+
+def _changes(out: Path, previous: Path | None, release: Release, meta: dict, files: list[ExportFile],
+             progress) -> tuple[Diff | None, str | None]:
+    """CHANGELOG.md (the new entry above the previous export's entries) and, against a
+    previous export, diff.json; returns the diff and the previous version IRI."""
+    date = meta["loaded_at"][:10]
+    if previous is None:
+        diff, previous_version, history = None, None, ""
+        entry = f"## {release.build_version} ({date})\n\nFirst release.\n"
+    else:
+        progress(f"comparing with {previous}")
+        before = read_manifest(previous)
+        previous_version = before.get("version_iri")
+        diff = diff_exports(previous, out)
+        (out / DIFF).write_text(json.dumps({"previous": before.get("release"), "current": release.build_version,
+                                            **diff.summary(), "added": diff.added, "removed": diff.removed},
+                                           indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        files.append(describe(out / DIFF, "changelog", "changes since the previous release (JSON)",
+                              "application/json"))
+        entry = changelog_entry(diff, release.build_version, before.get("release", "?"), date)
+        old_log = previous / CHANGELOG
+        # keep the previous entries, below the new one (without the old "# Changelog" title)
+        history = old_log.read_text(encoding="utf-8").split("\n", 2)[-1] if old_log.exists() else ""
+    (out / CHANGELOG).write_text(f"# Changelog\n\n{entry}\n{history}".rstrip() + "\n", encoding="utf-8")
+    files.append(describe(out / CHANGELOG, "changelog", "changelog", "text/markdown"))
+    return diff, previous_version
+
+
+def _clear_previous_run(out: Path) -> None:
+    """Re-exporting into a directory: remove the files the last export there listed, so no
+    stale file (an old diff.json) survives next to the new ones."""
+    if (out / MANIFEST).exists():
+        for entry in read_manifest(out).get("files", []):
+            (out / Path(entry["name"]).name).unlink(missing_ok=True)

@@ -1,0 +1,46 @@
+"""The ontology and the SHACL shapes, published in Turtle, RDF/XML and JSON-LD."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyoxigraph import RdfFormat, Store, parse, serialize
+
+from twinkg.config import ONTOLOGY_IRI, PREFIXES, SHAPES_NS
+from twinkg.loaders.ontology import ontology_bytes, shapes_bytes
+
+from .dumps import merged_subjects
+from .files import ExportFile, describe
+from .jsonld import write_jsonld
+
+SHAPES_PREFIXES = {**PREFIXES, "tksh": SHAPES_NS, "sh": "http://www.w3.org/ns/shacl#"}
+
+#: (file stem, role, title, Turtle source, prefixes)
+VOCABULARIES = (
+    ("ontology", "ontology", "twinkg ontology", ontology_bytes, PREFIXES),
+    ("shapes", "shapes", "twinkg SHACL shapes", shapes_bytes, SHAPES_PREFIXES),
+)
+
+
+def ontology_store() -> Store:
+    store = Store()
+    store.extend(parse(ontology_bytes(), format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI))
+    return store
+
+
+def write_vocabularies(out: Path, context: dict, progress=lambda _: None) -> list[ExportFile]:
+    entries = []
+    for stem, role, title, source, prefixes in VOCABULARIES:
+        progress(f"writing {stem}.ttl, .rdf, .jsonld")
+        text = source()
+        store = Store()
+        store.extend(parse(text, format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI))
+        # The Turtle is the curated file itself: its comments and layout are documentation.
+        (out / f"{stem}.ttl").write_bytes(text)
+        with (out / f"{stem}.rdf").open("wb") as f:
+            serialize((q.triple for q in store), f, RdfFormat.RDF_XML, prefixes=prefixes)
+        with (out / f"{stem}.jsonld").open("wb") as f:
+            write_jsonld(f, {**prefixes, **context}, merged_subjects(store))
+        entries += [describe(out / f"{stem}.{fmt.file_extension}", role, f"{title} ({fmt.name})", fmt.media_type)
+                    for fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML, RdfFormat.JSON_LD)]
+    return entries
