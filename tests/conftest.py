@@ -125,6 +125,7 @@ class OxigraphServer:
     """One `oxigraph serve` process with its SPARQL, Update and Graph Store URLs."""
 
     def __init__(self, location: Path, union: bool = False):
+        self.location = location
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.query_url, self.update_url, self.store_url = (self.base + p for p in ("/query", "/update", "/store"))
@@ -137,6 +138,8 @@ class OxigraphServer:
         wait_for(self.query_url + "?query=ASK%7B%7D", self.process)
 
     def settings(self, data: Path = DATA, graph_store: bool = False, **kw):
+        # store: where a server writes its local files for a remote version (never the cwd)
+        kw.setdefault("store", self.location.parent / f"{self.location.name}-local" / "store")
         return load_settings(data_dir=data, endpoint=self.query_url, update_endpoint=self.update_url,
                              graph_store=self.store_url if graph_store else "", remote_backoff=0.01, **kw)
 

@@ -14,9 +14,18 @@ from rdflib.compare import isomorphic
 
 
 @pytest.fixture(scope="session")
-def export_dir(curated_store):
-    """Where `twinkg load` wrote the publication of the served build."""
-    directory = curated_store.resolve() / "export"
+def export_dir(backend_settings, curated_store):
+    """Where the publication of the served version is: written by `twinkg load` into the
+    embedded build, or by the server into its local files for a remote version (here first,
+    by the same function: twinkg/backends/localfiles.py)."""
+    if backend_settings.remote:
+        from twinkg.backends.localfiles import remote_build_dir
+        from twinkg.store import dataset_meta, open_store
+
+        meta = dataset_meta(backend_settings)
+        directory = remote_build_dir(backend_settings, meta, open_store(backend_settings)) / "export"
+    else:
+        directory = curated_store.resolve() / "export"
     assert (directory / "manifest.json").exists()
     return directory
 
