@@ -168,3 +168,22 @@ def test_a_server_writes_the_site_index_of_each_remote_version(scratch_oxigraph,
     assert (tmp_path / "var" / "store.remote" / version).is_dir()
     links = {a["href"] for a in BeautifulSoup(response.data, "html.parser").find_all("a", href=True)}
     assert "/page/city/tours" in links
+
+
+def test_cli_export_from_a_remote_store(scratch_oxigraph, mini_data, tmp_path, embedded_mini):
+    import gzip
+    import json
+
+    from rdflib import Dataset
+
+    settings = scratch_oxigraph.settings(mini_data)
+    load(settings)
+    out = tmp_path / "export"
+    result = CliRunner().invoke(main, ["export", str(out), "--data", str(mini_data),
+                                       "--endpoint", scratch_oxigraph.query_url])
+    assert result.exit_code == 0, result.output
+    assert f"(release {dataset_meta(settings)['version']}) to {out}: " in result.output
+    names = {f["name"] for f in json.loads((out / "manifest.json").read_text())["files"]}
+    assert "twinkg.nq.gz" in names
+    dumped = Dataset().parse(data=gzip.decompress((out / "twinkg.nq.gz").read_bytes()).decode(), format="nquads")
+    assert len(dumped) == len(embedded_mini)  # the data graphs, not the metadata graph
