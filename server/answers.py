@@ -17,7 +17,7 @@ from twinkg.query_worker import Answer, Failure, Job
 from .caching import ResponseCache, cache_headers, etag_for, is_not_modified, not_modified
 from .dataset import dataset
 from .formats import GRAPH_FORMATS, RESULT_FORMATS, Choice, content_type, not_acceptable
-from .query_inspect import QueryShape, inspect_query, is_update
+from twinkg.query_inspect import QueryShape, inspect_query, is_update
 
 TRUNCATED_HEADER = "X-Twinkg-Truncated"
 ROWS_HEADER = "X-Twinkg-Rows"

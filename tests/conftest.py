@@ -19,6 +19,24 @@ from twinkg.config import load_settings
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+ARTIFACTS = ROOT / "test-artifacts"  # screenshots of the browser tests (gitignored)
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright; one per test process, never a downloaded browser."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: run `make system-packages`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        # Without the background-networking flags chromium keeps calling Google's hosts.
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

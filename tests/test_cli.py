@@ -95,3 +95,19 @@ def test_query_without_store(runner, mini_data, tmp_path):
     result = runner.invoke(main, args(mini_data, tmp_path / "nowhere", "query", "partner-cities"))
     assert result.exit_code == 1
     assert "run `twinkg load` first" in result.output
+
+
+def test_query_with_from_sees_only_the_named_graph(runner, mini_data, tmp_path):
+    store = tmp_path / "store"
+    assert runner.invoke(main, args(mini_data, store, "load")).exit_code == 0
+    count = "SELECT (COUNT(*) AS ?n) {} WHERE {{ ?s a <https://twinkg.example.org/ontology#City> }}"
+    union = runner.invoke(main, args(mini_data, store, "query", count.format(""), "--format", "csv"))
+    unknown = runner.invoke(main, args(mini_data, store, "query",
+                                       count.format("FROM <https://example.org/no-such-graph>"),
+                                       "--format", "csv"))
+    source = runner.invoke(main, args(mini_data, store, "query",
+                                      count.format("FROM <https://twinkg.example.org/graph/example-page>"),
+                                      "--format", "csv"))
+    assert union.output.split() == ["n", "2"]
+    assert unknown.output.split() == ["n", "0"]
+    assert source.output.split() == ["n", "2"]

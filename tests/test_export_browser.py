@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
 @pytest.fixture(scope="module")
-def page(live_server):
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is missing: run `make system-packages`")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        hosts = set()
-        page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
-        yield page
-        assert hosts <= {urlsplit(live_server).netloc}, f"requests to other hosts: {hosts}"
-        browser.close()
+def page(browser, live_server):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    hosts = set()
+    page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
+    yield page
+    assert hosts <= {urlsplit(live_server).netloc}, f"requests to other hosts: {hosts}"
+    page.close()
 
 
 @pytest.mark.parametrize("term", ["City", "partner", "kind-twin-town"])

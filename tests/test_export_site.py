@@ -77,20 +77,9 @@ def test_no_broken_internal_link_in_the_german_tree(site):
 
 
 @pytest.mark.browser
-def test_forwarding_page_keeps_the_fragment_on_a_plain_server(site):
+def test_forwarding_page_keeps_the_fragment_on_a_plain_server(site, browser):
     """Without the server configuration, /ontology#City still lands at the term (browser)."""
-    import shutil as _shutil
-    from pathlib import Path
-
-    chromium = _shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.fail("Debian's chromium is missing: run `make system-packages`")
-    from playwright.sync_api import sync_playwright
-
-    with plain_server(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+    with plain_server(site) as base:
         page = browser.new_page()
         page.goto(base + "/ontology#City")
         page.wait_for_url(base + "/ontology.html#City")
@@ -103,7 +92,7 @@ def test_forwarding_page_keeps_the_fragment_on_a_plain_server(site):
         page.wait_for_selector("#static-search a")
         links = page.eval_on_selector_all("#static-search a", "els => els.map(e => e.getAttribute('href'))")
         assert "/de/page/city/muelheim/" in links
-        browser.close()
+        page.close()
 
 
 @pytest.fixture(scope="module", params=["nginx", "apache"])

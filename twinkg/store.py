@@ -7,6 +7,7 @@ from pathlib import Path
 from pyoxigraph import QueryBoolean, QuerySolutions, Store
 
 from twinkg.errors import TwinkgError
+from twinkg.query_inspect import inspect_query
 from twinkg.loaders.storebuild import oxigraph_path, read_meta
 
 
@@ -38,9 +39,14 @@ def dataset_meta(settings) -> dict:
 
 
 def run_query(store: Store, text: str, substitutions=None):
-    """Run a query over the union of all graphs as the default graph (the dataset's view)."""
+    """Run a query with the dataset's view: the union of all graphs as the default graph.
+
+    A query that names its own dataset (FROM / FROM NAMED) gets exactly that, as on /sparql:
+    with the union switched on, ``FROM <unknown>`` would see all data.
+    """
+    union = not inspect_query(text).has_dataset
     try:
-        return store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
+        return store.query(text, use_default_graph_as_union=union, substitutions=substitutions)
     except SyntaxError as exc:
         raise TwinkgError(f"SPARQL syntax error: {exc}", 400) from None
 
