@@ -22,7 +22,8 @@ from flask import current_app
 from pyoxigraph import Store
 
 from twinkg.config import Settings
-from twinkg.store import dataset_meta, open_read_only, store_meta
+from twinkg.loaders.storebuild import read_meta
+from twinkg.store import dataset_meta, store_meta
 
 from .executor import Executor
 from .iris import IriMap
@@ -39,11 +40,13 @@ class _Build:
     def __init__(self, settings: Settings, target: str):
         self.settings = settings
         self.target = target
-        self.meta = store_meta(settings.store)  # 503 when there is no store yet
+        # Read through the resolved build, not the link: a load may repoint the link meanwhile,
+        # and the metadata, the store handle and the executor must all be of the same build.
+        self.meta = read_meta(Path(target)) if os.path.isdir(target) else store_meta(settings.store)
 
     @cached_property
     def store(self) -> Store:
-        return open_read_only(self.settings.store)
+        return Store.read_only(os.path.join(self.target, "oxigraph"))
 
     @cached_property
     def executor(self) -> Executor:
@@ -160,6 +163,7 @@ class Dataset:
     def build_dir(self) -> Path:
         """The directory of the served build (the site index lives there)."""
         return self._current().build_dir
+
 
 def dataset() -> Dataset:
     return current_app.extensions["twinkg"]
