@@ -90,7 +90,8 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"server exited with {process.returncode}: {process.stderr.read()}")
+            detail = process.stderr.read() if process.stderr else "(stderr not captured)"
+            raise RuntimeError(f"server exited with {process.returncode}: {detail}")
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return
@@ -100,15 +101,13 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None
 
 
 @contextlib.contextmanager
-def running_server(store: Path, **settings):
-    """``twinkg serve`` (the production server) on a free loopback port; settings as TWINKG_* env."""
-    port = free_port()
-    env = {**os.environ, "TWINKG_STORE": str(store), "TWINKG_DATA_DIR": str(DATA),
-           **{f"TWINKG_{k.upper()}": str(v) for k, v in settings.items()}}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "twinkg.cli", "serve", "--port", str(port), "--workers", "1"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
+def serving(command: list[str], base: str, env: dict | None = None, stderr=subprocess.DEVNULL):
+    """Run a server process until the block ends; ready once ``base + "/"`` answers.
+
+    stderr is not read while serving: a pipe suits only servers that write little there
+    (twinkg serve logs no access lines); web servers with access logs get DEVNULL.
+    """
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
     try:
         wait_for(base + "/", process)
         yield base
@@ -118,6 +117,17 @@ def running_server(store: Path, **settings):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextlib.contextmanager
+def running_server(store: Path, **settings):
+    """``twinkg serve`` (the production server) on a free loopback port; settings as TWINKG_* env."""
+    port = free_port()
+    env = {**os.environ, "TWINKG_STORE": str(store), "TWINKG_DATA_DIR": str(DATA),
+           **{f"TWINKG_{k.upper()}": str(v) for k, v in settings.items()}}
+    command = [sys.executable, "-m", "twinkg.cli", "serve", "--port", str(port), "--workers", "1"]
+    with serving(command, f"http://127.0.0.1:{port}", env, stderr=subprocess.PIPE) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
