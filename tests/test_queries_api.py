@@ -128,3 +128,14 @@ def test_bad_parameter_on_the_page_shows_the_form_with_the_message(client):
 def test_unknown_query_and_format_are_404(client):
     assert client.get("/queries/nope").status_code == 404
     assert client.get("/queries/partner-cities.pdf").status_code == 404
+
+
+def test_query_pages_speak_the_readers_language(client):
+    client.set_cookie("lang", "de")
+    listing = BeautifulSoup(client.get("/queries").data, "html.parser")
+    assert listing.h1.get_text() == "Fertige Abfragen"
+    page = BeautifulSoup(client.get("/queries/anniversaries?year=2024").data, "html.parser")
+    assert page.select_one("#params button").get_text() == "Ausführen"
+    assert page.select_one(".row-count").get_text() == "1 Zeile"
+    editor = BeautifulSoup(client.get("/sparql", headers={"Accept": "text/html"}).data, "html.parser")
+    assert editor.h1.get_text() == "SPARQL-Abfrageeditor"
