@@ -9,6 +9,7 @@ from twinkg.config import Settings, load_settings
 from .caching import install_response_cache
 from .dataset import Dataset
 from .errors import register_error_handlers
+from .fastpath import install_fast_path
 
 
 def create_app(settings: Settings | None = None, test_config: dict | None = None) -> Flask:
@@ -29,5 +30,6 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     from .publication import bp as publication_bp  # /void, /download, /ontology
     app.register_blueprint(publication_bp)
     register_error_handlers(app)
+    install_fast_path(app)  # inside the response cache: repeats never reach it
     install_response_cache(app)
     return app

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 
 from twinkg.errors import TwinkgError
 from twinkg.query_worker import Answer, Failure, Job
 
-from .caching import ResponseCache, cache_headers, etag_for, is_not_modified, not_modified
+from .caching import ResponseCache, etag_for, etag_matches
 from .dataset import dataset
 from .formats import GRAPH_FORMATS, RESULT_FORMATS, Choice, content_type, not_acceptable
 from twinkg.query_inspect import QueryShape, inspect_query, is_update
@@ -105,21 +105,30 @@ def _failure_error(failure: Failure, req: QueryRequest, shape: QueryShape) -> Tw
     return TwinkgError("the query could not be evaluated; the error is logged", 500)
 
 
-def respond(req: QueryRequest, choice: Choice, extra_headers: dict | None = None) -> Response:
-    """The HTTP answer: body in the negotiated format, truncation flag, ETag, 304 when unchanged."""
+def respond_parts(req: QueryRequest, choice: Choice, method: str, if_none_match: str | None,
+                  extra_headers: dict | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body of the answer: the negotiated format, truncation flag, ETag,
+    304 when unchanged. Plain values, so that the WSGI fast path (server/fastpath.py) and the
+    Flask routes answer alike."""
     settings = dataset().settings
     etag = request_etag(req, choice)
-    if is_not_modified(etag):
-        return not_modified(etag, settings.cache_max_age)
+    caching = [("ETag", etag), ("Cache-Control", f"public, max-age={settings.cache_max_age}"), ("Vary", "Accept")]
+    if method in ("GET", "HEAD") and etag_matches(if_none_match, etag):
+        return 304, caching, b""
     result = answer(req, choice, etag)
-    fmt = _format_of(result)
-    response = Response(result.body, content_type=content_type(fmt))
+    headers = [("Content-Type", content_type(_format_of(result)))]
     if result.kind != "boolean":
-        response.headers[TRUNCATED_HEADER] = "true" if result.truncated else "false"
-        response.headers[ROWS_HEADER] = str(result.rows)
-    for name, value in (extra_headers or {}).items():
-        response.headers[name] = value
-    return cache_headers(response, etag, settings.cache_max_age)
+        headers.append((TRUNCATED_HEADER, "true" if result.truncated else "false"))
+        headers.append((ROWS_HEADER, str(result.rows)))
+    headers.extend((extra_headers or {}).items())
+    return 200, headers + caching, result.body
+
+
+def respond(req: QueryRequest, choice: Choice, extra_headers: dict | None = None) -> Response:
+    """The HTTP answer of a Flask route (see ``respond_parts``)."""
+    status, headers, body = respond_parts(req, choice, request.method, request.headers.get("If-None-Match"),
+                                          extra_headers)
+    return Response(body, status=status, headers=headers)
 
 
 def _format_of(result: Answer):

@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 
 from flask import Response, request
+from werkzeug.http import parse_etags
 
 
 def etag_for(*parts) -> str:
@@ -35,7 +36,15 @@ def is_not_modified(etag: str) -> bool:
     """A GET or HEAD whose ``If-None-Match`` names this ETag (or ``*``)."""
     if request.method not in ("GET", "HEAD"):
         return False
-    return request.if_none_match.contains(etag.strip('"')) or request.if_none_match.star_tag
+    return etag_matches(request.headers.get("If-None-Match"), etag)
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """``If-None-Match`` names ``etag`` or is ``*`` (as werkzeug's ``request.if_none_match``)."""
+    if not if_none_match:
+        return False
+    tags = parse_etags(if_none_match)
+    return tags.contains(etag.strip('"')) or tags.star_tag
 
 
 def not_modified(etag: str, max_age: int) -> Response:

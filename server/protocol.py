@@ -20,42 +20,47 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 
 
-def read_query_request(max_body_bytes: int) -> QueryRequest | None:
-    """The query request, or None for a GET without ``query`` (the editor / service description)."""
-    if request.method == "GET":
-        params = request.args
+def read_query_request(max_body_bytes: int, req=None) -> QueryRequest | None:
+    """The query request, or None for a GET without ``query`` (the editor / service description).
+
+    ``req`` is a werkzeug request (server/fastpath.py makes one without Flask's routing);
+    Flask's current request by default."""
+    if req is None:
+        req = request
+    if req.method == "GET":
+        params = req.args
         if "update" in params:
             raise TwinkgError(READ_ONLY, 403)
         if "query" not in params:
             return None
         return _request(_one_query(params.getlist("query")), params)
-    _check_size(max_body_bytes)
-    mime = request.mimetype
+    _check_size(req, max_body_bytes)
+    mime = req.mimetype
     if mime == "application/sparql-update":
         raise TwinkgError(READ_ONLY, 403)
     if mime == DIRECT:
-        if "query" in request.args:
+        if "query" in req.args:
             raise TwinkgError("query given twice: in the URL and as the request body", 400)
-        return _request(_one_query([_body_text()]), request.args)
+        return _request(_one_query([_body_text(req)]), req.args)
     if mime == FORM:
-        form = request.form
-        if "update" in form or "update" in request.args:
+        form = req.form
+        if "update" in form or "update" in req.args:
             raise TwinkgError(READ_ONLY, 403)
-        queries = form.getlist("query") + request.args.getlist("query")
-        return _request(_one_query(queries), request.values)  # graphs in the body or the URL
+        queries = form.getlist("query") + req.args.getlist("query")
+        return _request(_one_query(queries), req.values)  # graphs in the body or the URL
     raise TwinkgError(f"unsupported request body type {mime or '(none)'}: send the query as "
                       f"{DIRECT} or {FORM}", 415)
 
 
-def _check_size(limit: int) -> None:
-    length = request.content_length
+def _check_size(req, limit: int) -> None:
+    length = req.content_length
     if length is not None and length > limit:
         raise TwinkgError(f"request body of {length} bytes is over the limit of {limit} bytes", 413)
 
 
-def _body_text() -> str:
-    charset = request.mimetype_params.get("charset", "utf-8")
-    data = request.get_data(cache=False)  # werkzeug answers 413 past MAX_CONTENT_LENGTH
+def _body_text(req) -> str:
+    charset = req.mimetype_params.get("charset", "utf-8")
+    data = req.get_data(cache=False)  # werkzeug answers 413 past MAX_CONTENT_LENGTH
     try:
         return data.decode(charset)
     except LookupError:

