@@ -14,6 +14,7 @@ from rdflib import Namespace, URIRef
 
 from twinkg.cli import main
 from twinkg.config import load_settings
+from twinkg.errors import TwinkgError
 from twinkg.export.diff import diff_exports
 from twinkg.export.run import export_store
 from twinkg.loaders.pipeline import load
@@ -135,3 +136,17 @@ def test_a_broken_dataset_file_stops_the_load_and_keeps_the_served_store(mini_da
     assert "DATASET.toml: [title] needs a text for each of de, en" in result.output
     assert settings.store.resolve() == served
     assert [p.name for p in (tmp_path / "store.d").iterdir()] == [served.name]
+
+
+def test_a_failed_export_keeps_the_previous_one(mini_data, tmp_path):
+    """A broken DATASET.toml stops the export before anything in the directory is touched."""
+    settings = load_settings(data_dir=mini_data, store=tmp_path / "store", export_on_load=False)
+    load(settings)
+    out = tmp_path / "out"
+    export_of(settings, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (mini_data / "DATASET.toml").write_text('version = "0.1.0\n', encoding="utf-8")
+    with pytest.raises(TwinkgError, match="DATASET.toml"):
+        export_of(settings, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.partial")]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,15 +44,38 @@ class Exported:
 
 def export_store(store: Store, meta: dict, settings: Settings, out: Path, previous: Path | None = None,
                  progress=lambda _: None) -> Exported:
+    """Write the publication into ``out``; on any failure ``out`` keeps the previous export.
+
+    Everything is written into a sibling work directory first and moved in only when complete
+    (as store builds are swapped in whole).
+    """
     if previous is not None:
         if not (previous / MANIFEST).exists():
             raise TwinkgError(f"--previous {previous}: not a twinkg export (no {MANIFEST})")
         if previous.resolve() == out.resolve():
             raise TwinkgError("--previous must be another directory than the export's")
-    out.mkdir(parents=True, exist_ok=True)
-    _clear_previous_run(out)
-    info = dataset_info(settings)
+    info = dataset_info(settings)  # a broken DATASET.toml stops here, before anything is written
     release = release_for(settings, meta)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir()
+    try:
+        exported = _write_export(store, meta, info, release, work, previous, progress)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    out.mkdir(exist_ok=True)
+    _clear_previous_run(out)
+    for path in work.iterdir():
+        os.replace(path, out / path.name)
+    work.rmdir()
+    exported.directory = out
+    return exported
+
+
+def _write_export(store: Store, meta: dict, info, release: Release, out: Path, previous: Path | None,
+                  progress) -> Exported:
     ontology = ontology_store()
     context = build_context(ontology)
 
