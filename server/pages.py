@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, redirect, render_template, request
 
 from twinkg.errors import TwinkgError
@@ -82,15 +84,24 @@ def search():
     return render_template("search.html", q=text, results=results)
 
 
+def _local_path(target: str) -> str:
+    """``target`` if it is a path on this site, else ``/``: no open redirect, no header injection.
+
+    Browsers drop tabs and newlines from URLs (``/<TAB>/evil.org`` becomes ``//evil.org``), so
+    any control character disqualifies a target, as does a scheme, a host or a backslash.
+    """
+    parts = urlsplit(target)
+    if (any(ord(c) < 0x20 or ord(c) == 0x7f for c in target) or "\\" in target
+            or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//")):
+        return "/"
+    return target
+
+
 @bp.route("/lang/<code>")
 def switch_language(code: str):
     """The language switch: remember the choice in a cookie and go back (works without JS)."""
     if code not in LANGUAGES:
         raise TwinkgError(f"unknown language '{code}'; available: {', '.join(LANGUAGES)}", 404)
-    target = request.args.get("next", "/")
-    # Only paths on this site: no open redirect to other hosts.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
-    response = redirect(target, 303)
+    response = redirect(_local_path(request.args.get("next", "/")), 303)
     response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
     return response

@@ -243,7 +243,9 @@ def test_language_switch_sets_a_cookie_and_returns(client):
     client.get("/lang/en")
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example",
+                                    "/\t/evil.example", "/\n/evil.example", "/x\r\nSet-Cookie: a=b",
+                                    "javascript:alert(1)"])
 def test_language_switch_does_not_redirect_elsewhere(client, target):
     response = client.get("/lang/en", query_string={"next": target})
     assert response.status_code == 303 and response.headers["Location"] == "/"
