@@ -21,6 +21,7 @@ from .answers import QueryRequest, answer, respond
 from .caching import cache_headers, etag_for, is_not_modified, not_modified
 from .cors import allow_cross_origin
 from .dataset import dataset
+from .i18n import current_language
 from .negotiation import negotiate
 from .cells import term_view
 
@@ -93,7 +94,9 @@ def _link_header(query: CannedQuery, given: dict) -> str:
 def _page(query: CannedQuery, given: dict) -> Response:
     ds = dataset()
     values = {p.name: given.get(p.name) or p.default or "" for p in query.params}
-    etag = etag_for(ds.version, ds.settings.max_rows, "query-page", query.name, sorted(given.items()))
+    # The page's words are in the reader's language: a German page is not an English one.
+    etag = etag_for(ds.version, ds.settings.max_rows, "query-page", query.name, sorted(given.items()),
+                    current_language())
     if is_not_modified(etag):
         return not_modified(etag, ds.settings.cache_max_age)
     status, error, table = 200, None, None

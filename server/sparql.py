@@ -12,6 +12,7 @@ from .answers import respond
 from .caching import cache_headers, etag_for, is_not_modified, not_modified
 from .cors import allow_cross_origin
 from .dataset import dataset
+from .i18n import current_language
 from .negotiation import negotiate
 from .protocol import read_query_request
 from .service_description import description, serialize_description
@@ -46,7 +47,8 @@ def _editor_or_description() -> Response:
         offers = _DESCRIPTION_OFFERS if "text/html" in (accept or "") else _DESCRIPTION_OFFERS[1:]
         picked = negotiate(accept, offers, media_type=lambda m: m)
         wanted = None if picked == "text/html" else formats.by_name(picked, formats.GRAPH_FORMATS)
-    etag = etag_for(ds.version, "sparql-page", request.url_root, wanted and wanted.media_type)
+    etag = etag_for(ds.version, "sparql-page", request.url_root, wanted and wanted.media_type,
+                    current_language() if wanted is None else "")
     if is_not_modified(etag):
         return not_modified(etag, ds.settings.cache_max_age)
     if wanted is None:

@@ -139,3 +139,13 @@ def test_query_pages_speak_the_readers_language(client):
     assert page.select_one(".row-count").get_text() == "1 Zeile"
     editor = BeautifulSoup(client.get("/sparql", headers={"Accept": "text/html"}).data, "html.parser")
     assert editor.h1.get_text() == "SPARQL-Abfrageeditor"
+
+
+@pytest.mark.parametrize("path", ["/queries/anniversaries", "/queries", "/sparql"])
+def test_pages_in_two_languages_have_two_etags(client, path):
+    """A cache holding the German page must not answer an English reader's If-None-Match."""
+    german = client.get(path, headers={"Accept": "text/html", "Accept-Language": "de"})
+    english = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en",
+                                        "If-None-Match": german.headers.get("ETag", '"none"')})
+    assert german.status_code == 200 and english.status_code == 200
+    assert "Accept-Language" in english.vary
