@@ -111,3 +111,21 @@ def test_query_with_from_sees_only_the_named_graph(runner, mini_data, tmp_path):
     assert union.output.split() == ["n", "2"]
     assert unknown.output.split() == ["n", "0"]
     assert source.output.split() == ["n", "2"]
+
+
+@pytest.mark.parametrize("query, message", [
+    ("partner-citys", "unknown canned query 'partner-citys' (did you mean 'partner-cities'?); known: "),
+    ("missing.rq", "no such query file: missing.rq"),
+])
+def test_mistyped_query_names_are_named(runner, mini_data, tmp_path, query, message):
+    result = runner.invoke(main, args(mini_data, tmp_path / "store", "query", query))
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_bad_environment_value_is_a_clear_error(runner, mini_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("TWINKG_PORT", "eighty")
+    result = runner.invoke(main, args(mini_data, tmp_path / "store", "validate"))
+    assert result.exit_code == 1
+    assert "TWINKG_PORT='eighty': expected a whole number" in result.output
+    assert "Traceback" not in result.output

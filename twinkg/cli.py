@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -54,7 +56,19 @@ def _print_counts(counts: dict[str, int]) -> None:
         click.echo(f"  {cls:<{width}}  {n:>5}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """Domain errors become clean CLI errors at the edge, whatever command raised them."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except InvalidInput as exc:
+            _fail_on_problems(exc)
+        except TwinkgError as exc:
+            raise click.ClickException(exc.message) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="twinkg")
 def main():
     """twinkg: the town-twinning knowledge graph.
@@ -142,13 +156,25 @@ def query(data, store, base_iri, query, params, fmt, **remote):
             if given:
                 raise TwinkgError("--param works with canned queries only; "
                                   f"known: {', '.join(canned_queries())}")
-            path = Path(query)
-            text = path.read_text(encoding="utf-8") if query.endswith(".rq") and path.exists() else query
-            bindings = None
+            text, bindings = _query_text(query, canned_queries()), None
         results = run_query(open_store(settings), text, bindings)
         _emit(results, fmt)
     except TwinkgError as exc:
         raise click.ClickException(exc.message) from None
+
+
+def _query_text(query: str, known: dict) -> str:
+    """A .rq file's text, or the SPARQL given; a lone word is a canned query's name mistyped."""
+    if query.endswith(".rq"):
+        path = Path(query)
+        if not path.is_file():
+            raise TwinkgError(f"no such query file: {query}")
+        return path.read_text(encoding="utf-8")
+    if re.fullmatch(r"[\w.-]+", query.strip()):
+        close = difflib.get_close_matches(query, list(known), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise TwinkgError(f"unknown canned query '{query}'{hint}; known: {', '.join(known)}")
+    return query
 
 
 def _emit(results, fmt: str) -> None:

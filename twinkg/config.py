@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from twinkg.errors import TwinkgError
+
 ONTOLOGY_IRI = "https://twinkg.example.org/ontology"
 ONTOLOGY_NS = ONTOLOGY_IRI + "#"
 SHAPES_NS = "https://twinkg.example.org/shapes#"
@@ -148,7 +150,11 @@ def load_settings(**overrides) -> Settings:
     for f in fields(Settings):
         raw = os.environ.get(f"TWINKG_{f.name.upper()}")
         if raw is not None and f.name != "extra":
-            env[f.name] = _coerce(raw, getattr(settings, f.name))
+            try:
+                env[f.name] = _coerce(raw, getattr(settings, f.name))
+            except ValueError:
+                kind = "a whole number" if isinstance(getattr(settings, f.name), int) else "a number"
+                raise TwinkgError(f"TWINKG_{f.name.upper()}={raw!r}: expected {kind}") from None
     settings = replace(settings, **env)
     given = {k: _coerce(v, getattr(settings, k)) if isinstance(v, str) else v
              for k, v in overrides.items() if v is not None}

@@ -49,6 +49,8 @@ def run_query(store: Store, text: str, substitutions=None):
         return store.query(text, use_default_graph_as_union=union, substitutions=substitutions)
     except SyntaxError as exc:
         raise TwinkgError(f"SPARQL syntax error: {exc}", 400) from None
+    except OSError as exc:  # a SERVICE call or the remote store failed
+        raise TwinkgError(f"the query failed: {exc}", 502) from None
 
 
 def is_graph_result(results) -> bool:
