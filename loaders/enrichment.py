@@ -23,7 +23,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from twinkg.config import PREFIXES, Settings
 
 from .check import Curated
-from .problems import Problem
+from .problems import InvalidInput, Problem
 from .values import QID_RE, ValueProblem, check_iri
 from .wikidata import WD, Found, qid_of
 from .yamlfile import read_yaml
@@ -57,8 +57,12 @@ def _decisions(path: Path) -> dict[tuple, bool]:
     if not path.exists():
         return {}
     document, problems = read_yaml(path, str(path))
-    if problems or not isinstance(document, dict):
-        return {}
+    # A file that cannot be read must not be overwritten: the reviewer's decisions are in it.
+    if problems:
+        raise InvalidInput(problems)
+    if not isinstance(document, dict):
+        raise InvalidInput([Problem(str(path), 1, "", "expected a mapping with a cities list; "
+                                    "fix or remove the file, then run the enrichment again")])
     return {_key(c.get("city"), s): s.get("accept") is True
             for c in document.get("cities") or [] if isinstance(c, dict)
             for s in c.get("suggestions") or [] if isinstance(s, dict)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -49,10 +50,26 @@ def validate_data(settings: Settings, progress: Progress = lambda _: None) -> Va
     # Accepted Wikidata suggestions (data/enrichment/wikidata.yaml): checked for shape, then
     # added in their own graph after SHACL, which judges the curated statements.
     enrichment, enrichment_problems = enrichment_quads(settings, curated)
-    if problems or enrichment_problems:
-        raise InvalidInput(problems + enrichment_problems)
+    problems += enrichment_problems + _dataset_file_problems(settings)
+    if problems:
+        raise InvalidInput(problems)
     built.quads.extend(enrichment)
     return Validated(curated, built)
+
+
+def _dataset_file_problems(settings: Settings) -> list[Problem]:
+    """DATASET.toml (the export's dataset description) is input too: checked with the YAML."""
+    from twinkg.export.metadata import FILE_NAME, dataset_info
+
+    try:
+        dataset_info(settings)
+    except TwinkgError as exc:
+        label = f"{settings.data_dir}/{FILE_NAME}"
+        message = exc.message.replace(str(settings.data_dir / FILE_NAME) + ": ", "")
+        at = re.search(r" \(at line (\d+), column \d+\)$", message)
+        line = int(at.group(1)) if at else 0
+        return [Problem(label, line, "", message[:at.start()] if at else message)]
+    return []
 
 
 def dataset_quads(validated: Validated) -> list[Quad]:

@@ -121,3 +121,21 @@ def test_failed_load_leaves_the_previous_store(mini_data, tmp_path):
         load(settings)
     after = (settings.store.resolve(), sorted(p.name for p in (tmp_path / "store.d").iterdir()))
     assert after == before
+
+
+def test_broken_dataset_file_is_reported_by_validate(mini_data, tmp_path):
+    (mini_data / "DATASET.toml").write_text('version = "0.1.0"\npublisher = \n', encoding="utf-8")
+    found = problems_of(mini_data, tmp_path)
+    assert len(found) == 1
+    assert found[0].startswith("data/DATASET.toml:2: Invalid value")
+
+
+def test_a_broken_enrichment_file_is_not_overwritten(tmp_path):
+    """Re-running the enrichment on a file with a YAML error stops instead of dropping decisions."""
+    from twinkg.loaders.enrichment import _decisions
+
+    path = tmp_path / "wikidata.yaml"
+    path.write_text("cities:\n  - city: tours\n    suggestions: [\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as info:
+        _decisions(path)
+    assert "YAML syntax error" in str(info.value)

@@ -52,7 +52,7 @@ def dataset_info(settings: Settings) -> DatasetInfo:
     if path.exists():
         try:
             raw |= tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
+        except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line N, column M)"
             raise TwinkgError(f"{path}: {exc}") from None
     where = str(path)
     if not isinstance(raw.get("version"), str) or not raw["version"].strip():
