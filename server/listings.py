@@ -65,6 +65,11 @@ class ListPage:
     order: str
     sorts: tuple[str, ...]
 
+    @property
+    def start(self) -> int:
+        """The number of the first item on this page (``<ol start>``)."""
+        return (self.page - 1) * PAGE_SIZE + 1
+
     def href(self, page: int) -> str:
         return f"/list/{self.kind}?sort={self.sort}&order={self.order}&page={page}"
 

@@ -207,6 +207,8 @@ def test_list_paginates_with_links(client, monkeypatch):
     first = page(client, "/list/photo")
     assert len(first.find("ol", class_="listing").find_all("li")) == 5
     assert first.find("a", rel="next")["href"] == "/list/photo?sort=name&order=asc&page=2"
+    second = page(client, "/list/photo?page=2")
+    assert second.find("ol", class_="listing")["start"] == "6"
     last = page(client, "/list/photo?page=3")
     assert len(last.find("ol", class_="listing").find_all("li")) == 2
     assert last.find("a", rel="next") is None and last.find("a", rel="prev") is not None
