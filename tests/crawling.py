@@ -8,9 +8,8 @@ from urllib.parse import urldefrag, urlsplit
 
 from bs4 import BeautifulSoup
 
-# /sparql is the SPARQL endpoint's blueprint (its browser editor lives on another branch);
 # /lang/… only sets a cookie and redirects back to a page the crawl reaches anyway.
-SKIP = ("/sparql", "/lang/")
+SKIP = ("/lang/",)
 
 
 @dataclass
