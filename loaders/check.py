@@ -208,9 +208,9 @@ def _check_span(d: LDict, file: str, path: str, checker: _Checker) -> None:
         pass  # already reported by the value check
 
 
-def read_curated(data_dir: Path, concepts: dict[str, set[str]], label_dir: str | None = None) -> Curated:
+def read_curated(data_dir: Path, concepts: dict[str, set[str]]) -> Curated:
     """Read and check every file of ``data_dir``; raise InvalidInput with all problems."""
-    label_dir = label_dir if label_dir is not None else str(data_dir)
+    label_dir = str(data_dir)  # how problems name the folder: as the user gave it
     checker = _Checker(concepts)
     curated = Curated(ids={k.name: {} for k in s.KINDS})
     known_files = {k.file for k in s.KINDS}

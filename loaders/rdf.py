@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from twinkg.config import ONTOLOGY_NS, PREFIXES, Settings
+from twinkg.config import PREFIXES, Settings
 
 from .check import Curated, Entry
 from .schema import AGENTS, DEPICTABLE
@@ -228,7 +228,3 @@ class _Builder:
 
 def build_quads(settings: Settings, curated: Curated, concepts: dict[str, dict[str, str]]) -> Built:
     return _Builder(settings, curated, concepts).build()
-
-
-def ontology_graph() -> NamedNode:
-    return NamedNode(ONTOLOGY_NS.rstrip("#"))

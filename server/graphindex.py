@@ -39,6 +39,3 @@ class GraphIndex:
 
     def subjects(self, p, o) -> list:
         return list(self.pos.get(term(p) if isinstance(p, str) else p, {}).get(o, ()))
-
-    def predicates(self, s) -> dict:
-        return self.spo.get(s, {})

@@ -18,10 +18,6 @@ def essence(media_type: str) -> str:
     return media_type.split(";", 1)[0].strip().lower()
 
 
-def with_charset(media_type: str) -> str:
-    """The Content-Type to send: text formats say they are UTF-8, once."""
-    return media_type if "charset" in media_type else f"{media_type}; charset=utf-8"
-
 
 def _parse_accept(header: str) -> list[tuple[str, str, float]]:
     ranges = []

@@ -8,13 +8,10 @@ from typing import Iterable
 
 from pyoxigraph import Literal, NamedNode
 
-from twinkg.config import PREFIXES
 
 from .dates import XSD, format_date
 from .iris import IriMap
 
-LABEL_PROPERTIES = tuple(NamedNode(PREFIXES[p] + local) for p, local in (
-    ("rdfs", "label"), ("skos", "prefLabel"), ("foaf", "name")))
 FALLBACK_CHAIN = ("de", "en")
 DATES = {XSD + "date", XSD + "gYear", XSD + "gYearMonth"}
 

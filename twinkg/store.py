@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyoxigraph import QueryBoolean, QuerySolutions, Store
+from pyoxigraph import Store
 
 from twinkg.errors import TwinkgError
 from twinkg.query_inspect import inspect_query
@@ -51,7 +51,3 @@ def run_query(store: Store, text: str, substitutions=None):
         raise TwinkgError(f"SPARQL syntax error: {exc}", 400) from None
     except OSError as exc:  # a SERVICE call or the remote store failed
         raise TwinkgError(f"the query failed: {exc}", 502) from None
-
-
-def is_graph_result(results) -> bool:
-    return not isinstance(results, (QuerySolutions, QueryBoolean))
