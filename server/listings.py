@@ -182,8 +182,9 @@ def timeline(ds, lang: str, year: str | None) -> Timeline:
             raise TwinkgError(f"no events in '{year[:10]}'", 404)
         rows = []
         if year == UNDATED:
+            order_by = ORDERS[("name", "asc")].format(lang=lang if lang in UI_LANGUAGES else UI_LANGUAGES[0])
             rows = db.execute(f"SELECT {COLUMNS} FROM entities WHERE class = 'Event' AND date_asc = '~'"
-                              " ORDER BY key_en").fetchall()
+                              f" ORDER BY {order_by}").fetchall()
         elif year:
             rows = db.execute(f"SELECT {COLUMNS} FROM entities WHERE class = 'Event'"
                               " AND date_asc >= ? AND date_asc < ? ORDER BY date_asc, iri",
