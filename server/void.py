@@ -10,6 +10,8 @@ from twinkg.errors import TwinkgError
 from twinkg.export.description import NS
 from twinkg.export.run import DESCRIPTION
 
+from .caching import cache_headers, etag_for, is_not_modified, not_modified
+from .dataset import dataset
 from .negotiation import negotiate
 from .published import published
 
@@ -34,6 +36,10 @@ def _chosen() -> RdfFormat:
 @bp.route("/.well-known/void")
 def void():
     fmt = _chosen()
+    ds = dataset()
+    etag = etag_for(ds.version, "void", fmt.media_type)  # the description changes only with a load
+    if is_not_modified(etag):
+        return not_modified(etag, ds.settings.cache_max_age)
     path = published().path(DESCRIPTION)
     body = path.read_bytes() if fmt == RdfFormat.TURTLE else serialize(
         parse(path.read_bytes(), format=RdfFormat.TURTLE), format=fmt,
@@ -41,7 +47,7 @@ def void():
     response = Response(body, content_type=get_content_type(fmt.media_type, "utf-8"))
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = "</download>; rel=\"alternate\"; type=\"text/html\""
-    return response
+    return cache_headers(response, etag, ds.settings.cache_max_age)
 
 
 @bp.route("/dataset")

@@ -61,6 +61,14 @@ def test_void_format_parameter_and_errors(client):
     assert unacceptable.status_code == 406 and "text/turtle" in unacceptable.get_data(as_text=True)
 
 
+def test_void_is_conditional_per_format(client):
+    turtle = client.get("/void", headers={"Accept": "text/turtle"})
+    etag = turtle.headers["ETag"]
+    assert client.get("/void", headers={"Accept": "text/turtle", "If-None-Match": etag}).status_code == 304
+    ntriples = client.get("/void", headers={"Accept": "application/n-triples", "If-None-Match": etag})
+    assert ntriples.status_code == 200 and ntriples.headers["ETag"] != etag
+
+
 def test_dataset_and_version_iris_see_the_description(client, manifest):
     for path in ("/dataset", f"/dataset/{manifest['release']}"):
         response = client.get(path)
