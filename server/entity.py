@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Variable
 
-from twinkg.config import PREFIXES
 from twinkg.store import run_query
 
 from . import classviews
@@ -16,12 +15,10 @@ from .dataset import Dataset
 from .classviews import INCOMING_LIMIT, Capped, cap
 from .describe import DATA_FORMATS
 from .graphindex import GraphIndex, term
-from .i18n import catalogue
 from .iris import class_of_kind
 from .jsonld import schema_org
 from .queryfiles import server_query
 from .views import Labeler, TermView, Text
-from .vocabulary import vocabulary_labels
 
 LABELS = tuple(term(c) for c in ("rdfs:label", "skos:prefLabel", "tk:caption"))
 RDF_TYPE = term("rdf:type")
@@ -70,13 +67,8 @@ class EntityPage:
 
 
 def _labeler(ds: Dataset, graph: GraphIndex, lang: str) -> Labeler:
-    labeler = Labeler(ds.iris, lang, {k: list(v) for k, v in vocabulary_labels(ds).items()})
-    for key, entry in catalogue().items():
-        # Well-known properties (dct:source, rdfs:label…) carry no labels in our ontology.
-        if key.startswith("prop."):
-            prefix, _, local = key[5:].partition(":")
-            for code, text in entry.items():
-                labeler.add_label(PREFIXES[prefix] + local, Literal(text, language=code))
+    # the build's vocabulary labels, copied: the page adds its own
+    labeler = Labeler(ds.iris, lang, {k: list(v) for k, v in ds.vocabulary.items()})
     for t in graph.triples:
         if t.predicate in LABELS and isinstance(t.object, Literal) and isinstance(t.subject, NamedNode):
             labeler.add_label(t.subject.value, t.object)
