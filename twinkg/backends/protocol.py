@@ -100,6 +100,20 @@ class Remote:
             wrapper.setCredentials(self.user, self.password)
         return wrapper
 
+    def _send(self, wrapper: SPARQLWrapper, url: str, what: str, rejected_status: int):
+        """One request; SPARQLWrapper's and urllib's errors as TwinkgErrors (transient ones retried)."""
+        try:
+            response = wrapper.query().response
+            return response, response.read()
+        except sx.QueryBadFormed as exc:
+            raise TwinkgError(f"the remote SPARQL store rejected {what}: {_server_message(exc)}",
+                              rejected_status) from None
+        except (sx.Unauthorized, urllib.error.HTTPError, sx.EndPointNotFound,
+                sx.EndPointInternalError, sx.URITooLong) as exc:
+            raise _remote_http_error(exc, url) from None
+        except (OSError, http.client.HTTPException) as exc:
+            raise self._transient(exc) from None
+
     def query(self, text: str, *, graph_result: bool, default_graphs=(), named_graphs=()) -> tuple[bytes, str]:
         """Run a query; the raw body and its media type (JSON results, or Turtle/N-Triples)."""
         def attempt():
@@ -112,17 +126,7 @@ class Remote:
                 wrapper.addParameter("default-graph-uri", g)
             for g in named_graphs:
                 wrapper.addParameter("named-graph-uri", g)
-            try:
-                response = wrapper.query().response
-                body = response.read()
-            except sx.QueryBadFormed as exc:
-                raise TwinkgError(f"the remote SPARQL store rejected the query: {_server_message(exc)}",
-                                  400) from None
-            except (sx.Unauthorized, urllib.error.HTTPError, sx.EndPointNotFound,
-                    sx.EndPointInternalError, sx.URITooLong) as exc:
-                raise _remote_http_error(exc, self.endpoint) from None
-            except (OSError, http.client.HTTPException) as exc:
-                raise self._transient(exc) from None
+            response, body = self._send(wrapper, self.endpoint, "the query", 400)
             media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
             return body, media_type
 
@@ -138,16 +142,8 @@ class Remote:
             wrapper.setRequestMethod(POSTDIRECTLY)
             wrapper.setQuery(text)
             wrapper.queryType = "INSERT"  # any update form: it selects the update endpoint
-            try:
-                wrapper.query().response.read()
-            except sx.QueryBadFormed as exc:
-                raise TwinkgError(f"the remote SPARQL store rejected an update: {_server_message(exc)}",
-                                  503) from None
-            except (sx.Unauthorized, urllib.error.HTTPError, sx.EndPointNotFound,
-                    sx.EndPointInternalError, sx.URITooLong) as exc:
-                raise _remote_http_error(exc, self.update_endpoint) from None
-            except (OSError, http.client.HTTPException) as exc:
-                raise self._transient(exc) from None
+            # our own update text was refused: the remote store is not usable (503), not the user
+            self._send(wrapper, self.update_endpoint, "an update", 503)
             return b""
 
         self._with_retries("update", self.update_endpoint, attempt)
