@@ -10,16 +10,24 @@ from .caching import install_response_cache
 from .dataset import Dataset
 from .errors import register_error_handlers
 from .fastpath import install_fast_path
+from .recycle import Recycler
 
 
-def create_app(settings: Settings | None = None, test_config: dict | None = None) -> Flask:
+def create_app(settings: Settings | None = None, test_config: dict | None = None,
+               supervised: bool = False) -> Flask:
+    """The app; ``supervised``: served by `twinkg serve`'s granian, which replaces a worker
+    that ends, so users' queries may run in the worker itself (``query_isolation``) when
+    another worker answers meanwhile."""
     app = Flask(__name__)
     app.config.from_mapping(JSON_AS_ASCII=False)
     if test_config:
         app.config.update(test_config)
     settings = settings or load_settings()
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.extensions["twinkg"] = Dataset(settings)
+    recycler = None
+    if supervised and settings.query_isolation == "worker" and settings.workers >= 2 and not settings.remote:
+        recycler = Recycler()
+    app.extensions["twinkg"] = Dataset(settings, recycler)
 
     from . import deref, pages, queries_api, sparql
 

@@ -6,4 +6,4 @@ from . import create_app
 
 
 def app_from_environment():
-    return create_app(load_settings())
+    return create_app(load_settings(), supervised=True)
