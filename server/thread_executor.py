@@ -21,7 +21,7 @@ from twinkg.query_worker import Answer, Failure, Job, run
 
 from .executor import QueryTimeout
 
-_QUEUED, _RUNNING, _DROPPED = "queued", "running", "dropped"
+_QUEUED, _RUNNING, _DONE, _DROPPED = "queued", "running", "done", "dropped"
 
 
 class _Task:
@@ -29,7 +29,9 @@ class _Task:
 
     def __init__(self, job: Job):
         self.job, self.state, self.answer = job, _QUEUED, None
-        self.done = threading.Event()
+        # held until the answer is there: a bare lock is the cheapest hand-over between threads
+        self.done = threading.Lock()
+        self.done.acquire()
 
 
 class ThreadExecutor:
@@ -41,16 +43,22 @@ class ThreadExecutor:
         self._serving = 0  # threads taking tasks (a thread stuck in a runaway query does not count)
         self._tasks: queue.SimpleQueue[_Task | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
+        self._closed = False
 
     def run(self, job: Job, timeout: float | None = None) -> Answer | Failure:
         timeout = self.timeout if timeout is None else timeout
         if self._serving < self._size:
             self._start_thread()
         task = _Task(job)
-        self._tasks.put(task)
-        if task.done.wait(timeout):
+        if self._closed:  # a request that began on the previous build: a thread of its own
+            threading.Thread(target=self._work, args=(task,), name="twinkg-query", daemon=True).start()
+        else:
+            self._tasks.put(task)
+        if task.done.acquire(timeout=timeout):
             return task.answer
         with self._lock:
+            if task.state == _DONE:  # answered at the deadline
+                return task.answer
             never_started = task.state == _QUEUED
             task.state = _DROPPED
             if not never_started:  # its thread is stuck until the worker ends: replace it
@@ -69,20 +77,25 @@ class ThreadExecutor:
         threading.Thread(target=self._serve, name="twinkg-query", daemon=True).start()
 
     def _serve(self) -> None:
-        while (task := self._tasks.get()) is not None:
-            with self._lock:
-                if task.state == _DROPPED:
-                    continue
-                task.state = _RUNNING
-            try:
-                answer = run(self.store, task.job)
-            except Exception as exc:  # as the child processes answer an unexpected error: not a 500 page
-                answer = Failure("io", f"{type(exc).__name__}: {exc}")
-            with self._lock:
-                if task.state == _DROPPED:  # answered with 503 meanwhile and replaced: end
-                    return
-            task.answer = answer
-            task.done.set()
+        while (task := self._tasks.get()) is not None and self._work(task):
+            pass
+
+    def _work(self, task: _Task) -> bool:
+        """Run ``task``; False if it ran past its deadline (this thread was replaced: it ends)."""
+        with self._lock:
+            if task.state == _DROPPED:  # never started: its request has had its 503
+                return True
+            task.state = _RUNNING
+        try:
+            answer = run(self.store, task.job)
+        except Exception as exc:  # as the child processes answer an unexpected error: not a 500 page
+            answer = Failure("io", f"{type(exc).__name__}: {exc}")
+        with self._lock:
+            if task.state == _DROPPED:
+                return False
+            task.answer, task.state = answer, _DONE
+            task.done.release()
+        return True
 
     def prestart(self) -> None:
         """Nothing to start ahead: a thread starts with a query."""
@@ -90,6 +103,7 @@ class ThreadExecutor:
     def close(self) -> None:
         """Queries in progress finish on the old build's store handle; the threads then end."""
         with self._lock:
+            self._closed = True
             serving, self._size, self._serving = self._serving, 0, 0
         for _ in range(serving):
             self._tasks.put(None)

@@ -162,3 +162,12 @@ def test_answers_and_errors_are_those_of_the_query_children(store):
     failure = executor.run(job("SELECT WHERE {"))
     assert failure.kind == "syntax" and failure.message
     executor.close()
+
+
+def test_a_query_after_close_is_still_answered(store):
+    # A request that took the executor of a build just before a new build replaced it.
+    executor = ThreadExecutor(store, 1, 5.0, lambda reason: pytest.fail(reason))
+    executor.run(job(COUNT_PARTNERSHIPS))
+    executor.close()
+    answer = executor.run(job(COUNT_PARTNERSHIPS))
+    assert int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"]) > 0
