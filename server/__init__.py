@@ -14,10 +14,10 @@ from .recycle import Recycler
 
 
 def create_app(settings: Settings | None = None, test_config: dict | None = None,
-               supervised: bool = False) -> Flask:
-    """The app; ``supervised``: served by `twinkg serve`'s granian, which replaces a worker
-    that ends, so users' queries may run in the worker itself (``query_isolation``) when
-    another worker answers meanwhile."""
+               supervisor: int | None = None) -> Flask:
+    """The app; ``supervisor``: the PID of `twinkg serve`'s granian main process when this is
+    one of its workers. Granian can then replace the workers, so users' queries may run in
+    the worker itself (``query_isolation``) when another worker answers meanwhile."""
     app = Flask(__name__)
     app.config.from_mapping(JSON_AS_ASCII=False)
     if test_config:
@@ -25,8 +25,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     settings = settings or load_settings()
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
     recycler = None
-    if supervised and settings.query_isolation == "worker" and settings.workers >= 2 and not settings.remote:
-        recycler = Recycler()
+    if supervisor and settings.query_isolation == "worker" and settings.workers >= 2 and not settings.remote:
+        recycler = Recycler(supervisor)
     app.extensions["twinkg"] = Dataset(settings, recycler)
 
     from . import deref, pages, queries_api, sparql

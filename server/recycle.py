@@ -22,10 +22,19 @@ import time
 #: Seconds after which this worker ends by itself if the reload never came (a last resort:
 #: the main process is gone or did not act).
 LAST_RESORT_SECONDS = 120.0
+#: Set by `twinkg serve` to granian's main process ID: only that process is sent the signal.
+SUPERVISOR_ENV = "TWINKG_SUPERVISOR_PID"
+
+
+def supervisor() -> int | None:
+    """granian's main process, when this process is one of its workers (else None)."""
+    pid = os.environ.get(SUPERVISOR_ENV, "")
+    return int(pid) if pid.isdigit() and int(pid) == os.getppid() else None
 
 
 class Recycler:
-    def __init__(self, last_resort: float = LAST_RESORT_SECONDS):
+    def __init__(self, supervisor_pid: int, last_resort: float = LAST_RESORT_SECONDS):
+        self.supervisor_pid = supervisor_pid
         self.last_resort = last_resort
         self._lock = threading.Lock()
         self._asked = False
@@ -37,7 +46,7 @@ class Recycler:
                 return
             self._asked = True
         print(f"twinkg: worker {os.getpid()} is replaced ({reason})", file=sys.stderr, flush=True)
-        os.kill(os.getppid(), signal.SIGHUP)  # granian: gracefully respawn the workers
+        os.kill(self.supervisor_pid, signal.SIGHUP)  # granian: gracefully respawn the workers
         threading.Thread(target=self._last_resort, name="twinkg-recycle", daemon=True).start()
 
     def _last_resort(self) -> None:

@@ -21,8 +21,8 @@ from pyoxigraph import Store
 from sparql_helpers import CITY_NAMES, COUNT_PARTNERSHIPS, RUNAWAY, count_of
 
 from twinkg.query_worker import Job
-from server.executor import QueryTimeout
-from server.thread_executor import ThreadExecutor
+from twinkg.server.executor import QueryTimeout
+from twinkg.server.thread_executor import ThreadExecutor
 
 #: Runs a second or two on the curated data, then ends by itself (unlike RUNAWAY).
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . VALUES ?x { 1 2 3 } }"
@@ -171,3 +171,37 @@ def test_a_query_after_close_is_still_answered(store):
     executor.close()
     answer = executor.run(job(COUNT_PARTNERSHIPS))
     assert int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"]) > 0
+
+
+def test_only_twinkg_serves_granian_is_taken_for_a_supervisor(monkeypatch):
+    from twinkg.server.recycle import SUPERVISOR_ENV, supervisor
+
+    monkeypatch.setenv(SUPERVISOR_ENV, str(os.getppid()))
+    assert supervisor() == os.getppid()
+    # Anything else (a stale value, another process) never receives the reload signal.
+    monkeypatch.setenv(SUPERVISOR_ENV, str(os.getpid()))
+    assert supervisor() is None
+    monkeypatch.delenv(SUPERVISOR_ENV)
+    assert supervisor() is None
+
+
+def test_an_app_without_a_supervisor_runs_queries_in_child_processes(curated_settings):
+    from dataclasses import replace
+
+    from twinkg.server import create_app
+    from twinkg.server.executor import Executor
+
+    for settings, supervisor in ((curated_settings, None), (replace(curated_settings, workers=1), os.getppid()),
+                                 (replace(curated_settings, query_isolation="process"), os.getppid())):
+        app = create_app(settings, supervisor=supervisor)
+        assert isinstance(app.extensions["twinkg"].executor, Executor)
+    app = create_app(curated_settings, supervisor=os.getppid())
+    assert isinstance(app.extensions["twinkg"].executor, ThreadExecutor)
+
+
+def test_query_isolation_must_be_known():
+    from twinkg.config import load_settings
+    from twinkg.errors import TwinkgError
+
+    with pytest.raises(TwinkgError, match="query_isolation='threads': expected one of worker, process"):
+        load_settings(query_isolation="threads")

@@ -347,9 +347,11 @@ def serve(data, store, base_iri, host, port, workers, do_load, debug, **remote):
     from granian import Granian
     from granian.constants import Interfaces
 
-    # Imported here, before granian forks the workers: a worker that replaces another then
-    # starts in a fraction of a second instead of importing Flask and the app first.
-    import twinkg.server.wsgi  # noqa: F401
+    from twinkg.server.recycle import SUPERVISOR_ENV
+    from twinkg.server.wsgi import preload
+
+    preload()  # before granian forks: a worker that replaces another starts in ~0.1 s
+    os.environ[SUPERVISOR_ENV] = str(os.getpid())  # granian's main process is this one
 
     Granian("twinkg.server.wsgi:app_from_environment", address=settings.host, port=settings.port,
             interface=Interfaces.WSGI, workers=settings.workers, factory=True,
