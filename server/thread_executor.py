@@ -4,7 +4,7 @@ The cheapest place to run a query is next to the request: no process hop, and th
 own read-only store handle, which pyoxigraph shares between threads (it releases the GIL
 while it evaluates). A query runs on one of a few threads while its request waits at most
 the time limit. A query still waiting for a free thread at the deadline is dropped (503: the
-server was busy); one still running gets 503 and its worker is ended (server/recycle.py),
+server was busy); one still running gets 503 and the workers are replaced (server/recycle.py),
 because nothing else stops a running pyoxigraph query. The threads are daemon threads, so
 that a thread stuck in a runaway query does not hold up the worker's exit.
 """

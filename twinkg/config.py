@@ -63,10 +63,10 @@ class Settings:
     #: Queries that run at once per server worker; more wait for a free place (within the timeout).
     parallel_queries: int = 2
     #: Where `twinkg serve` runs users' queries, so that the timeout can stop them (README,
-    #: "How the limits work"): "worker" (in the server worker; a query past the limit gets 503
-    #: and its worker is replaced) or "process" (in child processes of the worker, killed at
-    #: the limit; the worker stays, each query costs a process hop). The Flask test client and
-    #: `serve --debug` have no supervisor to replace a worker and always use "process".
+    #: "How the limits work"): "worker" (in the server workers; a query past the limit gets 503
+    #: and granian reloads the workers; needs two or more) or "process" (in child processes of
+    #: each worker, killed at the limit; each query costs a process hop). One worker, the Flask
+    #: test client and `serve --debug` (nothing to replace a worker) always use "process".
     query_isolation: str = "worker"
     #: Seconds browsers and proxies may reuse an answer (the ETag changes with the dataset).
     cache_max_age: int = 60
