@@ -12,7 +12,7 @@ from pyoxigraph import RdfFormat, Store
 
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
-from twinkg.loaders.ontology import ontology_bytes
+from twinkg.loaders.ontology import ontology_bytes, ontology_store
 
 from .citation import write_citation
 from .description import Release, describe_dataset, release_for, write_turtle
@@ -22,7 +22,7 @@ from .files import MANIFEST, ExportFile, describe, read_manifest, write_manifest
 from .jsonld import build_context
 from .metadata import dataset_info
 from .ontodoc import write_ontology_doc
-from .vocabularies import ontology_store, write_vocabularies
+from .vocabularies import write_vocabularies
 
 CONTEXT = "context.jsonld"
 DESCRIPTION = "void.ttl"
