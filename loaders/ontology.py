@@ -1,4 +1,5 @@
-"""The packaged ontology and shapes, and the concept lists the curated data may use."""
+"""The packaged ontology and shapes, parsed the same way wherever they are read, and the
+concept lists the curated data may use."""
 
 from __future__ import annotations
 
@@ -21,15 +22,38 @@ def shapes_bytes() -> bytes:
     return files("twinkg.ontology").joinpath("shapes.ttl").read_bytes()
 
 
+def _parse(turtle: bytes):
+    # Relative IRIs resolve against the ontology IRI in every reading: the store, the
+    # export, the documentation and the validation see the same terms.
+    return parse(turtle, format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI)
+
+
 def ontology_triples() -> list:
-    return list(parse(ontology_bytes(), format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI))
+    return list(_parse(ontology_bytes()))
+
+
+def turtle_store(turtle: bytes) -> Store:
+    """``turtle`` (the ontology or the shapes) in a new in-memory pyoxigraph store."""
+    store = Store()
+    store.extend(_parse(turtle))
+    return store
+
+
+def ontology_store() -> Store:
+    return turtle_store(ontology_bytes())
+
+
+def turtle_graph(turtle: bytes):
+    """``turtle`` as a new rdflib ``Graph``, for the libraries that take one (pySHACL, pyLODE)."""
+    import rdflib  # only validation and the documentation need it
+
+    return rdflib.Graph().parse(data=turtle, format="turtle", publicID=ONTOLOGY_IRI)
 
 
 @cache
 def concepts() -> dict[str, dict[str, str]]:
     """``{scheme short name: {notation: concept IRI}}`` for the schemes the YAML uses."""
-    store = Store()
-    store.extend(ontology_triples())
+    store = ontology_store()
     by_scheme_iri = {ONTOLOGY_NS + local: short for short, local in SCHEMES.items()}
     result: dict[str, dict[str, str]] = {short: {} for short in SCHEMES}
     for row in store.query(read_query("concepts")):

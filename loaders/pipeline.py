@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections import Counter
@@ -22,7 +21,7 @@ from .problems import InvalidInput, Problem
 from .rdf import Built, build_quads
 from .searchindex import FILE_NAME as SEARCH_FILE, write_search_index
 from .shacl import shacl_problems
-from .storebuild import BuildInfo, build_store
+from .storebuild import BuildInfo, build_store, oxigraph_path, read_meta
 
 Progress = Callable[[str], None]
 
@@ -116,14 +115,12 @@ def _export_into_build(settings: Settings, progress: Progress):
     def export(build: Path) -> None:
         from pyoxigraph import Store
 
-        from twinkg.export.run import export_store
+        from twinkg.export.run import export_build
 
-        meta = json.loads((build / "meta.json").read_text(encoding="utf-8"))
-        current = settings.store.resolve() / "export" if settings.store.exists() else None
-        previous = current if current is not None and (current / "manifest.json").exists() else None
-        store = Store.read_only(str(build / "oxigraph"))
+        served = [settings.store.resolve()] if settings.store.exists() else []
+        store = Store.read_only(str(oxigraph_path(build)))
         try:
-            export_store(store, meta, settings, build / "export", previous, progress)
+            export_build(store, read_meta(build), settings, build, served, progress)
         except TwinkgError as exc:  # e.g. a broken DATASET.toml: reported like any input problem
             raise InvalidInput([Problem("export", 0, "", exc.message)]) from None
         finally:

@@ -9,7 +9,7 @@ from rdflib.namespace import SH
 
 from twinkg.config import PREFIXES
 
-from .ontology import ontology_bytes, shapes_bytes
+from .ontology import ontology_bytes, shapes_bytes, turtle_graph
 from .problems import Problem
 
 
@@ -22,11 +22,10 @@ def _curie(iri: str) -> str:
 
 def shacl_problems(quads: list[Quad], origins: dict[str, tuple[str, int, str]]) -> list[Problem]:
     """Validate the data (merged over all graphs, with the ontology for the concepts)."""
-    data = rdflib.Graph()
-    data.parse(data=ontology_bytes(), format="turtle")
+    data = turtle_graph(ontology_bytes())
     triples = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
     data.parse(data=triples, format="nt")
-    shapes = rdflib.Graph().parse(data=shapes_bytes(), format="turtle")
+    shapes = turtle_graph(shapes_bytes())
     conforms, results, _ = validate(data, shacl_graph=shapes, inference="none",
                                     advanced=True, allow_warnings=True)
     if conforms:

@@ -1,9 +1,8 @@
 """SPARQL texts of the loaders, kept as .rq files beside this module."""
 
-from functools import cache
-from importlib.resources import files
+from functools import partial
 
+from twinkg.rqfiles import packaged_query
 
-@cache
-def read_query(name: str) -> str:
-    return files("twinkg.loaders").joinpath("sparql", f"{name}.rq").read_text(encoding="utf-8")
+#: ``read_query(name)``: the text of loaders/sparql/<name>.rq
+read_query = partial(packaged_query, "twinkg.loaders")

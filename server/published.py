@@ -13,11 +13,10 @@ from pathlib import Path
 from flask import current_app
 
 from twinkg.errors import TwinkgError
-from twinkg.export.files import CHECKSUMS, MANIFEST, ExportFile, read_manifest, sha256_of
+from twinkg.export.files import CHECKSUMS, EXPORT_DIR, MANIFEST, ExportFile, is_export, read_manifest, sha256_of
 
 from .dataset import dataset
 
-EXPORT_DIR = "export"
 #: The files that list the others (and so are not in the manifest themselves).
 INDEX_FILES = {CHECKSUMS: "text/plain", MANIFEST: "application/json"}
 
@@ -58,7 +57,7 @@ def published() -> Published:
     current = current_app.extensions.get("twinkg.published")
     if current is None or current[0] != version:
         directory = ds.build_dir / EXPORT_DIR  # <store>.d/<version>/, or a remote version's files
-        if not (directory / "manifest.json").exists():
+        if not is_export(directory):
             raise TwinkgError("this store build has no export: load it again with `twinkg load` "
                               "(TWINKG_EXPORT_ON_LOAD=true, the default)", 503)
         current = current_app.extensions["twinkg.published"] = (version, Published(directory))

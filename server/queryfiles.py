@@ -1,9 +1,8 @@
 """The server's own SPARQL, kept as .rq files in server/sparql/."""
 
-from functools import cache
-from importlib.resources import files
+from functools import partial
 
+from twinkg.rqfiles import packaged_query
 
-@cache
-def server_query(name: str) -> str:
-    return files("twinkg.server").joinpath("sparql", f"{name}.rq").read_text(encoding="utf-8")
+#: ``server_query(name)``: the text of server/sparql/<name>.rq
+server_query = partial(packaged_query, "twinkg.server")

@@ -130,3 +130,17 @@ def test_default_prefixes_on_both(backend_settings):
     (row,) = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?c a tk:City }", prefixes={"tk": TK},
                          use_default_graph_as_union=True)
     assert int(row["n"].value) > 0
+
+
+
+@pytest.mark.parametrize("dataset", ["FROM <https://example.org/no-such-graph>",
+                                     "FROM NAMED <https://example.org/no-such-graph>"])
+def test_remote_union_leaves_a_query_its_own_dataset(oxigraph_server, dataset):
+    """With the union asked for, a query's FROM / FROM NAMED still picks its dataset: the
+    loaded graphs are not sent in its place as the protocol dataset."""
+    store = open_store(oxigraph_server.settings())
+    count = "SELECT (COUNT(*) AS ?n) %s WHERE { ?s a <%sCity> }"
+    (everything,) = store.query(count % ("", TK), use_default_graph_as_union=True)
+    (unknown,) = store.query(count % (dataset, TK), use_default_graph_as_union=True)
+    assert int(everything["n"].value) > 0
+    assert int(unknown["n"].value) == 0

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
-from twinkg.backends.inject import has_dataset_clause, where_group_start, with_values
+from twinkg.backends.inject import where_group_start, with_values
 from twinkg.errors import TwinkgError
+from twinkg.query_inspect import inspect_query
 
 MARK = "⟨here⟩"
 
@@ -70,8 +71,9 @@ def test_hostile_values_stay_terms():
     ("PREFIX from: <http://ex.org/> SELECT * WHERE { ?s from:p ?o }", False),
 ])
 def test_dataset_clause_is_recognised(query, named):
-    """A query naming its dataset keeps it: the union is then not sent as the protocol dataset."""
-    assert has_dataset_clause(query) is named
+    """A query naming its dataset keeps it: the union is then not sent as the protocol dataset
+    (the remote store asks query_inspect, as /sparql and ``twinkg query`` do)."""
+    assert inspect_query(query).has_dataset is named
 
 
 EX = "http://ex.org/"

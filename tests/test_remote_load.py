@@ -187,3 +187,29 @@ def test_cli_export_from_a_remote_store(scratch_oxigraph, mini_data, tmp_path, e
     assert "twinkg.nq.gz" in names
     dumped = Dataset().parse(data=gzip.decompress((out / "twinkg.nq.gz").read_bytes()).decode(), format="nquads")
     assert len(dumped) == len(embedded_mini)  # the data graphs, not the metadata graph
+
+
+def test_a_server_exports_each_remote_version_with_a_changelog_against_the_one_before(
+        scratch_oxigraph, mini_data, tmp_path):
+    """As `twinkg load` does for a new embedded build (export_build): the release a server
+    publishes for a new remote version lists the changes since the version it published before."""
+    from twinkg.server import create_app
+
+    settings = scratch_oxigraph.settings(mini_data, store=tmp_path / "var" / "store")
+    load(settings)
+    first = dataset_meta(settings)["version"]
+    client = create_app(settings, {"TESTING": True}).test_client()
+    assert client.get("/download/manifest.json").get_json()["release"] == first
+    cities = mini_data / "cities.yaml"
+    cities.write_text(cities.read_text().replace("Alpha City", "Alpha Town"))
+    load(settings)
+    second = dataset_meta(settings)["version"]
+    assert second != first
+    client = create_app(settings, {"TESTING": True}).test_client()
+    diff = client.get("/download/diff.json")
+    assert diff.status_code == 200, diff.data
+    assert (diff.get_json()["previous"], diff.get_json()["current"]) == (first, second)
+    assert diff.get_json()["entities"]["https://twinkg.example.org/ontology#City"] == {
+        "changed": ["https://twinkg.example.org/id/city/alpha"]}
+    changelog = client.get("/download/CHANGELOG.md").get_data(as_text=True)
+    assert changelog.index(f"## {second} ") < changelog.index(f"## {first} ")

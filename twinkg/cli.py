@@ -278,10 +278,6 @@ def export(data, store, base_iri, directory, previous, site, **remote):
     try:
         if directory is not None:
             source, meta = open_store(settings), dataset_meta(settings)
-            if settings.remote:  # the export reads everything (and dumps): from a local copy
-                from twinkg.backends.mirror import local_mirror, remote_quads
-
-                source = local_mirror(remote_quads(source, meta))
             result = export_store(source, meta, settings, directory, previous, _progress)
             click.echo(f"exported version {result.version} (release {result.release.build_version}) "
                        f"to {directory}: {len(result.files)} files")

@@ -61,32 +61,6 @@ def where_group_start(text: str) -> int:
     raise TwinkgError("cannot bind parameters: the query has no WHERE group", 400)
 
 
-def has_dataset_clause(text: str) -> bool:
-    """Whether the query names its dataset (``FROM``/``FROM NAMED`` before its WHERE group)."""
-    depth = 0
-    for m in _TOKEN.finditer(text):
-        if m.group("skip"):
-            continue
-        if m.group("word"):
-            if depth == 0 and m.group("word").upper() == "FROM":
-                return True
-            continue
-        if m.group("brace") == "{":
-            if depth == 0 and m.end() == _where_or_none(text):
-                return False
-            depth += 1
-        else:
-            depth -= 1
-    return False
-
-
-def _where_or_none(text: str) -> int | None:
-    try:
-        return where_group_start(text)
-    except TwinkgError:
-        return None
-
-
 def group_starts(text: str) -> list[int]:
     """Offsets just after the ``{`` of every graph pattern group of the query.
 

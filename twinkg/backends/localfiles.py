@@ -35,11 +35,10 @@ def remote_build_dir(settings: Settings, meta: dict, store) -> Path:
     quads = remote_quads(store, meta)
     write_search_index(tmp / FILE_NAME, quads, meta.get("base_iri", settings.base_iri))
     if settings.export_on_load:
-        from twinkg.export.run import export_store
+        from twinkg.export.run import export_build
 
-        done = [p for p in root.iterdir() if not p.name.startswith(".") and (p / "export" / "manifest.json").exists()]
-        previous = max(done, key=lambda p: p.stat().st_mtime) / "export" if done else None
-        export_store(local_mirror(quads), meta, settings, tmp / "export", previous, lambda _: None)
+        earlier = [p for p in root.iterdir() if not p.name.startswith(".")]
+        export_build(local_mirror(quads), meta, settings, tmp, earlier)
     try:
         os.replace(tmp, final)
     except OSError:  # another worker was first: its files are the same

@@ -33,8 +33,9 @@ from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryBoolean, QueryResult
 
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
+from twinkg.query_inspect import inspect_query
 
-from .inject import has_dataset_clause, with_values
+from .inject import with_values
 from .protocol import Remote
 from .sparqlfiles import backend_query
 
@@ -124,7 +125,7 @@ class RemoteStore:
         text = with_values(query, substitutions or {})
         defaults, named = _graph_iris(default_graph), _graph_iris(named_graphs)
         if (use_default_graph_as_union and self.union == "graphs" and not defaults and not named
-                and not has_dataset_clause(query)):
+                and not inspect_query(query).has_dataset):
             defaults = named = self.union_graphs()
         body, media_type = self.remote.query(text, graph_result=graph_result,
                                              default_graphs=defaults, named_graphs=named)

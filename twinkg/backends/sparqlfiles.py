@@ -1,9 +1,8 @@
 """The backends' own SPARQL, kept in ``twinkg/backends/sparql/*.rq``."""
 
-from functools import cache
-from importlib.resources import files
+from functools import partial
 
+from twinkg.rqfiles import packaged_query
 
-@cache
-def backend_query(name: str) -> str:
-    return (files("twinkg.backends") / "sparql" / f"{name}.rq").read_text(encoding="utf-8")
+#: ``backend_query(name)``: the text of twinkg/backends/sparql/<name>.rq
+backend_query = partial(packaged_query, "twinkg.backends")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 MANIFEST = "manifest.json"
 CHECKSUMS = "SHA256SUMS"
+#: Where a store build keeps its export: ``<build>/export/`` (also a remote version's local files).
+EXPORT_DIR = "export"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,11 @@ def write_manifest(out: Path, entries: list[ExportFile], info: dict) -> None:
     (out / MANIFEST).write_text(json.dumps({**info, "files": [asdict(e) for e in entries]},
                                            indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (out / CHECKSUMS).write_text("".join(f"{e.sha256}  {e.name}\n" for e in entries), encoding="utf-8")
+
+
+def is_export(directory: Path) -> bool:
+    """A complete export: ``export_store`` moves the files in only once all are written."""
+    return (directory / MANIFEST).exists()
 
 
 def read_manifest(export_dir: Path) -> dict:

@@ -14,9 +14,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
-from pyoxigraph import NamedNode, RdfFormat, Store, parse
+from pyoxigraph import NamedNode, Store
 
 from twinkg.config import ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
+from twinkg.loaders.ontology import turtle_graph, turtle_store
 
 from .queries import select
 
@@ -144,11 +145,11 @@ def _import_pylode():
 
 @lru_cache(maxsize=4)  # pyLODE takes about half a second; the ontology rarely changes between loads
 def pylode_html(turtle: bytes) -> str:
-    import rdflib
     from dominate.util import raw
 
     OntPub = _import_pylode()
-    terms = ontology_terms(_store(turtle))
+    ontology = turtle_store(turtle)
+    terms = ontology_terms(ontology)
 
     supplement = _env().get_template("ontology-terms.html").render(
         ns=ONTOLOGY_NS, sections=_sections(terms, skip_kinds=PYLODE_KINDS))
@@ -158,7 +159,7 @@ def pylode_html(turtle: bytes) -> str:
             super()._make_main_sections()
             self.content.add(raw(supplement))
 
-    graph = rdflib.Graph().parse(data=turtle, format="turtle", publicID=ONTOLOGY_IRI)
+    graph = turtle_graph(turtle)
     doc = _OntPub(ontology=graph)
     # pyLODE names anchors after labels ("Stadt"); ours are the IRIs' local names.
     doc.fids.update({iri: term.local for iri, term in terms.items()})
@@ -166,16 +167,10 @@ def pylode_html(turtle: bytes) -> str:
     # both schema:Event and sem:Event) and give some of them the same id twice.
     doc.fids.update(_foreign_fids(graph, set(terms)))
     # pyLODE 3.3 titles the page with the last dct:title it meets (a concept scheme's):
-    doc.doc.title = _english_title(_store(turtle))
+    doc.doc.title = _english_title(ontology)
     html = doc.make_html()
     # … and states no language; its headings and legend are English.
     return html.replace("<html>", '<html lang="en">', 1)
-
-
-def _store(turtle: bytes) -> Store:
-    store = Store()
-    store.extend(parse(turtle, format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI))
-    return store
 
 
 def _foreign_fids(graph, ours: set[str]) -> dict[str, str]:
@@ -205,6 +200,6 @@ def write_ontology_doc(turtle: bytes, path: Path, progress=lambda _: None, use_p
             return "pylode"
         except Exception as exc:  # noqa: BLE001 — any failure of the generator: fall back, say why
             progress(f"pyLODE failed ({type(exc).__name__}: {exc}); using the built-in template")
-    ontology = _store(turtle)
+    ontology = turtle_store(turtle)
     path.write_text(template_html(ontology, ontology_terms(ontology)), encoding="utf-8")
     return "template"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.resources import files
+from functools import partial
 
 from pyoxigraph import Store, Variable
 
+from twinkg.rqfiles import packaged_query
 
-@cache
-def read_query(name: str) -> str:
-    return files("twinkg.export").joinpath("sparql", f"{name}.rq").read_text(encoding="utf-8")
+#: ``read_query(name)``: the text of twinkg/export/sparql/<name>.rq
+read_query = partial(packaged_query, "twinkg.export")
 
 
 def select(store: Store, name: str, **bindings) -> list:

@@ -7,22 +7,23 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from pyoxigraph import RdfFormat, Store
 
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
-from twinkg.loaders.ontology import ontology_bytes
+from twinkg.loaders.ontology import ontology_bytes, ontology_store
 
 from .citation import write_citation
 from .description import Release, describe_dataset, release_for, write_turtle
 from .diff import Diff, changelog_entry, diff_exports
 from .dumps import write_dumps
-from .files import MANIFEST, ExportFile, describe, read_manifest, write_manifest
+from .files import EXPORT_DIR, MANIFEST, ExportFile, describe, is_export, read_manifest, write_manifest
 from .jsonld import build_context
 from .metadata import dataset_info
 from .ontodoc import write_ontology_doc
-from .vocabularies import ontology_store, write_vocabularies
+from .vocabularies import write_vocabularies
 
 CONTEXT = "context.jsonld"
 DESCRIPTION = "void.ttl"
@@ -42,20 +43,37 @@ class Exported:
     ontology_doc: str  # "pylode" or "template"
 
 
-def export_store(store: Store, meta: dict, settings: Settings, out: Path, previous: Path | None = None,
+def export_build(store, meta: dict, settings: Settings, build: Path, earlier: Iterable[Path] = (),
                  progress=lambda _: None) -> Exported:
-    """Write the publication into ``out``; on any failure ``out`` keeps the previous export.
+    """The export of a store build, into ``<build>/export/`` where the server finds it; the
+    changelog and diff are against the newest of the ``earlier`` builds that has an export.
+
+    ``twinkg load`` writes it into each new build before the swap; a server in front of a
+    remote store writes it into its local files of each remote version."""
+    done = [b for b in earlier if is_export(b / EXPORT_DIR)]
+    previous = max(done, key=lambda b: b.stat().st_mtime) / EXPORT_DIR if done else None
+    return export_store(store, meta, settings, build / EXPORT_DIR, previous, progress)
+
+
+def export_store(store, meta: dict, settings: Settings, out: Path, previous: Path | None = None,
+                 progress=lambda _: None) -> Exported:
+    """Write the publication of ``store`` (embedded, or remote) into ``out``; on any failure
+    ``out`` keeps the previous export.
 
     Everything is written into a sibling work directory first and moved in only when complete
     (as store builds are swapped in whole).
     """
     if previous is not None:
-        if not (previous / MANIFEST).exists():
+        if not is_export(previous):
             raise TwinkgError(f"--previous {previous}: not a twinkg export (no {MANIFEST})")
         if previous.resolve() == out.resolve():
             raise TwinkgError("--previous must be another directory than the export's")
     info = dataset_info(settings)  # a broken DATASET.toml stops here, before anything is written
     release = release_for(settings, meta)
+    if not isinstance(store, Store):  # remote: the export reads everything (dumps), from a local copy
+        from twinkg.backends.mirror import local_mirror, remote_quads
+
+        store = local_mirror(remote_quads(store, meta))
     out.parent.mkdir(parents=True, exist_ok=True)
     work = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
@@ -139,6 +157,6 @@ def _changes(out: Path, previous: Path | None, release: Release, meta: dict, fil
 def _clear_previous_run(out: Path) -> None:
     """Re-exporting into a directory: remove the files the last export there listed, so no
     stale file (an old diff.json) survives next to the new ones."""
-    if (out / MANIFEST).exists():
+    if is_export(out):
         for entry in read_manifest(out).get("files", []):
             (out / Path(entry["name"]).name).unlink(missing_ok=True)

@@ -36,7 +36,7 @@ from pyoxigraph import Literal, NamedNode
 
 from twinkg.config import ONTOLOGY_NS
 
-from .files import MANIFEST
+from .files import is_export, read_manifest
 from .queries import select
 
 #: Addresses a static copy cannot have; each gets a page that says where the live one is.
@@ -310,8 +310,8 @@ def write_site(app, out: Path, progress=lambda _: None) -> SiteResult:
     writer.search_index()
     writer.extras()
     write_web_config(out)
-    manifest_path = out / "download" / MANIFEST
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    downloads = out / "download"
+    manifest = read_manifest(downloads) if is_export(downloads) else {}
     text = _env(autoescape=False).get_template("SITE.md").render(
         release=manifest.get("release", "?"), version=manifest.get("version", "?"),
         languages=languages, default=DEFAULT)

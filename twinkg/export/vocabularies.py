@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pyoxigraph import RdfFormat, Store, parse, serialize
+from pyoxigraph import RdfFormat, serialize
 
-from twinkg.config import ONTOLOGY_IRI, PREFIXES, SHAPES_NS
-from twinkg.loaders.ontology import ontology_bytes, shapes_bytes
+from twinkg.config import PREFIXES, SHAPES_NS
+from twinkg.loaders.ontology import ontology_bytes, shapes_bytes, turtle_store
 
 from .dumps import merged_subjects
 from .files import ExportFile, describe
@@ -22,19 +22,12 @@ VOCABULARIES = (
 )
 
 
-def ontology_store() -> Store:
-    store = Store()
-    store.extend(parse(ontology_bytes(), format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI))
-    return store
-
-
 def write_vocabularies(out: Path, context: dict, progress=lambda _: None) -> list[ExportFile]:
     entries = []
     for stem, role, title, source, prefixes in VOCABULARIES:
         progress(f"writing {stem}.ttl, .rdf, .jsonld")
         text = source()
-        store = Store()
-        store.extend(parse(text, format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI))
+        store = turtle_store(text)
         # The Turtle is the curated file itself: its comments and layout are documentation.
         (out / f"{stem}.ttl").write_bytes(text)
         with (out / f"{stem}.rdf").open("wb") as f:
