@@ -226,6 +226,37 @@ def test_timeline(client):
     page(client, "/timeline?year=1700", status=404)
 
 
+def timeline_events(soup) -> dict[str, tuple[str, list[str]]]:
+    """Each event of a timeline page: its href → (its type and place as shown, the links among them)."""
+    out = {}
+    for li in soup.find("ol", class_="timeline").find_all("li"):
+        meta = li.find(class_="meta")
+        out[li.a["href"]] = (texts(meta), [a["href"] for a in meta.find_all("a")])
+    return out
+
+
+@pytest.mark.parametrize("lang, gala, visit", [("en", "gala", "visit"), ("de", "Festakt", "Besuch")])
+def test_timeline_shows_each_events_type_and_place(client, lang, gala, visit):
+    events = timeline_events(page(client, "/timeline?year=2024", lang=lang))
+    assert len(events) >= 9
+    assert all(meta.startswith("· ") for meta, _ in events.values())  # every event has its type
+    assert events["/page/event/charity-ball-darlington-2024"] == (f"· {gala} · Darlington", ["/page/city/darlington"])
+    assert events["/page/event/allekotte-visit-opole-2024"] == (f"· {visit} · Opole", ["/page/city/opole"])
+    # no place known: the type alone
+    assert events["/page/event/fire-engine-donation-ivano-frankivsk-2024"][1] == []
+    assert timeline_events(page(client, "/timeline?year=2022", lang=lang)) == {
+        "/page/event/reception-tours-kouvola-2022": (
+            f"· {'reception' if lang == 'en' else 'Empfang'} · Mülheim an der Ruhr", ["/page/city/muelheim"])}
+
+
+def test_a_timeline_year_costs_one_query_however_many_events(client, store_queries):
+    for year in ("2024", "2022", "undated"):
+        store_queries.clear()
+        soup = page(client, f"/timeline?year={year}")
+        assert soup.find("ol", class_="timeline").find("li") is not None
+        assert len(store_queries) == 1, year
+
+
 def test_map_page_lists_coordinates_as_text(client):
     soup = page(client, "/map")
     rows = {tr.td.get_text(strip=True): tr.find_all("td")[1].get_text(strip=True)
