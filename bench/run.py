@@ -1,9 +1,9 @@
 """Throughput and latency of twinkg's /sparql against `oxigraph serve-read-only` on the same store.
 
 Not a test: it prints figures. One run starts, on loopback:
-  - `twinkg serve` (granian, --workers 2; users' queries in the executor children),
+  - `twinkg serve` (granian, --workers 2: users' queries run in the workers, "worker" isolation),
   - `oxigraph serve-read-only --union-default-graph` (PyPI `oxigraph`) on the same store,
-  - a bare Flask route under granian with the same workers (the framework floor),
+  - a bare Flask route under granian with the same workers and threads (the framework floor),
 then drives each with `wrk` (Debian package; 2 threads, 4 connections, keep-alive) and prints
 req/s, p50 and p99 per scenario and the ratio twinkg / oxigraph.
 
@@ -30,6 +30,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from twinkg.config import ISOLATIONS, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 TK = "https://twinkg.example.org/ontology#"
@@ -143,6 +145,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=3, help="runs per server and scenario; the median is shown")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--isolation", choices=ISOLATIONS, default=Settings().query_isolation,
+                        help="where twinkg runs users' queries (setting query_isolation)")
+    parser.add_argument("--only", metavar="TEXT", help="run only the scenarios whose name contains TEXT")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -162,17 +167,22 @@ def main() -> None:
         oxigraph = f"http://127.0.0.1:{ox_port}"
         floor = f"http://127.0.0.1:{floor_port}"
         processes.append(start([str(bin_dir / "twinkg"), "serve", "--store", str(store), "--port", str(tk_port),
-                                "--workers", str(args.workers)], twinkg + "/sparql"))
+                                "--workers", str(args.workers)], twinkg + "/sparql",
+                               TWINKG_QUERY_ISOLATION=args.isolation))
         processes.append(start([str(bin_dir / "oxigraph"), "serve-read-only", "--location", str(store / "oxigraph"),
                                 "--bind", f"127.0.0.1:{ox_port}", "--union-default-graph"], oxigraph + "/"))
         processes.append(start([str(bin_dir / "granian"), "--interface", "wsgi", "--workers", str(args.workers),
-                                "--host", "127.0.0.1", "--port", str(floor_port), "--working-dir", str(ROOT / "bench"),
+                                "--blocking-threads", str(Settings().worker_threads), "--host", "127.0.0.1",
+                                "--port", str(floor_port), "--working-dir", str(ROOT / "bench"),
                                 "--no-ws", "floor_app:app"], floor + "/"))
         print(f"store: {store} ({quads} quads); machine: {machine()}")
         print(f"wrk: 2 threads, {args.connections} connections, {args.seconds} s per run, median of "
-              f"{args.rounds} alternating runs; servers: {args.workers} workers each\n")
+              f"{args.rounds} alternating runs; servers: {args.workers} workers each; "
+              f"twinkg query isolation: {args.isolation}\n")
         rows = []
         for name, query, accept, distinct in SCENARIOS:
+            if args.only and args.only not in name:
+                continue
             check_same_answer(twinkg, oxigraph, query, accept)
             # warm both (caches, executor children) before measuring
             wrk("/sparql?query=", query, accept, distinct, twinkg, 1, args.connections)
@@ -184,7 +194,7 @@ def main() -> None:
             rows.append((name, median(runs_t), median(runs_o)))
         floor_result = median([wrk("/", None, "text/plain", False, floor, args.seconds, args.connections)
                                for _ in range(args.rounds)])
-        oxigraph_floor = rows[0][2]
+        oxigraph_floor = rows[0][2] if rows[0][0] == SCENARIOS[0][0] else None
         header = "| scenario | twinkg req/s | p50 ms | p99 ms | oxigraph req/s | p50 ms | p99 ms | twinkg / oxigraph |"
         print(header)
         print("|" + "---|" * 8)

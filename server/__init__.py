@@ -10,16 +10,24 @@ from .caching import install_response_cache
 from .dataset import Dataset
 from .errors import register_error_handlers
 from .fastpath import install_fast_path
+from .recycle import Recycler
 
 
-def create_app(settings: Settings | None = None, test_config: dict | None = None) -> Flask:
+def create_app(settings: Settings | None = None, test_config: dict | None = None,
+               supervisor: int | None = None) -> Flask:
+    """The app; ``supervisor``: the PID of `twinkg serve`'s granian main process when this is
+    one of its workers. Granian can then replace the workers, so users' queries may run in
+    the worker itself (``query_isolation``) when another worker answers meanwhile."""
     app = Flask(__name__)
     app.config.from_mapping(JSON_AS_ASCII=False)
     if test_config:
         app.config.update(test_config)
     settings = settings or load_settings()
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
-    app.extensions["twinkg"] = Dataset(settings)
+    recycler = None
+    if supervisor and settings.query_isolation == "worker" and settings.workers >= 2 and not settings.remote:
+        recycler = Recycler(supervisor)
+    app.extensions["twinkg"] = Dataset(settings, recycler)
 
     from . import deref, pages, queries_api, sparql
 

@@ -15,7 +15,7 @@ from twinkg.errors import TwinkgError
 from twinkg.query_worker import Answer, Failure, Job
 
 from .caching import ResponseCache, etag_for, etag_matches
-from .dataset import dataset
+from .dataset import Dataset, dataset
 from .formats import GRAPH_FORMATS, RESULT_FORMATS, Choice, content_type, not_acceptable
 from twinkg.query_inspect import QueryShape, inspect_query, is_update
 
@@ -31,8 +31,8 @@ class QueryRequest:
     substitutions: tuple = ()  # ((variable name, term), …), sorted: part of the cache key
 
 
-def check_services(shape: QueryShape) -> None:
-    allowed = dataset().settings.allowed_services
+def check_services(shape: QueryShape, ds: Dataset) -> None:
+    allowed = ds.settings.allowed_services
     for endpoint in shape.services:
         if endpoint is None:
             raise TwinkgError("SERVICE with an endpoint that is not a constant IRI is not allowed", 403)
@@ -42,11 +42,11 @@ def check_services(shape: QueryShape) -> None:
                               f"(allowed SERVICE endpoints: {listed})", 403)
 
 
-def build_job(req: QueryRequest, choice: Choice) -> tuple[Job, QueryShape]:
+def build_job(req: QueryRequest, choice: Choice, ds: Dataset) -> tuple[Job, QueryShape]:
     shape = inspect_query(req.text)
-    check_services(shape)
+    check_services(shape, ds)
     protocol_dataset = bool(req.default_graphs or req.named_graphs)
-    settings = dataset().settings
+    settings = ds.settings
     job = Job(
         text=req.text,
         # A query (or request) that names its dataset gets exactly that dataset; otherwise the
@@ -66,24 +66,24 @@ def _cache() -> ResponseCache | None:
     return current_app.extensions.get("twinkg.response_cache")
 
 
-def request_etag(req: QueryRequest, choice: Choice, *extra) -> str:
-    ds = dataset()
+def request_etag(req: QueryRequest, choice: Choice, ds: Dataset) -> str:
     return etag_for(ds.version, ds.settings.max_rows, req, choice.results and choice.results.media_type,
-                    choice.graph and choice.graph.media_type, *extra)
+                    choice.graph and choice.graph.media_type)
 
 
-def answer(req: QueryRequest, choice: Choice, key: str | None = None) -> Answer:
+def answer(req: QueryRequest, choice: Choice, key: str | None = None, ds: Dataset | None = None) -> Answer:
     """The answer to ``req`` in the chosen format; raises TwinkgError for every refusal.
 
     Answers are kept in the response cache under ``key`` (the request's ETag, which names
     the dataset version), so a repeated POST or a GET with another query string is not rerun.
     """
+    ds = ds or dataset()
     cache = _cache()
-    key = key or request_etag(req, choice)
+    key = key or request_etag(req, choice, ds)
     if cache is not None and (hit := cache.get(key)) is not None:
         return hit
-    job, shape = build_job(req, choice)
-    result = dataset().executor.run(job)
+    job, shape = build_job(req, choice, ds)
+    result = ds.executor.run(job)
     if isinstance(result, Failure):
         raise _failure_error(result, req, shape)
     if result.media_type is None:
@@ -110,12 +110,13 @@ def respond_parts(req: QueryRequest, choice: Choice, method: str, if_none_match:
     """Status, headers and body of the answer: the negotiated format, truncation flag, ETag,
     304 when unchanged. Plain values, so that the WSGI fast path (server/fastpath.py) and the
     Flask routes answer alike."""
-    settings = dataset().settings
-    etag = request_etag(req, choice)
+    ds = dataset()
+    settings = ds.settings
+    etag = request_etag(req, choice, ds)
     caching = [("ETag", etag), ("Cache-Control", f"public, max-age={settings.cache_max_age}"), ("Vary", "Accept")]
     if method in ("GET", "HEAD") and etag_matches(if_none_match, etag):
         return 304, caching, b""
-    result = answer(req, choice, etag)
+    result = answer(req, choice, etag, ds)
     headers = [("Content-Type", content_type(_format_of(result)))]
     if result.kind != "boolean":
         headers.append((TRUNCATED_HEADER, "true" if result.truncated else "false"))

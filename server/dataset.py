@@ -26,6 +26,8 @@ from twinkg.loaders.storebuild import read_meta
 from twinkg.store import dataset_meta, store_meta
 
 from .executor import Executor
+from .recycle import Recycler
+from .thread_executor import ThreadExecutor
 from .iris import IriMap
 
 #: Seconds between two looks at where the store link points.
@@ -37,9 +39,10 @@ REMOTE_RECHECK_SECONDS = 5.0
 class _Build:
     """One store build (``<store>.d/<version>/``) as this process serves it."""
 
-    def __init__(self, settings: Settings, target: str):
+    def __init__(self, settings: Settings, target: str, recycler: Recycler | None = None):
         self.settings = settings
         self.target = target
+        self.recycler = recycler
         # Read through the resolved build, not the link: a load may repoint the link meanwhile,
         # and the metadata, the store handle and the executor must all be of the same build.
         self.meta = read_meta(Path(target)) if os.path.isdir(target) else store_meta(settings.store)
@@ -49,11 +52,15 @@ class _Build:
         return Store.read_only(os.path.join(self.target, "oxigraph"))
 
     @cached_property
-    def executor(self) -> Executor:
+    def executor(self) -> Executor | ThreadExecutor:
+        settings = self.settings
+        if self.recycler is not None:  # worker isolation under a supervisor (server/recycle.py)
+            return ThreadExecutor(self.store, settings.parallel_queries, settings.query_timeout,
+                                  self.recycler.end_worker)
         # The resolved build directory: the children keep reading this build (whose version
         # the answers carry) even after a load repoints the link.
         path = os.path.join(self.target, "oxigraph")
-        return Executor(path, self.settings.executor_processes, self.settings.query_timeout)
+        return Executor(path, settings.parallel_queries, settings.query_timeout)
 
     @cached_property
     def iris(self) -> IriMap:
@@ -108,8 +115,10 @@ class _RemoteBuild(_Build):
 
 
 class Dataset:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, recycler: Recycler | None = None):
         self.settings = settings
+        #: Set when this worker may be ended after a runaway query (worker isolation).
+        self.recycler = recycler
         self._build: _Build | None = None
         self._checked = 0.0
         self._lock = threading.Lock()
@@ -128,7 +137,7 @@ class Dataset:
             else:
                 target = os.path.realpath(self.settings.store)
             if self._build is None or self._build.target != target:
-                new = _RemoteBuild(self.settings, meta) if remote else _Build(self.settings, target)
+                new = _RemoteBuild(self.settings, meta) if remote else _Build(self.settings, target, self.recycler)
                 old, self._build = self._build, new
                 if old is not None:
                     old.retire()

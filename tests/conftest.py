@@ -145,12 +145,15 @@ def serving(command: list[str], base: str, env: dict | None = None, stderr=subpr
 
 
 @contextlib.contextmanager
-def running_server(store: Path, **settings):
-    """``twinkg serve`` (the production server) on a free loopback port; settings as TWINKG_* env."""
+def running_server(store: Path, workers: int = 1, **settings):
+    """``twinkg serve`` (the production server) on a free loopback port; settings as TWINKG_* env.
+
+    One worker by default (light for tests; users' queries then run in child processes);
+    two or more switch on worker isolation (server/recycle.py)."""
     port = free_port()
     env = {**os.environ, "TWINKG_STORE": str(store), "TWINKG_DATA_DIR": str(DATA),
            **{f"TWINKG_{k.upper()}": str(v) for k, v in settings.items()}}
-    command = [sys.executable, "-m", "twinkg.cli", "serve", "--port", str(port), "--workers", "1"]
+    command = [sys.executable, "-m", "twinkg.cli", "serve", "--port", str(port), "--workers", str(workers)]
     with serving(command, f"http://127.0.0.1:{port}", env, stderr=subprocess.PIPE) as base:
         yield base
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import sys
@@ -15,6 +16,11 @@ from twinkg import __version__
 from twinkg.config import env_for, load_settings
 from twinkg.errors import TwinkgError
 from twinkg.loaders.problems import InvalidInput
+
+#: Seconds a new worker has to start before granian stops the old one it replaces.
+RESPAWN_SECONDS = 1.0
+#: Seconds beyond the query time limit an old worker may take to end before it is killed.
+KILL_MARGIN_SECONDS = 2
 
 RESULT_FORMATS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV,
                   "json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML}
@@ -341,8 +347,20 @@ def serve(data, store, base_iri, host, port, workers, do_load, debug, **remote):
     from granian import Granian
     from granian.constants import Interfaces
 
+    from twinkg.server.recycle import SUPERVISOR_ENV
+    from twinkg.server.wsgi import preload
+
+    preload()  # before granian forks: a worker that replaces another starts in ~0.1 s
+    os.environ[SUPERVISOR_ENV] = str(os.getpid())  # granian's main process is this one
+
     Granian("twinkg.server.wsgi:app_from_environment", address=settings.host, port=settings.port,
             interface=Interfaces.WSGI, workers=settings.workers, factory=True,
+            blocking_threads=settings.worker_threads,
+            # Worker isolation (server/recycle.py): after a runaway query the workers are
+            # reloaded; an old worker may finish its requests (at most the query time limit),
+            # then it is killed. A worker that crashes is replaced too.
+            respawn_failed_workers=True, respawn_interval=RESPAWN_SECONDS,
+            workers_kill_timeout=math.ceil(settings.query_timeout) + KILL_MARGIN_SECONDS,
             log_access=False).serve()
 
 

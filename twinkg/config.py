@@ -49,6 +49,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
+    #: Threads per server worker that handle requests (granian's blocking threads). Few are
+    #: faster (less GIL hand-over between threads); a request waiting for its query holds one.
+    worker_threads: int = 4
     #: Public limits of the SPARQL endpoint (README, "SPARQL endpoint"): seconds a query may
     #: run before it is stopped (503), result rows (or triples) before the answer is cut and
     #: flagged, and the largest request body accepted (413).
@@ -57,8 +60,14 @@ class Settings:
     max_body_bytes: int = 1_000_000
     #: SERVICE endpoints a query may call, separated by spaces or commas; empty = no SERVICE.
     service_allowlist: str = ""
-    #: Query executor processes per server worker (queries run there so they can be stopped).
-    executor_processes: int = 2
+    #: Queries that run at once per server worker; more wait for a free place (within the timeout).
+    parallel_queries: int = 2
+    #: Where `twinkg serve` runs users' queries, so that the timeout can stop them (README,
+    #: "How the limits work"): "worker" (in the server workers; a query past the limit gets 503
+    #: and granian reloads the workers; needs two or more) or "process" (in child processes of
+    #: each worker, killed at the limit; each query costs a process hop). One worker, the Flask
+    #: test client and `serve --debug` (nothing to replace a worker) always use "process".
+    query_isolation: str = "worker"
     #: Seconds browsers and proxies may reuse an answer (the ETag changes with the dataset).
     cache_max_age: int = 60
     #: Bytes of answers kept per server worker for repeated queries (0 = no response cache).
@@ -131,6 +140,9 @@ class Settings:
         return bool(self.endpoint)
 
 
+ISOLATIONS = ("worker", "process")
+
+
 def _coerce(value: str, current):
     if isinstance(current, bool):
         return value.lower() in {"1", "true", "yes", "on"}
@@ -158,6 +170,9 @@ def load_settings(**overrides) -> Settings:
     settings = replace(settings, **env)
     given = {k: _coerce(v, getattr(settings, k)) if isinstance(v, str) else v
              for k, v in overrides.items() if v is not None}
+    isolation = given.get("query_isolation", settings.query_isolation)
+    if isolation not in ISOLATIONS:
+        raise TwinkgError(f"query_isolation={isolation!r}: expected one of {', '.join(ISOLATIONS)}")
     if "base_iri" in given and not given["base_iri"].endswith(("/", "#")):
         given["base_iri"] += "/"
     return replace(settings, **given)

@@ -133,7 +133,10 @@ def _solutions(results: QuerySolutions, job: Job) -> Answer:
         return Answer("results", None, b"")
     # header line + max_rows rows + one more row to know whether there are more
     cap = _capped(lambda out: results.serialize(out, QueryResultsFormat.TSV), job.max_rows + 2)
-    tsv, truncated = cap.head(job.max_rows + 1)
+    if cap.full:
+        tsv, truncated = cap.head(job.max_rows + 1)
+    else:  # the usual case: the whole answer arrived, in one write for small ones
+        tsv, truncated = b"".join(cap.parts), False
     rows = max(tsv.count(b"\n") - 1, 0)
     fmt = QueryResultsFormat.from_media_type(job.results_format)
     if fmt == QueryResultsFormat.TSV and not truncated:

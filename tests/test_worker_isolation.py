@@ -1,0 +1,207 @@
+"""Worker isolation: users' queries run in the server workers themselves; a query past the
+time limit gets 503, the workers are replaced (that stops the work) and no other request fails."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import DATA, free_port, wait_for
+from pyoxigraph import Store
+from sparql_helpers import CITY_NAMES, COUNT_PARTNERSHIPS, RUNAWAY, count_of
+
+from twinkg.query_worker import Job
+from twinkg.server.executor import QueryTimeout
+from twinkg.server.thread_executor import ThreadExecutor
+
+#: Runs a second or two on the curated data, then ends by itself (unlike RUNAWAY).
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . VALUES ?x { 1 2 3 } }"
+
+
+@dataclass
+class Server:
+    base: str
+    process: subprocess.Popen
+    log: Path
+
+    def workers(self) -> set[int]:
+        """PIDs of the server's worker processes (the children of granian's main process)."""
+        found = set()
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                    found.add(int(entry))
+        return found
+
+
+@pytest.fixture(scope="module")
+def isolated(curated_store, tmp_path_factory):
+    """``twinkg serve`` with two workers (worker isolation) and a 1 s query time limit."""
+    log = tmp_path_factory.mktemp("isolated") / "serve.log"
+    port = free_port()
+    env = {**os.environ, "TWINKG_STORE": str(curated_store), "TWINKG_DATA_DIR": str(DATA),
+           "TWINKG_QUERY_TIMEOUT": "1"}
+    with open(log, "w") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "twinkg.cli", "serve", "--port", str(port),
+                                    "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            wait_for(f"http://127.0.0.1:{port}/", process)
+            yield Server(f"http://127.0.0.1:{port}", process, log)
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def ask(base: str, query: str) -> tuple[int, bytes]:
+    url = f"{base}/sparql?" + urllib.parse.urlencode({"query": query})
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except OSError as exc:  # a refused or reset connection is a failure the test must see
+        return 0, repr(exc).encode()
+
+
+def test_queries_run_in_the_workers_without_child_processes(isolated):
+    status, body = ask(isolated.base, COUNT_PARTNERSHIPS)
+    assert status == 200 and count_of(body) > 0
+    for pid in isolated.workers():
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        assert children == [], "worker isolation starts no query processes"
+
+
+def test_a_runaway_query_gets_503_its_worker_is_replaced_and_no_other_request_fails(isolated):
+    before = isolated.workers()
+    assert len(before) == 2
+    answers: list[int] = []
+    failures: list = []
+    stop = threading.Event()
+
+    def others(n: int) -> None:  # distinct texts, so the response cache does not answer them
+        i = 0
+        while not stop.is_set():
+            i += 1
+            status, body = ask(isolated.base, f"{CITY_NAMES} # {n}-{i}")
+            answers.append(status)
+            if status != 200:
+                failures.append((round(time.monotonic(), 2), status, body[:120]))
+
+    background = [threading.Thread(target=others, args=(n,)) for n in range(2)]
+    for thread in background:
+        thread.start()
+    try:
+        started = time.monotonic()
+        status, body = ask(isolated.base, RUNAWAY)
+        elapsed = time.monotonic() - started
+        assert status == 503
+        assert "longer than the limit of 1 s and was stopped" in body.decode()
+        assert 1.0 <= elapsed < 5.0
+        # The process that ran the query is gone: the work really stopped.
+        deadline = time.monotonic() + 30
+        while isolated.workers() & before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not isolated.workers() & before
+        time.sleep(0.5)  # the scenario: requests keep coming to the new workers
+    finally:
+        stop.set()
+        for thread in background:
+            thread.join()
+    assert len(answers) > 10
+    assert set(answers) == {200}, f"{len(failures)} of {len(answers)} other requests failed: {failures[:3]}"
+    assert len(isolated.workers()) == 2
+    assert "is replaced (a query ran longer than the limit of 1 s)" in isolated.log.read_text()
+    status, body = ask(isolated.base, COUNT_PARTNERSHIPS)
+    assert status == 200 and count_of(body) > 0
+
+
+# --- the executor itself, on a real store ------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def store(curated_store):
+    return Store.read_only(os.path.join(os.path.realpath(curated_store), "oxigraph"))
+
+
+def job(text: str) -> Job:
+    return Job(text, True, None, None, None, "application/sparql-results+json", None, 100)
+
+
+def test_a_query_past_the_limit_asks_for_the_worker_to_be_replaced(store):
+    asked: list[str] = []
+    executor = ThreadExecutor(store, 1, 0.2, asked.append)
+    with pytest.raises(QueryTimeout, match="ran longer than the limit of 0.2 s and was stopped"):
+        executor.run(job(SLOW))
+    assert asked == ["a query ran longer than the limit of 0.2 s"]
+    # The thread stuck in the slow query was replaced: the next query is answered at once.
+    started = time.monotonic()
+    answer = executor.run(job(COUNT_PARTNERSHIPS), timeout=5.0)
+    assert time.monotonic() - started < 0.5
+    assert int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"]) > 0
+    executor.close()
+
+
+def test_answers_and_errors_are_those_of_the_query_children(store):
+    executor = ThreadExecutor(store, 2, 5.0, lambda reason: pytest.fail(reason))
+    answer = executor.run(job(CITY_NAMES))
+    assert answer.kind == "results" and answer.media_type == "application/sparql-results+json"
+    assert answer.rows == len(json.loads(answer.body)["results"]["bindings"]) > 5
+    failure = executor.run(job("SELECT WHERE {"))
+    assert failure.kind == "syntax" and failure.message
+    executor.close()
+
+
+def test_a_query_after_close_is_still_answered(store):
+    # A request that took the executor of a build just before a new build replaced it.
+    executor = ThreadExecutor(store, 1, 5.0, lambda reason: pytest.fail(reason))
+    executor.run(job(COUNT_PARTNERSHIPS))
+    executor.close()
+    answer = executor.run(job(COUNT_PARTNERSHIPS))
+    assert int(json.loads(answer.body)["results"]["bindings"][0]["n"]["value"]) > 0
+
+
+def test_only_twinkg_serves_granian_is_taken_for_a_supervisor(monkeypatch):
+    from twinkg.server.recycle import SUPERVISOR_ENV, supervisor
+
+    monkeypatch.setenv(SUPERVISOR_ENV, str(os.getppid()))
+    assert supervisor() == os.getppid()
+    # Anything else (a stale value, another process) never receives the reload signal.
+    monkeypatch.setenv(SUPERVISOR_ENV, str(os.getpid()))
+    assert supervisor() is None
+    monkeypatch.delenv(SUPERVISOR_ENV)
+    assert supervisor() is None
+
+
+def test_an_app_without_a_supervisor_runs_queries_in_child_processes(curated_settings):
+    from dataclasses import replace
+
+    from twinkg.server import create_app
+    from twinkg.server.executor import Executor
+
+    for settings, supervisor in ((curated_settings, None), (replace(curated_settings, workers=1), os.getppid()),
+                                 (replace(curated_settings, query_isolation="process"), os.getppid())):
+        app = create_app(settings, supervisor=supervisor)
+        assert isinstance(app.extensions["twinkg"].executor, Executor)
+    app = create_app(curated_settings, supervisor=os.getppid())
+    assert isinstance(app.extensions["twinkg"].executor, ThreadExecutor)
+
+
+def test_query_isolation_must_be_known():
+    from twinkg.config import load_settings
+    from twinkg.errors import TwinkgError
+
+    with pytest.raises(TwinkgError, match="query_isolation='threads': expected one of worker, process"):
+        load_settings(query_isolation="threads")
