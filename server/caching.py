@@ -98,7 +98,10 @@ def install_response_cache(app) -> ResponseCache | None:
     if cache is None:
         return None
     app.wsgi_app = _CachedGets(app.wsgi_app, app.extensions["twinkg"], cache)
-    app.after_request(_keep)  # app-level: runs after the blueprints' hooks (CORS), so headers are final
+    # App-level hooks run after the blueprints' (CORS), and in reverse order of registration:
+    # put first, _keep runs after the others too (the pages' Vary: Accept-Language and
+    # Content-Language), so the answer it keeps has its final headers.
+    app.after_request_funcs.setdefault(None, []).insert(0, _keep)
     return cache
 
 

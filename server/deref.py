@@ -13,7 +13,7 @@ from flask import Blueprint, Response, redirect, request
 from twinkg.errors import TwinkgError
 
 from .dataset import dataset
-from .describe import DATA_FORMATS, describe, exists, serialize_document
+from .describe import DATA_FORMATS, describe, exists, is_entity, serialize_document
 from .i18n import translate
 from .iris import valid_kind_and_slug
 from .negotiation import negotiate
@@ -35,14 +35,27 @@ def _aliases(fmt) -> tuple[str, ...]:
     return ("application/xhtml+xml",) if fmt is HTML else ()
 
 
+def unknown_entity(kind: str, slug: str) -> TwinkgError:
+    """The 404 for people to read when ``kind/slug`` names no entity."""
+    return TwinkgError(f"{translate('error.unknown_entity')} ({kind}/{slug})", 404)
+
+
+def entity_iri(kind: str, slug: str) -> str:
+    """The canonical IRI ``kind/slug`` would have, or a 404 when it cannot name an entity.
+
+    No query: the page and the data document tell whether the entity exists from the data
+    they read anyway (:func:`describe.is_entity`), so that they cost no extra query."""
+    if valid_kind_and_slug(kind, slug):
+        return dataset().iris.entity_iri(kind, slug)
+    raise unknown_entity(kind, slug)
+
+
 def entity_or_404(kind: str, slug: str) -> str:
     """The canonical IRI of an existing entity; otherwise a 404 for people to read."""
-    ds = dataset()
-    if valid_kind_and_slug(kind, slug):
-        iri = ds.iris.entity_iri(kind, slug)
-        if exists(ds.store, iri):
-            return iri
-    raise TwinkgError(f"{translate('error.unknown_entity')} ({kind}/{slug})", 404)
+    iri = entity_iri(kind, slug)
+    if exists(dataset().store, iri):
+        return iri
+    raise unknown_entity(kind, slug)
 
 
 @bp.route("/id/<kind>/<slug>", methods=["GET", "HEAD"])
@@ -63,8 +76,11 @@ def document(kind: str, slug: str, ext: str):
     if fmt is None:
         offered = ", ".join(f.file_extension for f in DATA_FORMATS)
         raise TwinkgError(f"no data document in format '{ext}'; offered: {offered}", 404)
-    iri = entity_or_404(kind, slug)
-    body = serialize_document(describe(dataset().store, iri), fmt)
+    iri = entity_iri(kind, slug)
+    triples = describe(dataset().store, iri)
+    if not is_entity(triples, iri):
+        raise unknown_entity(kind, slug)
+    body = serialize_document(triples, fmt)
     response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
     response.headers["Link"] = f'<{iri}>; rel="describes"'
     return response

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from pyoxigraph import NamedNode, RdfFormat, Triple, Variable, serialize
 
 from twinkg.config import PREFIXES
 from twinkg.store import run_query
 
 from .queryfiles import server_query
+
+RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 
 #: The formats of the data documents, from the library: Turtle first (the default).
 DATA_FORMATS = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
@@ -23,6 +27,13 @@ def describe(store, iri: str) -> list[Triple]:
 def exists(store, iri: str) -> bool:
     rows = run_query(store, server_query("exists"), {Variable("e"): NamedNode(iri)})
     return any(True for _ in rows)
+
+
+def is_entity(triples: Iterable[Triple], iri: str) -> bool:
+    """What :func:`exists` asks (has ``iri`` a type?), answered from statements already read
+    that include the entity's own (its data document, its page's graph)."""
+    e = NamedNode(iri)
+    return any(t.subject == e and t.predicate == RDF_TYPE for t in triples)
 
 
 def serialize_document(triples: list[Triple], fmt: RdfFormat) -> bytes:

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Variable
 
+from twinkg.backends.inject import with_rows
 from twinkg.store import run_query
 
 from . import classviews
 from .dataset import Dataset
 from .classviews import INCOMING_LIMIT, Capped, cap
-from .describe import DATA_FORMATS
+from .deref import unknown_entity
+from .describe import DATA_FORMATS, is_entity
 from .graphindex import GraphIndex, term
 from .iris import class_of_kind
 from .jsonld import schema_org
@@ -88,6 +90,8 @@ def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url:
     e = NamedNode(iri)
     # The page's own CONSTRUCT: the data document with the incoming links capped.
     graph = GraphIndex(run_query(ds.store, server_query("page"), {Variable("e"): e}))
+    if not is_entity(graph.triples, iri):  # no type: no such entity (as exists.rq asks)
+        raise unknown_entity(kind, slug)
     if kind in CONTEXT_KINDS:
         graph.add(run_query(ds.store, server_query(f"context-{kind}"), {Variable("e"): e}))
     rows = list(run_query(ds.store, server_query("statements"), {Variable("e"): e}))
@@ -113,10 +117,7 @@ def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url:
     # page.rq reads one link more than is shown: more may exist even where the shown ones
     # were merged (a fragment's link shown as its entity's)
     incoming.more = sum(1 for t in graph.triples if t.object == e and t.subject != e) > INCOMING_LIMIT
-    for src in per_source:
-        if src not in labeler.labels:  # a source named only as a graph: fetch its title
-            for row in run_query(ds.store, server_query("labels-of"), {Variable("x"): NamedNode(src)}):
-                labeler.add_label(src, row["label"])
+    _add_source_titles(ds, labeler, [src for src in per_source if src not in labeler.labels])
     provenance = sorted(((labeler.term(NamedNode(src)), n) for src, n in per_source.items()),
                         key=lambda pair: -pair[1])
     alternates = [Alternate(fmt.name, f"/data/{kind}/{slug}.{fmt.file_extension}", fmt.media_type)
@@ -128,6 +129,17 @@ def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url:
         page.view = builder(graph, e, labeler, today or datetime.date.today())
     page.jsonld = schema_org(page, graph, e, page_url)
     return page
+
+
+def _add_source_titles(ds: Dataset, labeler: Labeler, sources: list[str]) -> None:
+    """The titles of sources named only as graphs: one query for all of them (none when all
+    are known), so that a page's cost in queries does not grow with its number of sources."""
+    if not sources:
+        return
+    # one VALUES row per source, serialized by pyoxigraph (twinkg.backends.inject)
+    text = with_rows(server_query("labels-of"), ((Variable("x"),), [(NamedNode(src),) for src in sources]))
+    for row in run_query(ds.store, text):
+        labeler.add_label(row["x"].value, row["label"])
 
 
 def _incoming(graph: GraphIndex, e: NamedNode, labeler: Labeler) -> list[tuple[TermView, TermView]]:

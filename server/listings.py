@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, Variable
 
+from twinkg.backends.inject import with_rows
 from twinkg.config import UI_LANGUAGES
 from twinkg.errors import TwinkgError
 from twinkg.store import run_query
@@ -190,20 +191,24 @@ def timeline(ds, lang: str, year: str | None) -> Timeline:
                               " AND date_asc >= ? AND date_asc < ? ORDER BY date_asc, iri",
                               (year, year + "~")).fetchall()
     labeler = Labeler(ds.iris, lang)
-    events = []
-    for row in rows:
-        item = _item(ds, labeler, row)
-        summary = _event_summary(ds, labeler, row[0])
-        events.append({"term": item.term, "date": item.date, "end": item.end, **summary})
+    items = [_item(ds, labeler, row) for row in rows]
+    summaries = _event_summaries(ds, labeler, [row[0] for row in rows])
+    events = [{"term": item.term, "date": item.date, "end": item.end, **summaries[row[0]]}
+              for item, row in zip(items, rows)]
     return Timeline(years, year, events)
 
 
-def _event_summary(ds, labeler: Labeler, iri: str) -> dict:
-    """An event's type and place with their labels (one small query per event of the year)."""
-    found = {}
-    for row in run_query(ds.store, server_query("event-summary"), {Variable("e"): NamedNode(iri)}):
-        if row["label"] is not None:
-            labeler.add_label(row["o"].value, row["label"])
-        found[row["p"].value.rsplit("#", 1)[-1]] = row["o"]
-    return {"type": labeler.term(found["eventType"]) if "eventType" in found else None,
-            "place": labeler.term(found["place"]) if "place" in found else None}
+def _event_summaries(ds, labeler: Labeler, iris: list[str]) -> dict[str, dict]:
+    """Each event's type and place with their labels: one query for all events of the page
+    (a year may hold hundreds; a query per event cost a round trip each on a remote store)."""
+    found: dict[str, dict] = {iri: {} for iri in iris}
+    if iris:
+        # one VALUES row per event, serialized by pyoxigraph (twinkg.backends.inject)
+        text = with_rows(server_query("event-summary"), ((Variable("e"),), [(NamedNode(iri),) for iri in iris]))
+        for row in run_query(ds.store, text):
+            if row["label"] is not None:
+                labeler.add_label(row["o"].value, row["label"])
+            found[row["e"].value][row["p"].value.rsplit("#", 1)[-1]] = row["o"]
+    return {iri: {"type": labeler.term(f["eventType"]) if "eventType" in f else None,
+                  "place": labeler.term(f["place"]) if "place" in f else None}
+            for iri, f in found.items()}

@@ -10,7 +10,7 @@ from twinkg.errors import TwinkgError
 
 from . import listings
 from .dataset import dataset
-from .deref import entity_or_404
+from .deref import entity_iri
 from .entity import build_page
 from .iris import class_of_kind
 from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language, other_languages, translator
@@ -48,7 +48,7 @@ def home():
 @bp.route("/page/<kind>/<slug>")
 def entity(kind: str, slug: str):
     ds = dataset()
-    iri = entity_or_404(kind, slug)
+    iri = entity_iri(kind, slug)  # build_page answers 404 when the data has no such entity
     page = build_page(ds, kind, slug, iri, current_language(), page_url=request.base_url)
     template = current_app.jinja_env.select_template([f"entity/{kind}.html", "entity/entity.html"])
     response = render_template(template, page=page, v=page.view)

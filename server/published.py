@@ -24,6 +24,9 @@ INDEX_FILES = {CHECKSUMS: "text/plain", MANIFEST: "application/json"}
 class Published:
     def __init__(self, directory: Path):
         self.directory = directory
+        #: Bytes made from this release's files (e.g. /void in other formats than the Turtle
+        #: file): the files never change, so each is made once per build.
+        self.renderings: dict = {}
 
     @cached_property
     def manifest(self) -> dict:

@@ -32,6 +32,20 @@ def _chosen() -> RdfFormat:
     return negotiate(request.headers.get("Accept"), OFFERED)
 
 
+def _description(fmt: RdfFormat) -> bytes:
+    """The description in ``fmt``: serialized once per build (a load makes a new one), so
+    a request costs no parse, and the same ETag always names the same bytes (the blank
+    nodes' labels are new at every parse)."""
+    release = published()
+    key = (DESCRIPTION, fmt)
+    if key not in release.renderings:
+        path = release.path(DESCRIPTION)
+        release.renderings[key] = path.read_bytes() if fmt == RdfFormat.TURTLE else serialize(
+            parse(path.read_bytes(), format=RdfFormat.TURTLE), format=fmt,
+            prefixes=None if fmt == RdfFormat.N_TRIPLES else NS)
+    return release.renderings[key]
+
+
 @bp.route("/void")
 @bp.route("/.well-known/void")
 def void():
@@ -40,11 +54,7 @@ def void():
     etag = etag_for(ds.version, "void", fmt.media_type)  # the description changes only with a load
     if is_not_modified(etag):
         return not_modified(etag, ds.settings.cache_max_age)
-    path = published().path(DESCRIPTION)
-    body = path.read_bytes() if fmt == RdfFormat.TURTLE else serialize(
-        parse(path.read_bytes(), format=RdfFormat.TURTLE), format=fmt,
-        prefixes=None if fmt == RdfFormat.N_TRIPLES else NS)
-    response = Response(body, content_type=get_content_type(fmt.media_type, "utf-8"))
+    response = Response(_description(fmt), content_type=get_content_type(fmt.media_type, "utf-8"))
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = "</download>; rel=\"alternate\"; type=\"text/html\""
     return cache_headers(response, etag, ds.settings.cache_max_age)

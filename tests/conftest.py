@@ -79,6 +79,31 @@ def client(app):
     return app.test_client()
 
 
+class CountedStore:
+    """The app's real store, recording each query sent to it: what a page costs in queries."""
+
+    def __init__(self, store):
+        self.store = store
+        self.queries: list[str] = []
+
+    def query(self, query, *args, **kwargs):
+        self.queries.append(query)
+        return self.store.query(query, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+@pytest.fixture
+def store_queries(app, monkeypatch) -> list[str]:
+    """The texts of the queries the app sends to its store during the test (either backend)."""
+    build = app.extensions["twinkg"]._current()
+    build.vocabulary, build.build_dir  # per-build reads, done once: not part of any page's cost
+    counted = CountedStore(build.store)
+    monkeypatch.setitem(build.__dict__, "store", counted)
+    return counted.queries
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

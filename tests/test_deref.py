@@ -61,7 +61,10 @@ def test_unknown_iris_get_a_404_page(client, path):
     assert response.status_code == 404
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     from bs4 import BeautifulSoup
-    assert BeautifulSoup(response.data, "html.parser").h1.get_text().startswith("404")
+    soup = BeautifulSoup(response.data, "html.parser")
+    assert soup.h1.get_text().startswith("404")
+    kind, slug = path.split("/")[2:4]
+    assert f"({kind}/{slug.removesuffix('.ttl')})" in soup.get_text()  # names what was asked for
 
 
 def test_unknown_data_format_is_404_naming_the_formats(client):

@@ -69,6 +69,45 @@ def test_void_is_conditional_per_format(client):
     assert ntriples.status_code == 200 and ntriples.headers["ETag"] != etag
 
 
+@pytest.mark.parametrize("ext", ["ttl", "nt", "jsonld", "rdf"])
+def test_void_answers_the_same_bytes_under_the_same_etag(client, ext):
+    # serialized once per build: a parse per request gave the blank nodes new labels each time
+    first, repeat = client.get(f"/void?format={ext}"), client.get(f"/void?format={ext}")
+    assert first.status_code == repeat.status_code == 200
+    assert first.headers["ETag"] == repeat.headers["ETag"]
+    assert first.data == repeat.data
+
+
+def test_void_follows_a_new_load(mini_data, tmp_path, monkeypatch):
+    """Each build's own description in every format: a load gives a new one, with a new ETag."""
+    from twinkg.config import load_settings
+    from twinkg.loaders.pipeline import load
+    from twinkg.server import create_app
+    from twinkg.server import dataset as dataset_module
+    from twinkg.store import store_meta
+
+    monkeypatch.setattr(dataset_module, "RECHECK_SECONDS", 0.0)  # look at the link on every request
+    settings = load_settings(data_dir=mini_data, store=tmp_path / "store")
+    load(settings)
+    client = create_app(settings, {"TESTING": True}).test_client()
+    identifier = rdflib.URIRef("http://purl.org/dc/terms/identifier")
+    etags = []
+    for n in range(2):
+        if n:  # the next load, while serving
+            cities = mini_data / "cities.yaml"
+            cities.write_text(cities.read_text(encoding="utf-8").replace("Alpha City", "Alpha Town"), encoding="utf-8")
+            load(settings)
+        version = store_meta(settings.store)["version"]
+        release = rdflib.URIRef(f"{settings.base_iri}dataset/{version}")
+        for ext, rdflib_format in (("nt", "nt"), ("jsonld", "json-ld")):
+            response = client.get(f"/void?format={ext}")
+            assert response.status_code == 200
+            served = rdflib.Graph().parse(data=response.data, format=rdflib_format)
+            assert (release, identifier, rdflib.Literal(version)) in served
+            etags.append(response.headers["ETag"])
+    assert len(set(etags)) == 4
+
+
 def test_dataset_and_version_iris_see_the_description(client, manifest):
     for path in ("/dataset", f"/dataset/{manifest['release']}"):
         response = client.get(path)

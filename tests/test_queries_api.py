@@ -141,6 +141,19 @@ def test_query_pages_speak_the_readers_language(client):
     assert editor.h1.get_text() == "SPARQL-Abfrageeditor"
 
 
+@pytest.mark.parametrize("path", ["/queries/anniversaries", "/sparql"])  # the pages with an ETag
+def test_a_repeated_page_keeps_its_language_headers(client, path):
+    """The response cache answers the repeat: with the headers of the first answer, so that
+    shared caches still know that the page depends on the reader's language."""
+    headers = {"Accept": "text/html", "Accept-Language": "de"}
+    first, repeat = client.get(path, headers=headers), client.get(path, headers=headers)
+    assert first.status_code == repeat.status_code == 200
+    assert {"Cookie", "Accept-Language"} <= set(first.vary)
+    assert set(repeat.vary) == set(first.vary)
+    assert first.headers["Content-Language"] == repeat.headers["Content-Language"] == "de"
+    assert repeat.headers["ETag"] == first.headers["ETag"] and repeat.data == first.data
+
+
 @pytest.mark.parametrize("path", ["/queries/anniversaries", "/queries", "/sparql"])
 def test_pages_in_two_languages_have_two_etags(client, path):
     """A cache holding the German page must not answer an English reader's If-None-Match."""
