@@ -18,6 +18,7 @@ CONSTRUCT of one entity (distinct), an aggregate over the whole store (distinct)
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import re
@@ -58,7 +59,7 @@ local counter = 0
 request = function()
   counter = counter + 1
   local path = "{path}"
-  if {distinct} then path = path .. "%23" .. tid .. "-" .. counter .. "%0A" end
+  if {distinct} then path = path .. "%23{run}-" .. tid .. "-" .. counter .. "%0A" end
   return wrk.format("GET", path .. "{query}", {{["Accept"] = "{accept}"}})
 end
 """
@@ -91,12 +92,15 @@ def start(args: list[str], ready_url: str, **env) -> subprocess.Popen:
 
 
 _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+_RUNS = itertools.count(int(time.time()))
 
 
 def wrk(url_path: str, query: str | None, accept: str, distinct: bool, base: str, seconds: int,
         connections: int) -> dict:
+    # {run}: distinct texts must differ from those of earlier runs too, or a run would replay
+    # the previous one's texts (and meet the answers the server cached for them)
     script = LUA.format(path=url_path, query=urllib.parse.quote(query, safe="") if query else "",
-                        accept=accept, distinct="true" if distinct else "false")
+                        accept=accept, distinct="true" if distinct else "false", run=next(_RUNS))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
     try:
@@ -147,6 +151,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--isolation", choices=ISOLATIONS, default=Settings().query_isolation,
                         help="where twinkg runs users' queries (setting query_isolation)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a twinkg setting for the served app, e.g. --set worker_threads=1")
     parser.add_argument("--only", metavar="TEXT", help="run only the scenarios whose name contains TEXT")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -168,7 +174,8 @@ def main() -> None:
         floor = f"http://127.0.0.1:{floor_port}"
         processes.append(start([str(bin_dir / "twinkg"), "serve", "--store", str(store), "--port", str(tk_port),
                                 "--workers", str(args.workers)], twinkg + "/sparql",
-                               TWINKG_QUERY_ISOLATION=args.isolation))
+                               TWINKG_QUERY_ISOLATION=args.isolation,
+                               **{f"TWINKG_{k.upper()}": v for k, v in (s.split("=", 1) for s in args.set)}))
         processes.append(start([str(bin_dir / "oxigraph"), "serve-read-only", "--location", str(store / "oxigraph"),
                                 "--bind", f"127.0.0.1:{ox_port}", "--union-default-graph"], oxigraph + "/"))
         processes.append(start([str(bin_dir / "granian"), "--interface", "wsgi", "--workers", str(args.workers),
@@ -178,7 +185,7 @@ def main() -> None:
         print(f"store: {store} ({quads} quads); machine: {machine()}")
         print(f"wrk: 2 threads, {args.connections} connections, {args.seconds} s per run, median of "
               f"{args.rounds} alternating runs; servers: {args.workers} workers each; "
-              f"twinkg query isolation: {args.isolation}\n")
+              f"twinkg query isolation: {args.isolation} {' '.join(args.set)}\n")
         rows = []
         for name, query, accept, distinct in SCENARIOS:
             if args.only and args.only not in name:
