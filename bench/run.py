@@ -120,6 +120,28 @@ def wrk(url_path: str, query: str | None, accept: str, distinct: bool, base: str
             "errors": int(non_2xx.group(1)) if non_2xx else 0}
 
 
+def print_table(names: tuple[str, str, str], rows: list[tuple[str, dict, dict]]) -> None:
+    """A Markdown table of (name, measured, reference) rows with the ratio measured / reference."""
+    what, measured, reference = names
+    print(f"| {what} | {measured} req/s | p50 ms | p99 ms | {reference} req/s | p50 ms | p99 ms | "
+          f"{measured} / {reference} |")
+    print("|" + "---|" * 8)
+    for name, m, r in rows:
+        errors = f" ({m['errors']} + {r['errors']} non-2xx)" if m["errors"] or r["errors"] else ""
+        print(f"| {name}{errors} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} | {r['rps']:.0f} | "
+              f"{r['p50']:.2f} | {r['p99']:.2f} | {m['rps'] / r['rps']:.2f}× |")
+
+
+def stop(processes: list[subprocess.Popen]) -> None:
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def median(runs: list[dict]) -> dict:
     """The run with the median throughput (its latencies come with it)."""
     return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
@@ -202,24 +224,13 @@ def main() -> None:
         floor_result = median([wrk("/", None, "text/plain", False, floor, args.seconds, args.connections)
                                for _ in range(args.rounds)])
         oxigraph_floor = rows[0][2] if rows[0][0] == SCENARIOS[0][0] else None
-        header = "| scenario | twinkg req/s | p50 ms | p99 ms | oxigraph req/s | p50 ms | p99 ms | twinkg / oxigraph |"
-        print(header)
-        print("|" + "---|" * 8)
-        for name, t, o in rows:
-            errors = f" ({t['errors']} + {o['errors']} non-2xx)" if t["errors"] or o["errors"] else ""
-            print(f"| {name}{errors} | {t['rps']:.0f} | {t['p50']:.2f} | {t['p99']:.2f} | {o['rps']:.0f} | "
-                  f"{o['p50']:.2f} | {o['p99']:.2f} | {t['rps'] / o['rps']:.2f}× |")
-        ratio = floor_result["rps"] / oxigraph_floor["rps"] if oxigraph_floor else float("nan")
+        print_table(("scenario", "twinkg", "oxigraph"), rows)
+        ratio = (f"{floor_result['rps'] / oxigraph_floor['rps']:.2f}× of oxigraph's small SELECT"
+                 if oxigraph_floor else "–")
         print(f"| bare Flask route (floor) | {floor_result['rps']:.0f} | {floor_result['p50']:.2f} | "
-              f"{floor_result['p99']:.2f} | – | – | – | {ratio:.2f}× of oxigraph's small SELECT |")
+              f"{floor_result['p99']:.2f} | – | – | – | {ratio} |")
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -21,7 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from run import ROOT, SCENARIOS, free_port, machine, median, start, wrk
+from run import ROOT, SCENARIOS, free_port, machine, median, print_table, start, stop, wrk
 
 from twinkg.config import Settings
 
@@ -75,20 +75,9 @@ def main() -> None:
         print(f"machine: {machine()}; wrk: 2 threads, 4 connections, {args.seconds} s per run, median of "
               f"{args.rounds} alternating runs; {args.workers} workers each (granian: {threads} threads per worker, "
               f"gunicorn: sync)\n")
-        print("| app | granian req/s | p50 ms | p99 ms | gunicorn req/s | p50 ms | p99 ms | granian / gunicorn |")
-        print("|" + "---|" * 8)
-        for name, g, u in rows:
-            errors = f" ({g['errors']} + {u['errors']} non-2xx)" if g["errors"] or u["errors"] else ""
-            print(f"| {name}{errors} | {g['rps']:.0f} | {g['p50']:.2f} | {g['p99']:.2f} | {u['rps']:.0f} | "
-                  f"{u['p50']:.2f} | {u['p99']:.2f} | {g['rps'] / u['rps']:.2f}× |")
+        print_table(("app", "granian", "gunicorn"), rows)
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(processes)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
