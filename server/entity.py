@@ -98,11 +98,14 @@ def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url:
     labeler = _labeler(ds, graph, lang)
 
     # Outgoing statements with the source (named graph) of each; fragments in their own tables.
-    grouped: dict[NamedNode, dict[NamedNode, list[Cell]]] = {}
+    sources = [_source_of_graph(ds, row["g"].value) for row in rows]
     per_source: dict[str, int] = {}
-    for row in rows:
-        source = _source_of_graph(ds, row["g"].value)
+    for source in sources:
         per_source[source] = per_source.get(source, 0) + 1
+    # titles first, so that the statements name their sources as the provenance list does
+    _add_source_titles(ds, labeler, [src for src in per_source if src not in labeler.labels])
+    grouped: dict[NamedNode, dict[NamedNode, list[Cell]]] = {}
+    for row, source in zip(rows, sources):
         grouped.setdefault(row["s"], {}).setdefault(row["p"], []).append(
             Cell(labeler.term(row["o"]), labeler.term(NamedNode(source))))
 
@@ -117,7 +120,6 @@ def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url:
     # page.rq reads one link more than is shown: more may exist even where the shown ones
     # were merged (a fragment's link shown as its entity's)
     incoming.more = sum(1 for t in graph.triples if t.object == e and t.subject != e) > INCOMING_LIMIT
-    _add_source_titles(ds, labeler, [src for src in per_source if src not in labeler.labels])
     provenance = sorted(((labeler.term(NamedNode(src)), n) for src, n in per_source.items()),
                         key=lambda pair: -pair[1])
     alternates = [Alternate(fmt.name, f"/data/{kind}/{slug}.{fmt.file_extension}", fmt.media_type)

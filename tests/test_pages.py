@@ -170,6 +170,11 @@ def test_provenance_names_every_source_by_its_title(client):
     assert sources["/page/source/dfg-kouvola"] == "Partnerstädte in Finnland"
     assert sources["/page/source/waz-tours-60"] == "60 Jahre Mülheim–Tours: Nie war Freundschaft wichtiger"
     assert all(title != href.rsplit("/", 1)[-1] for href, title in sources.items())  # titles, not slugs
+    # ... and the statements table names each statement's source the same way
+    cited = {a["href"]: a.get_text(strip=True) for a in section(soup, "h-statements").find_all("a")
+             if a["href"].startswith("/page/source/")}
+    assert "/page/source/dfg-kouvola" in cited
+    assert {href: sources[href] for href in cited} == cited
 
 
 ENTITY_PAGES = ["/page/city/muelheim", "/page/city/tours", "/page/partnership/muelheim-tours",
