@@ -35,7 +35,7 @@ _PAGE_CHOICE = formats.Choice(QueryResultsFormat.JSON, RdfFormat.N_TRIPLES)
 @bp.route("/queries")
 @bp.route("/queries.json", defaults={"as_json": True})
 def index(as_json: bool = False):
-    queries = canned_queries().values()
+    queries = canned_queries(dataset().iris.base).values()
     if as_json or negotiate(request.headers.get("Accept"), ("text/html", "application/json"),
                             media_type=lambda m: m) == "application/json":
         return jsonify([_summary(q) for q in queries])
@@ -52,7 +52,8 @@ def _summary(q: CannedQuery) -> dict:
 @bp.route("/queries/<name>")
 def show(name: str):
     base, _, suffix = name.rpartition(".")
-    query = canned_queries().get(name) or (canned_queries().get(base) if base else None)
+    known = canned_queries(dataset().iris.base)
+    query = known.get(name) or (known.get(base) if base else None)
     if query is None:
         abort(404, description=f"no canned query named {name!r}; see /queries")
     fmt_name = suffix if query.name != name else request.args.get("format")

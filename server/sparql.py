@@ -64,4 +64,4 @@ def _editor_or_description() -> Response:
 def _editor_tabs() -> list[dict]:
     """One editor tab per canned query, its parameters set to their defaults."""
     return [{"name": q.title, "query": q.text_with_defaults(), "id": q.name}
-            for q in canned_queries().values()]
+            for q in canned_queries(dataset().iris.base).values()]

@@ -162,3 +162,37 @@ def test_pages_in_two_languages_have_two_etags(client, path):
                                         "If-None-Match": german.headers.get("ETag", '"none"')})
     assert german.status_code == 200 and english.status_code == 200
     assert "Accept-Language" in english.vary
+
+
+@pytest.fixture(scope="module")
+def other_base(tmp_path_factory):
+    """The curated data loaded under another base IRI than the default one."""
+    from conftest import DATA, settings_for
+
+    from twinkg.loaders.pipeline import load
+
+    settings = settings_for(DATA, tmp_path_factory.mktemp("other-base") / "store",
+                            base_iri="https://kg.example.com/twinning/", export_on_load=False)
+    load(settings)
+    return settings
+
+
+def test_defaults_name_the_entities_of_the_base_the_store_was_loaded_with(other_base):
+    from twinkg.cli import main
+    from twinkg.server import create_app
+
+    client = create_app(other_base, {"TESTING": True}).test_client()
+    response = client.get("/queries/partner-cities.json")  # the default city: Mülheim
+    assert response.status_code == 200
+    assert partners(bindings(response.data)) == PARTNER_CITIES
+    listed = {q["name"]: q for q in client.get("/queries.json").get_json()}
+    assert listed["who-attended"]["parameters"][0]["default"] == "https://kg.example.com/twinning/id/city/kouvola"
+    editor = BeautifulSoup(client.get("/sparql", headers={"Accept": "text/html"}).data, "html.parser")
+    tabs = {t["id"]: t["query"] for t in json.loads(editor.find(id="yasgui")["data-editor"])["tabs"]}
+    assert tabs["partner-cities"].rstrip().endswith("VALUES (?city) { (<https://kg.example.com/twinning/id/city/muelheim>) }")
+    # the command line reads the base from the store, whatever --base-iri says
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["query", "partner-cities", "--format", "csv", "--store", str(other_base.store)])
+    assert result.exit_code == 0, result.output
+    assert "Kfar Saba" in result.output and "https://kg.example.com/twinning/id/city/" in result.output

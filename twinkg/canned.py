@@ -5,6 +5,10 @@ Header lines at the top of the file::
     # title: Partner cities
     # description: Mülheim's partner cities with kind and start year.
     # param: year (xsd:integer, default 2025): the year in which the anniversary falls
+    # param: city (iri, default id/city/muelheim): the city whose partners are listed
+
+An IRI default without a scheme is relative to the dataset's base IRI (the one the store was
+loaded with), so the defaults name the same entities whatever the base.
 
 Parameters are SPARQL variables of the query; values given by users are parsed into RDF
 terms of the declared type and bound with pyoxigraph's ``substitutions``, never pasted
@@ -14,18 +18,20 @@ into the query text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.resources import files
 
 from pyoxigraph import Literal, NamedNode, Variable
 
+from twinkg.config import Settings
 from twinkg.errors import TwinkgError
 from twinkg.loaders.values import XSD, ValueProblem, check_iri, parse_date
 
 _HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^#\s*param\s*:\s*(\w+)\s*\(\s*([\w:]+)\s*(?:,\s*default\s+([^)]*?))?\s*\)\s*:?\s*(.*)$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 PARAM_TYPES = ("xsd:integer", "xsd:gYear", "xsd:date", "xsd:string", "iri")
 
@@ -105,6 +111,12 @@ class CannedQuery:
         return f"{self.text.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
 
 
+def _resolved(param: Param, base: str) -> Param:
+    if param.type != "iri" or param.default is None or _SCHEME.match(param.default):
+        return param
+    return replace(param, default=base + param.default)
+
+
 def parse_canned(name: str, text: str) -> CannedQuery:
     meta, params = {}, []
     for line in text.splitlines():
@@ -122,8 +134,15 @@ def parse_canned(name: str, text: str) -> CannedQuery:
 
 
 @cache
-def canned_queries() -> dict[str, CannedQuery]:
-    """All canned queries by name, in name order."""
+def _packaged() -> dict[str, CannedQuery]:
     folder = files("twinkg.queries")
     found = sorted((p for p in folder.iterdir() if p.name.endswith(".rq")), key=lambda p: p.name)
     return {p.name[:-3]: parse_canned(p.name[:-3], p.read_text(encoding="utf-8")) for p in found}
+
+
+@cache
+def canned_queries(base: str = Settings.base_iri) -> dict[str, CannedQuery]:
+    """All canned queries by name, in name order, their IRI defaults resolved against ``base``
+    (the base IRI the store was loaded with)."""
+    return {name: replace(q, params=tuple(_resolved(p, base) for p in q.params))
+            for name, q in _packaged().items()}

@@ -145,7 +145,7 @@ def query(data, store, base_iri, query, params, fmt, **remote):
       twinkg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
     from twinkg.canned import canned_queries
-    from twinkg.store import open_store, run_query
+    from twinkg.store import dataset_meta, open_store, run_query
 
     settings = _settings(data, store, base_iri, **remote)
     given = {}
@@ -154,15 +154,18 @@ def query(data, store, base_iri, query, params, fmt, **remote):
         if not sep:
             raise click.BadParameter(f"expected NAME=VALUE, got {p!r}", param_hint="--param")
         given[name.strip()] = value
-    canned = canned_queries().get(query)
+    known = canned_queries()
+    canned = known.get(query)
     try:
         if canned:
+            # its IRI defaults name the entities of the base the store was loaded with
+            canned = canned_queries(dataset_meta(settings).get("base_iri", settings.base_iri))[query]
             text, bindings = canned.text, canned.bindings(given)
         else:
             if given:
                 raise TwinkgError("--param works with canned queries only; "
-                                  f"known: {', '.join(canned_queries())}")
-            text, bindings = _query_text(query, canned_queries()), None
+                                  f"known: {', '.join(known)}")
+            text, bindings = _query_text(query, known), None
         results = run_query(open_store(settings), text, bindings)
         _emit(results, fmt)
     except TwinkgError as exc:
