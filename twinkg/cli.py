@@ -91,10 +91,7 @@ def validate(data, store, base_iri, **remote):
     from twinkg.loaders.pipeline import validate_data
 
     settings = _settings(data, store, base_iri, **remote)
-    try:
-        result = validate_data(settings, _progress)
-    except InvalidInput as exc:
-        _fail_on_problems(exc)
+    result = validate_data(settings, _progress)
     click.echo(f"{settings.data_dir}: 0 problems; {len(result.built.quads)} statements")
     _print_counts(result.counts)
 
@@ -106,12 +103,7 @@ def load(data, store, base_iri, **remote):
     from twinkg.loaders.pipeline import load as run_load
 
     settings = _settings(data, store, base_iri, **remote)
-    try:
-        validated, info, seconds = run_load(settings, _progress)
-    except InvalidInput as exc:
-        _fail_on_problems(exc)
-    except TwinkgError as exc:
-        raise click.ClickException(exc.message) from None
+    validated, info, seconds = run_load(settings, _progress)
     where = settings.endpoint or settings.store
     click.echo(f"loaded {where} (version {info.version}) in {seconds:.2f} s: "
                f"{len(validated.built.quads)} data statements")
@@ -156,20 +148,15 @@ def query(data, store, base_iri, query, params, fmt, **remote):
         given[name.strip()] = value
     known = canned_queries()
     canned = known.get(query)
-    try:
-        if canned:
-            # its IRI defaults name the entities of the base the store was loaded with
-            canned = canned_queries(dataset_meta(settings).get("base_iri", settings.base_iri))[query]
-            text, bindings = canned.text, canned.bindings(given)
-        else:
-            if given:
-                raise TwinkgError("--param works with canned queries only; "
-                                  f"known: {', '.join(known)}")
-            text, bindings = _query_text(query, known), None
-        results = run_query(open_store(settings), text, bindings)
-        _emit(results, fmt)
-    except TwinkgError as exc:
-        raise click.ClickException(exc.message) from None
+    if canned:
+        # its IRI defaults name the entities of the base the store was loaded with
+        canned = canned_queries(dataset_meta(settings).get("base_iri", settings.base_iri))[query]
+        text, bindings = canned.text, canned.bindings(given)
+    else:
+        if given:
+            raise TwinkgError(f"--param works with canned queries only; known: {', '.join(known)}")
+        text, bindings = _query_text(query, known), None
+    _emit(run_query(open_store(settings), text, bindings), fmt)
 
 
 def _query_text(query: str, known: dict) -> str:
@@ -236,16 +223,10 @@ def enrich_wikidata(data, base_iri, endpoint, output, report):
     from twinkg.loaders.wikidata import ask_wikidata, wikidata_remote
 
     settings = load_settings(data_dir=data, base_iri=base_iri, wikidata_endpoint=endpoint)
-    try:
-        curated = read_curated(settings.data_dir, {k: set(v) for k, v in concepts().items()})
-    except InvalidInput as exc:
-        _fail_on_problems(exc)
+    curated = read_curated(settings.data_dir, {k: set(v) for k, v in concepts().items()})
     retrieved = dt.datetime.now(dt.timezone.utc)
     _progress(f"asking {settings.wikidata_endpoint} about {len(curated.of('city'))} cities")
-    try:
-        found = ask_wikidata(settings, curated, wikidata_remote(settings))
-    except TwinkgError as exc:
-        raise click.ClickException(exc.message) from None
+    found = ask_wikidata(settings, curated, wikidata_remote(settings))
     path = output or enrichment_path(settings)
     n = write_enrichment(path, settings, curated, found, settings.wikidata_endpoint, retrieved)
     text = reconcile(curated, found, settings.wikidata_endpoint, retrieved.strftime("%Y-%m-%dT%H:%M:%SZ")).text()
@@ -278,19 +259,16 @@ def export(data, store, base_iri, directory, previous, site, **remote):
     if directory is None and site is None:
         raise click.UsageError("give a DIRECTORY, --site DIR, or both")
     settings = _settings(data, store, base_iri, **remote)
-    try:
-        if directory is not None:
-            source, meta = open_store(settings), dataset_meta(settings)
-            result = export_store(source, meta, settings, directory, previous, _progress)
-            click.echo(f"exported version {result.version} (release {result.release.build_version}) "
-                       f"to {directory}: {len(result.files)} files")
-            if result.diff is not None:
-                click.echo(f"  since {previous}: {len(result.diff.added)} triples added, "
-                           f"{len(result.diff.removed)} removed")
-        if site is not None:
-            _export_site(settings, site)
-    except TwinkgError as exc:
-        raise click.ClickException(exc.message) from None
+    if directory is not None:
+        source, meta = open_store(settings), dataset_meta(settings)
+        result = export_store(source, meta, settings, directory, previous, _progress)
+        click.echo(f"exported version {result.version} (release {result.release.build_version}) "
+                   f"to {directory}: {len(result.files)} files")
+        if result.diff is not None:
+            click.echo(f"  since {previous}: {len(result.diff.added)} triples added, "
+                       f"{len(result.diff.removed)} removed")
+    if site is not None:
+        _export_site(settings, site)
 
 
 def _export_site(settings, site: Path) -> None:
@@ -321,19 +299,11 @@ def serve(data, store, base_iri, host, port, workers, do_load, debug, **remote):
     settings = _settings(data, store, base_iri, host=host, port=port, workers=workers, **remote)
     if do_load:
         from twinkg.loaders.pipeline import load as run_load
-        try:
-            _, info, seconds = run_load(settings, _progress)
-        except InvalidInput as exc:
-            _fail_on_problems(exc)
-        except TwinkgError as exc:
-            raise click.ClickException(exc.message) from None
+        _, info, seconds = run_load(settings, _progress)
         click.echo(f"loaded version {info.version} in {seconds:.2f} s", err=True)
     if settings.remote:
         from twinkg.store import dataset_meta
-        try:
-            dataset_meta(settings)  # fail now, clearly, rather than with 503s on every page
-        except TwinkgError as exc:
-            raise click.ClickException(exc.message) from None
+        dataset_meta(settings)  # fail now, clearly, rather than with 503s on every page
     elif not settings.store.exists():
         raise click.ClickException(f"no store at {settings.store}: run `twinkg load` first (or serve --load)")
     # Workers rebuild the settings from the environment and open the store after the fork.
