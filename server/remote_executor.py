@@ -30,8 +30,5 @@ class RemoteExecutor:
         except Exception as exc:  # as the children answer an unexpected error: not a 500 page
             return Failure("io", f"{type(exc).__name__}: {exc}")
 
-    def prestart(self) -> None:
-        """Nothing to start: the remote server runs the queries."""
-
     def close(self) -> None:
         pass

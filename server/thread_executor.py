@@ -97,9 +97,6 @@ class ThreadExecutor:
             task.done.release()
         return True
 
-    def prestart(self) -> None:
-        """Nothing to start ahead: a thread starts with a query."""
-
     def close(self) -> None:
         """Queries in progress finish on the old build's store handle; the threads then end."""
         with self._lock:
