@@ -7,6 +7,7 @@ same dataset version) or raises a ``TwinkgError`` with the right status.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from flask import Response, current_app, request
@@ -18,6 +19,8 @@ from .caching import ResponseCache, etag_for, etag_matches
 from .dataset import Dataset, dataset
 from .formats import GRAPH_FORMATS, RESULT_FORMATS, Choice, content_type, not_acceptable
 from twinkg.query_inspect import QueryShape, inspect_query, is_update
+
+log = logging.getLogger(__name__)  # a child of the app's logger ("twinkg.server")
 
 TRUNCATED_HEADER = "X-Twinkg-Truncated"
 ROWS_HEADER = "X-Twinkg-Rows"
@@ -62,8 +65,8 @@ def build_job(req: QueryRequest, choice: Choice, ds: Dataset) -> tuple[Job, Quer
     return job, shape
 
 
-def _cache() -> ResponseCache | None:
-    return current_app.extensions.get("twinkg.response_cache")
+def response_cache(app=None) -> ResponseCache | None:
+    return (app or current_app).extensions.get("twinkg.response_cache")
 
 
 def request_etag(req: QueryRequest, choice: Choice, ds: Dataset) -> str:
@@ -71,14 +74,16 @@ def request_etag(req: QueryRequest, choice: Choice, ds: Dataset) -> str:
                     choice.graph and choice.graph.media_type)
 
 
-def answer(req: QueryRequest, choice: Choice, key: str | None = None, ds: Dataset | None = None) -> Answer:
+def answer(req: QueryRequest, choice: Choice, key: str | None = None, ds: Dataset | None = None,
+           cache: ResponseCache | None = None) -> Answer:
     """The answer to ``req`` in the chosen format; raises TwinkgError for every refusal.
 
     Answers are kept in the response cache under ``key`` (the request's ETag, which names
     the dataset version), so a repeated POST or a GET with another query string is not rerun.
+    ``ds`` and ``cache`` default to the current app's.
     """
-    ds = ds or dataset()
-    cache = _cache()
+    if ds is None:
+        ds, cache = dataset(), response_cache()
     key = key or request_etag(req, choice, ds)
     if cache is not None and (hit := cache.get(key)) is not None:
         return hit
@@ -101,22 +106,22 @@ def _failure_error(failure: Failure, req: QueryRequest, shape: QueryShape) -> Tw
         return TwinkgError(f"SPARQL syntax error: {failure.message}", 400)
     if shape.services:
         return TwinkgError(f"a SERVICE call failed: {failure.message}", 502)
-    current_app.logger.error("query failed: %s", failure.message)
+    log.error("query failed: %s", failure.message)
     return TwinkgError("the query could not be evaluated; the error is logged", 500)
 
 
 def respond_parts(req: QueryRequest, choice: Choice, method: str, if_none_match: str | None,
-                  extra_headers: dict | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
+                  extra_headers: dict | None, ds: Dataset, cache: ResponseCache | None
+                  ) -> tuple[int, list[tuple[str, str]], bytes]:
     """Status, headers and body of the answer: the negotiated format, truncation flag, ETag,
-    304 when unchanged. Plain values, so that the WSGI fast path (server/fastpath.py) and the
-    Flask routes answer alike."""
-    ds = dataset()
+    304 when unchanged. Plain values and an explicit dataset and cache, so that the WSGI fast
+    path (server/fastpath.py) answers without an app context, and alike with the Flask routes."""
     settings = ds.settings
     etag = request_etag(req, choice, ds)
     caching = [("ETag", etag), ("Cache-Control", f"public, max-age={settings.cache_max_age}"), ("Vary", "Accept")]
     if method in ("GET", "HEAD") and etag_matches(if_none_match, etag):
         return 304, caching, b""
-    result = answer(req, choice, etag, ds)
+    result = answer(req, choice, etag, ds, cache)
     headers = [("Content-Type", content_type(_format_of(result)))]
     if result.kind != "boolean":
         headers.append((TRUNCATED_HEADER, "true" if result.truncated else "false"))
@@ -128,7 +133,7 @@ def respond_parts(req: QueryRequest, choice: Choice, method: str, if_none_match:
 def respond(req: QueryRequest, choice: Choice, extra_headers: dict | None = None) -> Response:
     """The HTTP answer of a Flask route (see ``respond_parts``)."""
     status, headers, body = respond_parts(req, choice, request.method, request.headers.get("If-None-Match"),
-                                          extra_headers)
+                                          extra_headers, dataset(), response_cache())
     return Response(body, status=status, headers=headers)
 
 
