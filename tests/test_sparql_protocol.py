@@ -118,6 +118,15 @@ def test_non_ascii_plus_and_charset(client):
     assert bad.status_code == 400 and "not valid utf-8" in bad.get_data(as_text=True)
 
 
+def test_percent_escapes_that_are_not_utf8_stay_as_written(client):
+    """%FF is no UTF-8: GET (read by the fast path) and form POST (by werkzeug) keep it as the text %FF."""
+    raw = "query=SELECT%20(%22a%FFb%22%20AS%20%3Fx)%20%7B%7D"
+    got = client.get("/sparql?" + raw)
+    form = client.post("/sparql", data=raw, content_type="application/x-www-form-urlencoded")
+    assert got.status_code == form.status_code == 200
+    assert bindings(got.data) == bindings(form.data) == [{"x": "a%FFb"}]
+
+
 SOURCE_GRAPH = BASE + "graph/waz-tours-60"
 COUNT_IN_DEFAULT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 COUNT_IN_NAMED = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
