@@ -9,10 +9,6 @@ response cache like ``caching._keep``, and answers in plain WSGI. A GET needs no
 app context or a werkzeug Request: its URL parameters are all it reads. Everything else (the
 editor, the service description, HEAD, OPTIONS) goes on to Flask, and so does every error:
 Flask's error handlers render it, so a refusal reads the same either way.
-
-Why it matters more than its microseconds: under granian a worker's Python time competes
-for the GIL with the server's own threads, so each microsecond saved here is measured
-(bench/run.py) as roughly three of latency.
 """
 
 from __future__ import annotations

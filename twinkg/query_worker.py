@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pickle
 import sys
+from functools import lru_cache, partial
 from itertools import islice
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -101,7 +102,9 @@ def _capped(write, limit: int) -> _LineCap:
 
 
 def run(store: Store, job: Job) -> Answer | Failure:
-    kwargs = {"substitutions": {Variable(k): v for k, v in (job.substitutions or {}).items()} or None}
+    kwargs = {}
+    if job.substitutions:
+        kwargs["substitutions"] = {Variable(k): v for k, v in job.substitutions.items()}
     if job.union:
         kwargs["use_default_graph_as_union"] = True
     if job.default_graph is not None:
@@ -121,10 +124,18 @@ def run(store: Store, job: Job) -> Answer | Failure:
         return Failure("io", str(exc))
 
 
+_TSV = QueryResultsFormat.TSV
+
+
+@lru_cache(maxsize=None)  # a handful of media types; pyoxigraph's lookup parses each time
+def _results_format(media_type: str) -> QueryResultsFormat:
+    return QueryResultsFormat.from_media_type(media_type)
+
+
 def _boolean(results: QueryBoolean, job: Job) -> Answer:
     if job.results_format is None:
         return Answer("boolean", None, b"")
-    fmt = QueryResultsFormat.from_media_type(job.results_format)
+    fmt = _results_format(job.results_format)
     return Answer("boolean", job.results_format, results.serialize(format=fmt))
 
 
@@ -132,16 +143,16 @@ def _solutions(results: QuerySolutions, job: Job) -> Answer:
     if job.results_format is None:
         return Answer("results", None, b"")
     # header line + max_rows rows + one more row to know whether there are more
-    cap = _capped(lambda out: results.serialize(out, QueryResultsFormat.TSV), job.max_rows + 2)
+    cap = _capped(partial(results.serialize, format=_TSV), job.max_rows + 2)
     if cap.full:
         tsv, truncated = cap.head(job.max_rows + 1)
     else:  # the usual case: the whole answer arrived, in one write for small ones
         tsv, truncated = b"".join(cap.parts), False
     rows = max(tsv.count(b"\n") - 1, 0)
-    fmt = QueryResultsFormat.from_media_type(job.results_format)
-    if fmt == QueryResultsFormat.TSV and not truncated:
+    fmt = _results_format(job.results_format)
+    if fmt == _TSV and not truncated:
         return Answer("results", job.results_format, tsv, False, rows)
-    body = parse_query_results(tsv, QueryResultsFormat.TSV).serialize(format=fmt)
+    body = parse_query_results(tsv, _TSV).serialize(format=fmt)
     return Answer("results", job.results_format, body, truncated, rows)
 
 
