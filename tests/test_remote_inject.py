@@ -104,6 +104,9 @@ def people() -> Store:
     "<http://ex.org/participant> ?e }",
     "SELECT ?e (COUNT(?ev) AS ?n) WHERE { ?ev <http://ex.org/participant> ?e FILTER NOT EXISTS { "
     "?ev <http://ex.org/cancelled> ?c } } GROUP BY ?e",
+    # an OPTIONAL lookup that does not name ?e, and one whose nested group does
+    "SELECT ?e ?ev ?y ?c WHERE { ?ev <http://ex.org/participant> ?e OPTIONAL { ?ev <http://ex.org/year> ?y } "
+    "OPTIONAL { ?ev <http://ex.org/cancelled> ?c { ?ev <http://ex.org/participant> ?e } } }",
 ])
 @pytest.mark.parametrize("person", ["ann", "bob"])
 def test_values_in_every_group_answer_like_substitutions(people, query, person):
@@ -116,3 +119,22 @@ def test_values_in_every_group_answer_like_substitutions(people, query, person):
         as_set = lambda ts: sorted(map(str, ts))  # noqa: E731
     expected = as_set(native)
     assert expected and as_set(injected) == expected
+
+
+def test_a_minus_group_gets_the_value_even_when_it_does_not_name_it(people):
+    """pyoxigraph binds ?e in a MINUS group that never names it, so the MINUS shares ?e with
+    its left side and removes every row; the injected query must do the same."""
+    query = "SELECT ?e ?ev WHERE { ?ev <http://ex.org/participant> ?e MINUS { ?x <http://ex.org/cancelled> ?c } }"
+    subs = {Variable("e"): NamedNode(EX + "ann")}
+    without_minus = query.split(" MINUS")[0] + " }"
+    assert len(list(people.query(without_minus, substitutions=subs))) == 2
+    assert list(people.query(query, substitutions=subs)) == list(people.query(with_values(query, subs))) == []
+
+
+def test_groups_that_do_not_name_the_variable_get_no_block():
+    """Only the WHERE group, groups naming ?e and MINUS groups are given the VALUES block."""
+    query = ("SELECT ?e WHERE { ?ev ?p ?e OPTIONAL { ?ev ?q ?label } "
+             "OPTIONAL { ?ev ?r ?c { ?ev ?s ?e } } MINUS { ?x ?t ?y } }")
+    injected = with_values(query, {Variable("e"): NamedNode(EX + "ann")})
+    assert injected.count("VALUES") == 4  # WHERE, the second OPTIONAL and its nested group, MINUS
+    assert "OPTIONAL { ?ev ?q ?label }" in injected

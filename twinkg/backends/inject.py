@@ -61,51 +61,79 @@ def where_group_start(text: str) -> int:
     raise TwinkgError("cannot bind parameters: the query has no WHERE group", 400)
 
 
-def group_starts(text: str) -> list[int]:
-    """Offsets just after the ``{`` of every graph pattern group of the query.
+def group_spans(text: str) -> list[tuple[int, int, bool]]:
+    """``(start, end, minus)`` of every graph pattern group of the query: the offsets just
+    after its ``{`` and at its ``}``, and whether it is the right side of a MINUS.
 
     Not groups: a CONSTRUCT template, the data block of a ``VALUES``, and the braces that
     only wrap a subquery (``{ SELECT … }`` may hold nothing else)."""
     where = where_group_start(text)
-    starts = []
-    depth = 0
+    spans = []
+    opened: list[tuple[int, bool] | None] = []  # per open brace: (start, minus), None if not a group
     data_block = False
+    previous = None  # the word just before a brace, upper-cased
     for m in _TOKEN.finditer(text):
         if m.group("skip"):
+            previous = None
             continue
         if word := m.group("word"):
             if word.upper() == "VALUES":
                 data_block = True
+            previous = word.upper()
             continue
+        after, previous = previous, None
         if m.group("brace") == "}":
-            depth -= 1
+            group = opened.pop() if opened else None
+            if group is not None:
+                spans.append((group[0], m.start(), group[1]))
             continue
-        depth += 1
         if m.start() < where - 1 or data_block:  # the template (before the WHERE group) or data
             data_block = False
+            opened.append(None)
             continue
         following = _TOKEN.search(text, m.end())
         if following and following.group("word") and following.group("word").upper() == "SELECT":
+            opened.append(None)
             continue
-        starts.append(m.end())
-    return starts
+        opened.append((m.end(), after == "MINUS"))
+    return sorted(spans)
+
+
+def _variables(text: str) -> list[tuple[int, str]]:
+    """Offsets and names (without ``?``/``$``) of the variables in the query's text."""
+    return [(m.start(), m.group("skip")[1:]) for m in _TOKEN.finditer(text)
+            if m.group("skip") and m.group("skip")[0] in "?$"]
 
 
 def with_values(text: str, substitutions: dict) -> str:
-    """``text`` with the substitutions bound by a VALUES block in every group.
+    """``text`` with the substitutions bound by a VALUES block in every group that uses them.
 
     pyoxigraph's substitutions replace the variable everywhere (SEP-0007): a subquery with a
     LIMIT, a UNION branch's BIND and a MINUS group all see the value. A VALUES block at the
     start of each group gives the same answers, where one block in the outer group would be
-    joined only after those were evaluated without it."""
+    joined only after those were evaluated without it.
+
+    A group that never names a variable (nested groups included) gets no block for it: its
+    answers are the same either way, since the block of an enclosing group binds the variable
+    to the same value. Two exceptions keep pyoxigraph's answers: the WHERE group binds all of
+    them (a projected variable is bound), and so does a MINUS group (pyoxigraph binds the
+    variable there too, so that the MINUS shares it with its left side). Why skip the others:
+    an OPTIONAL group that only looks up labels, given a block, was evaluated whole before
+    its join; Oxigraph read every label in the store for each entity page (seconds at a
+    million statements, instead of milliseconds)."""
     if not substitutions:
         return text
-    variables = " ".join(str(v) for v in substitutions)
-    terms = " ".join(str(t) for t in substitutions.values())
-    block = f" VALUES ( {variables} ) {{ ( {terms} ) }} "
+    values = {v.value: t for v, t in substitutions.items()}
+    used = _variables(text)
+    where = where_group_start(text)
     out = text
-    for at in reversed(group_starts(text)):
-        out = out[:at] + block + out[at:]
+    for start, end, minus in reversed(group_spans(text)):
+        names = [name for name in values
+                 if start == where or minus or any(start <= at < end and n == name for at, n in used)]
+        if names:
+            variables = " ".join(f"?{name}" for name in names)
+            terms = " ".join(str(values[name]) for name in names)
+            out = out[:start] + f" VALUES ( {variables} ) {{ ( {terms} ) }} " + out[start:]
     return out
 
 
