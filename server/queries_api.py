@@ -103,7 +103,7 @@ def _page(query: CannedQuery, given: dict) -> Response:
     status, error, table = 200, None, None
     try:
         req = _bound_request(query, given)
-        table = _table(answer(req, _PAGE_CHOICE), ds.settings.base_iri)
+        table = _table(answer(req, _PAGE_CHOICE), ds.iris.base)
     except ParamError as exc:
         status, error = exc.status, exc.message
     alternates = _alternates(query, given)

@@ -196,3 +196,19 @@ def test_defaults_name_the_entities_of_the_base_the_store_was_loaded_with(other_
     result = CliRunner().invoke(main, ["query", "partner-cities", "--format", "csv", "--store", str(other_base.store)])
     assert result.exit_code == 0, result.output
     assert "Kfar Saba" in result.output and "https://kg.example.com/twinning/id/city/" in result.output
+
+
+def test_result_links_follow_the_base_the_store_was_loaded_with(other_base):
+    """Served without --base-iri, a store loaded under another base still links its IRIs to
+    this server's pages (the store's base, not the setting's)."""
+    import dataclasses
+
+    from twinkg.config import Settings
+    from twinkg.server import create_app
+
+    served = dataclasses.replace(other_base, base_iri=Settings().base_iri)
+    client = create_app(served, {"TESTING": True}).test_client()
+    page = BeautifulSoup(client.get("/queries/partner-cities", headers={"Accept": "text/html"}).data, "html.parser")
+    links = [a["href"] for a in page.select("#results a")]
+    assert "/id/city/tours" in links and "/id/city/muelheim" in links
+    assert not [href for href in links if href.startswith("https://kg.example.com/")]
