@@ -69,6 +69,9 @@ def test_hostile_values_stay_terms():
     ("# FROM <x>\nSELECT * WHERE { ?s ?p 'FROM <x>' }", False),
     ("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o } } }", False),
     ("PREFIX from: <http://ex.org/> SELECT * WHERE { ?s from:p ?o }", False),
+    ("SELECT ?from WHERE { ?s ?p ?from } # counted from <x>", False),
+    ("SELECT*FROM<http://ex.org/g>WHERE{?s ?p ?o}", True),
+    ("SELECT (COUNT(*) AS ?n)FROM <http://ex.org/g> { ?s ?p ?o }", True),
 ])
 def test_dataset_clause_is_recognised(query, named):
     """A query naming its dataset keeps it: the union is then not sent as the protocol dataset

@@ -132,7 +132,8 @@ def test_the_query_page_says_when_results_are_cut(limited):
     "SELECT * WHERE { VALUES ?e { <http://127.0.0.1:9/sparql> } SERVICE ?e { ?s ?p ?o } }",
     "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
     "SELECT * WHERE { ?x ?y ?z OPTIONAL { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } } } LIMIT 1",
-], ids=["iri", "lowercase-silent", "prefixed", "variable", "escaped", "nested"])
+    "SELECT*WHERE{?s ?p ?o.SERVICE<http://127.0.0.1:9/sparql>{?a ?b ?from}}",
+], ids=["iri", "lowercase-silent", "prefixed", "variable", "escaped", "nested", "no-spaces"])
 def test_service_is_refused_unless_allowed(client, query):
     response = client.get("/sparql", query_string={"query": query})
     assert response.status_code == 403

@@ -2,9 +2,11 @@
 
 pyoxigraph parses and runs queries but exposes no parsed query, so rdflib's SPARQL parser
 (a real parser: comments, strings, IRIs and nesting are handled) tells what a query contains.
-It costs ~15 ms, so it runs only when the query text, after SPARQL's codepoint escapes
-(``\\u0053ERVICE`` is ``SERVICE``: escapes are undone before parsing, SPARQL 1.1 §19.2), contains
-the words ``from`` or ``service`` at all; without them the query can have neither clause.
+It costs 15-60 ms, so it runs only when the query text, after SPARQL's codepoint escapes
+(``\\u0053ERVICE`` is ``SERVICE``: escapes are undone before parsing, SPARQL 1.1 §19.2), has
+the word ``FROM`` or ``SERVICE`` outside comments, strings, IRIs, variables and prefixed
+names; otherwise the query can have neither clause (a ``?from`` variable or a comment saying
+"counted from" used to cost a parse on every distinct query).
 If rdflib cannot parse a query that Oxigraph accepts (Oxigraph has extensions), the answer
 errs on the safe side: a SERVICE keyword outside comments, strings and IRIs is refused.
 """
@@ -25,6 +27,7 @@ _NOT_CODE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?
                        r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
                        r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*')
 _SERVICE_WORD = re.compile(r"(?<![\w?$:])service(?![\w:])", re.IGNORECASE)
+_FROM_WORD = re.compile(r"(?<![\w?$:])from(?![\w:])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,14 @@ def inspect_query(text: str) -> QueryShape:
     lowered = plain.lower()
     if "from" not in lowered and "service" not in lowered:
         return QueryShape()
+    code = _NOT_CODE.sub(" ", plain)
+    has_from, has_service = bool(_FROM_WORD.search(code)), bool(_SERVICE_WORD.search(code))
+    if not (has_from or has_service):  # the words only in comments, strings, IRIs or names
+        return QueryShape()
     try:
         parsed = parseQuery(plain)
-    except Exception:  # rdflib's grammar is narrower than Oxigraph's: scan instead
-        code = _NOT_CODE.sub(" ", plain)
-        services = (None,) if _SERVICE_WORD.search(code) else ()
-        return QueryShape(bool(re.search(r"(?<![\w?$:])from(?![\w:])", code, re.IGNORECASE)), services)
+    except Exception:  # rdflib's grammar is narrower than Oxigraph's: the scan decides
+        return QueryShape(has_from, (None,) if has_service else ())
     prefixes, base = {}, ""
     has_dataset, services = False, []
     for node in _walk(parsed):
