@@ -8,6 +8,7 @@ grows with the dataset (sorting a class by label in SPARQL took 11 s at 250,000 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from pyoxigraph import NamedNode, Variable
 
@@ -26,6 +27,9 @@ from .views import Labeler, TermView
 LIST_KINDS = ("city", "partnership", "event", "person", "organization", "photo", "source", "country")
 DATED_KINDS = {"event", "partnership"}
 PAGE_SIZE = 25
+#: Events per page of a timeline year: a busy year of a large dataset (thousands of events)
+#: is paged, so a timeline page costs the same whatever the year holds.
+TIMELINE_PAGE_SIZE = 100
 MAX_PAGE = 100_000
 #: ORDER BY clauses of the index by (sort, order): constants, each served by an index.
 ORDERS = {
@@ -169,9 +173,23 @@ class Timeline:
     years: list[tuple[str, int]]  # (year or UNDATED, count), latest first, undated last
     year: str | None
     events: list[dict]
+    page: int = 1
+    pages: int = 1
+    total: int = 0  # the events of the year
+
+    @property
+    def start(self) -> int:
+        """The number of the first event on this page (``<ol start>``)."""
+        return (self.page - 1) * TIMELINE_PAGE_SIZE + 1
+
+    def href(self, page: int) -> str:
+        return f"/timeline?{urlencode({'year': self.year, 'page': page})}"
 
 
-def timeline(ds, lang: str, year: str | None) -> Timeline:
+def timeline(ds, lang: str, args) -> Timeline:
+    """The year ``args['year']`` (default: the latest), its page ``args['page']``."""
+    year = args.get("year")
+    page = _int_arg(args, "page", 1)
     with connect(ds) as db:
         counts = {y or UNDATED: n for y, n in db.execute("SELECT year, n FROM event_years")}
         years = sorted(((y, n) for y, n in counts.items() if y != UNDATED), reverse=True)
@@ -181,21 +199,26 @@ def timeline(ds, lang: str, year: str | None) -> Timeline:
             year = years[0][0] if years else None
         elif year not in counts:
             raise TwinkgError(f"no events in '{year[:10]}'", 404)
+        total = counts.get(year, 0) if year else 0
+        pages = max(1, -(-total // TIMELINE_PAGE_SIZE))
+        if page > pages:
+            raise TwinkgError(f"there are only {pages} page(s) of events in '{year}'", 404)
+        window = (TIMELINE_PAGE_SIZE, (page - 1) * TIMELINE_PAGE_SIZE)
         rows = []
         if year == UNDATED:
             order_by = ORDERS[("name", "asc")].format(lang=lang if lang in UI_LANGUAGES else UI_LANGUAGES[0])
             rows = db.execute(f"SELECT {COLUMNS} FROM entities WHERE class = 'Event' AND date_asc = '~'"
-                              f" ORDER BY {order_by}").fetchall()
+                              f" ORDER BY {order_by} LIMIT ? OFFSET ?", window).fetchall()
         elif year:
             rows = db.execute(f"SELECT {COLUMNS} FROM entities WHERE class = 'Event'"
-                              " AND date_asc >= ? AND date_asc < ? ORDER BY date_asc, iri",
-                              (year, year + "~")).fetchall()
+                              " AND date_asc >= ? AND date_asc < ? ORDER BY date_asc, iri LIMIT ? OFFSET ?",
+                              (year, year + "~", *window)).fetchall()
     labeler = Labeler(ds.iris, lang)
     items = [_item(ds, labeler, row) for row in rows]
     summaries = _event_summaries(ds, labeler, [row[0] for row in rows])
     events = [{"term": item.term, "date": item.date, "end": item.end, **summaries[row[0]]}
               for item, row in zip(items, rows)]
-    return Timeline(years, year, events)
+    return Timeline(years, year, events, page, pages, total)
 
 
 def _event_summaries(ds, labeler: Labeler, iris: list[str]) -> dict[str, dict]:

@@ -66,8 +66,7 @@ def listing(kind: str):
 
 @bp.route("/timeline")
 def timeline():
-    return render_template("timeline.html", timeline=listings.timeline(dataset(), current_language(),
-                                                                         request.args.get("year")))
+    return render_template("timeline.html", timeline=listings.timeline(dataset(), current_language(), request.args))
 
 
 @bp.route("/map")

@@ -32,3 +32,40 @@ def test_pages_lists_and_search_follow_a_new_load(mini_data, tmp_path, monkeypat
     assert [a.get_text(strip=True) for a in found.find(class_="result-group").find_all("a")] == ["Beta City"]
     page = BeautifulSoup(client.get("/page/city/alpha", headers=headers).data, "html.parser")
     assert page.h1.get_text(strip=True) == "Beta City"
+
+
+def test_a_busy_timeline_year_is_paged(mini_data, tmp_path):
+    """A year with more events than a page holds (106 in 2022) is split into pages with
+    previous/next links; every event is on exactly one page, in date order."""
+    from twinkg.server.listings import TIMELINE_PAGE_SIZE
+
+    events = yaml.safe_load((mini_data / "events.yaml").read_text(encoding="utf-8"))
+    visit = next(e for e in events if e["id"] == "visit-2022")
+    for n in range(105):
+        events.append({**visit, "id": f"visit-2022-{n:03d}", "date": f"2022-{n % 12 + 1:02d}-{n % 28 + 1:02d}"})
+    events.append({**visit, "id": "visit-2021", "date": "2021-05-01"})
+    (mini_data / "events.yaml").write_text(yaml.safe_dump(events, allow_unicode=True), encoding="utf-8")
+    settings = load_settings(data_dir=mini_data, store=tmp_path / "store")
+    load(settings)
+    client = create_app(settings, {"TESTING": True}).test_client()
+    in_2022 = sorted((e["date"], "/page/event/" + e["id"]) for e in events if e["date"].startswith("2022"))
+
+    def page(url: str) -> BeautifulSoup:
+        response = client.get(url, headers={"Accept": "text/html"})
+        assert response.status_code == 200, url
+        return BeautifulSoup(response.data, "html.parser")
+
+    def links(soup: BeautifulSoup) -> list[str]:
+        return [li.find("a")["href"] for li in soup.find("ol", class_="timeline").find_all("li")]
+
+    first, second = page("/timeline?year=2022&page=1"), page("/timeline?year=2022&page=2")
+    assert len(links(first)) == TIMELINE_PAGE_SIZE
+    assert links(first) + links(second) == [href for _, href in in_2022]
+    assert first.find("a", rel="next")["href"] == "/timeline?year=2022&page=2" and not first.find("a", rel="prev")
+    assert second.find("a", rel="prev")["href"] == "/timeline?year=2022&page=1" and not second.find("a", rel="next")
+    assert second.find("ol", class_="timeline")["start"] == str(TIMELINE_PAGE_SIZE + 1)
+    assert client.get("/timeline?year=2022&page=3").status_code == 404
+    assert client.get("/timeline?year=2022&page=x").status_code == 400
+    # a year that fits one page has no page links
+    single = page("/timeline?year=2021")
+    assert links(single) == ["/page/event/visit-2021"] and single.find("nav", class_="pagination") is None
