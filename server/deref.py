@@ -12,6 +12,7 @@ from flask import Blueprint, Response, redirect, request
 
 from twinkg.errors import TwinkgError
 
+from .conditional import conditional_get
 from .dataset import dataset
 from .describe import DATA_FORMATS, describe, exists, is_entity, serialize_document
 from .i18n import translate
@@ -19,6 +20,7 @@ from .iris import valid_kind_and_slug
 from .negotiation import negotiate
 
 bp = Blueprint("deref", __name__)
+conditional_get(bp, html=False)  # the data documents (the 303s of /id/ carry no ETag)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, redirect, render_template, request
 from twinkg.errors import TwinkgError
 
 from . import listings
+from .conditional import conditional_get
 from .dataset import dataset
 from .deref import entity_iri
 from .entity import build_page
@@ -17,6 +18,7 @@ from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language, other_lan
 from .search import search as run_search
 
 bp = Blueprint("pages", __name__)
+conditional_get(bp, html=True)
 
 
 @bp.app_context_processor

@@ -329,3 +329,22 @@ def test_accept_language_picks_the_ui_language(client):
     assert page(client, "/", lang="fr, en;q=0.5").html["lang"] == "en"
     soup = page(client, "/", lang="de")
     assert soup.find("nav").find("a", href="/sparql") is not None
+
+
+@pytest.mark.parametrize("path", ["/page/city/tours", "/data/city/tours.ttl", "/timeline?year=2024", "/list/city",
+                                  "/search?q=tours", "/"])
+def test_pages_and_documents_revalidate_with_a_304_and_no_query(client, store_queries, path):
+    """An ETag and Cache-Control on every page and data document; a matching If-None-Match
+    gets a 304 before the page is built: not one query to the store."""
+    first = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en"})
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"].startswith("public, max-age=")
+    store_queries.clear()
+    again = client.get(path, headers={"Accept": "text/html", "Accept-Language": "en", "If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    assert store_queries == []
+    if not path.startswith("/data/"):  # a page in another language is another representation
+        german = client.get(path, headers={"Accept": "text/html", "Accept-Language": "de", "If-None-Match": etag})
+        assert german.status_code == 200 and german.headers["ETag"] != etag
+        assert {"Cookie", "Accept-Language"} <= set(again.vary)

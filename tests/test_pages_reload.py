@@ -18,6 +18,7 @@ def test_pages_lists_and_search_follow_a_new_load(mini_data, tmp_path, monkeypat
     load(settings)
     client = create_app(settings, {"TESTING": True}).test_client()
     assert "Alpha City" in client.get("/list/city", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    before = client.get("/page/city/alpha", headers={"Accept-Language": "en", "Accept": "text/html"}).headers["ETag"]
 
     cities = yaml.safe_load((mini_data / "cities.yaml").read_text(encoding="utf-8"))
     cities[0]["name"] = {"de": "Betastadt", "en": "Beta City"}
@@ -32,6 +33,10 @@ def test_pages_lists_and_search_follow_a_new_load(mini_data, tmp_path, monkeypat
     assert [a.get_text(strip=True) for a in found.find(class_="result-group").find_all("a")] == ["Beta City"]
     page = BeautifulSoup(client.get("/page/city/alpha", headers=headers).data, "html.parser")
     assert page.h1.get_text(strip=True) == "Beta City"
+    # the page's ETag names the dataset version: a revalidation after the load gets the new page
+    revalidated = client.get("/page/city/alpha", headers={**headers, "If-None-Match": before})
+    assert revalidated.status_code == 200 and revalidated.headers["ETag"] != before
+    assert "Beta City" in revalidated.get_data(as_text=True)
 
 
 def test_a_busy_timeline_year_is_paged(mini_data, tmp_path):
