@@ -348,3 +348,28 @@ def test_pages_and_documents_revalidate_with_a_304_and_no_query(client, store_qu
         german = client.get(path, headers={"Accept": "text/html", "Accept-Language": "de", "If-None-Match": etag})
         assert german.status_code == 200 and german.headers["ETag"] != etag
         assert {"Cookie", "Accept-Language"} <= set(again.vary)
+
+
+def test_the_code_digest_in_every_etag_changes_with_a_template(tmp_path):
+    """ETags carry a digest of the deployed code: a changed template, a renamed file or a new
+    one after an upgrade give new ETags (no 304 for an old page); a rebuild of the same code
+    gives the same digest."""
+    import shutil
+    from pathlib import Path
+
+    import twinkg.server
+    from twinkg.server.caching import tree_digest
+
+    copy = tmp_path / "server"
+    shutil.copytree(Path(twinkg.server.__file__).parent / "templates", copy / "templates")
+    before = tree_digest([copy])
+    assert tree_digest([copy]) == before
+    (copy / "templates" / "__pycache__").mkdir()
+    (copy / "templates" / "__pycache__" / "x.pyc").write_bytes(b"compiled")
+    assert tree_digest([copy]) == before  # bytecode caches do not count
+    page = copy / "templates" / "timeline.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- v2 -->", encoding="utf-8")
+    changed = tree_digest([copy])
+    assert changed != before
+    page.rename(copy / "templates" / "timeline2.html")
+    assert tree_digest([copy]) not in (before, changed)
