@@ -13,14 +13,18 @@ import datetime
 
 from flask import Blueprint, Response, g, request
 
-from .caching import etag_for, is_not_modified
+from werkzeug.http import parse_etags
+
+from .caching import etag_for
 from .dataset import dataset
 from .i18n import current_language
 
 
-def conditional_get(bp: Blueprint, html: bool) -> None:
+def conditional_get(bp: Blueprint, html: bool, negotiated: bool = False) -> None:
     """Give the 200 answers of ``bp``'s routes an ETag; answer 304 early when it matches.
-    ``html``: its answers are pages in the reader's language."""
+    ``html``: its answers are pages in the reader's language; ``negotiated``: its routes
+    choose the format by ``Accept`` (which is then part of the ETag, and of ``Vary``).
+    A route's own ETag (e.g. a file's digest) is left as it is."""
 
     @bp.before_request
     def answer_not_modified():
@@ -30,11 +34,16 @@ def conditional_get(bp: Blueprint, html: bool) -> None:
         parts = [ds.version, request.path, request.query_string]
         if html:
             parts += [current_language(), datetime.date.today().isoformat()]
+        if negotiated:
+            parts.append(request.headers.get("Accept", ""))
         g.page_etag = etag_for("page", *parts)
-        if is_not_modified(g.page_etag):
+        # Only this ETag, not "*": whether the entity or query exists is not known yet (a 404).
+        if g.page_etag.strip('"') in parse_etags(request.headers.get("If-None-Match")).as_set(include_weak=True):
             response = _tagged(Response(status=304), g.page_etag)
             if html:  # a 304 names what the page varies on, as the page does
                 response.vary.update(("Cookie", "Accept-Language"))
+            if negotiated:
+                response.vary.add("Accept")
             return response
         return None
 
@@ -43,6 +52,8 @@ def conditional_get(bp: Blueprint, html: bool) -> None:
         etag = g.get("page_etag")
         if etag and response.status_code == 200 and "ETag" not in response.headers:
             _tagged(response, etag)
+            if negotiated:
+                response.vary.add("Accept")
         return response
 
 

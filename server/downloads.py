@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, send_file
 
+from .conditional import conditional_get
 from .published import published
 
 bp = Blueprint("downloads", __name__)
+conditional_get(bp, html=True)  # the listing (each file has its own digest as its ETag)
 
 #: The order of the page's sections.
 ROLES = (("dump", "Dumps"), ("description", "Dataset description"), ("ontology", "Ontology"),

@@ -19,6 +19,7 @@ from twinkg.canned import CannedQuery, ParamError, canned_queries
 from . import formats
 from .answers import QueryRequest, answer, respond
 from .caching import cache_headers, etag_for, is_not_modified, not_modified
+from .conditional import conditional_get
 from .cors import allow_cross_origin
 from .dataset import dataset
 from .i18n import current_language
@@ -27,6 +28,7 @@ from .cells import term_view
 
 bp = Blueprint("queries_api", __name__)
 allow_cross_origin(bp)
+conditional_get(bp, html=True, negotiated=True)  # /queries (a query's own page has its own ETag)
 
 #: The page's own data: JSON results for SELECT/ASK, N-Triples for CONSTRUCT/DESCRIBE.
 _PAGE_CHOICE = formats.Choice(QueryResultsFormat.JSON, RdfFormat.N_TRIPLES)

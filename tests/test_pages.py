@@ -373,3 +373,22 @@ def test_the_code_digest_in_every_etag_changes_with_a_template(tmp_path):
     assert changed != before
     page.rename(copy / "templates" / "timeline2.html")
     assert tree_digest([copy]) not in (before, changed)
+
+
+def test_query_list_and_download_page_revalidate(client):
+    """/queries is negotiated (HTML or JSON): each representation has its own ETag, and Vary
+    names Accept; /download (the listing) revalidates too, its files keep their own digests."""
+    html = client.get("/queries", headers={"Accept": "text/html"})
+    as_json = client.get("/queries", headers={"Accept": "application/json"})
+    assert html.headers["ETag"] != as_json.headers["ETag"] and "Accept" in html.vary
+    again = client.get("/queries", headers={"Accept": "application/json", "If-None-Match": as_json.headers["ETag"]})
+    assert again.status_code == 304 and again.headers["Access-Control-Allow-Origin"] == "*"
+    other = client.get("/queries", headers={"Accept": "text/html", "If-None-Match": as_json.headers["ETag"]})
+    assert other.status_code == 200 and other.mimetype == "text/html"
+    listing = client.get("/download", headers={"Accept": "text/html"})
+    assert client.get("/download", headers={"If-None-Match": listing.headers["ETag"]}).status_code == 304
+
+
+def test_if_none_match_star_does_not_hide_a_missing_page(client):
+    for path in ("/page/city/nowhere", "/data/city/nowhere.ttl", "/queries/no-such-query"):
+        assert client.get(path, headers={"Accept": "text/html", "If-None-Match": "*"}).status_code == 404, path
