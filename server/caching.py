@@ -52,10 +52,12 @@ def code_fingerprint() -> bytes:
     return tree_digest(Path(find_spec(name).origin).parent for name in ("twinkg", "twinkg.server"))
 
 
-def cache_headers(response: Response, etag: str, max_age: int) -> Response:
+def cache_headers(response: Response, etag: str, max_age: int, negotiated: bool = True) -> Response:
+    """``negotiated``: the answer was chosen by ``Accept`` (so it is named in ``Vary``)."""
     response.headers["ETag"] = etag
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
-    response.vary.add("Accept")
+    if negotiated:
+        response.vary.add("Accept")
     return response
 
 
@@ -66,16 +68,17 @@ def is_not_modified(etag: str) -> bool:
     return etag_matches(request.headers.get("If-None-Match"), etag)
 
 
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    """``If-None-Match`` names ``etag`` or is ``*`` (as werkzeug's ``request.if_none_match``)."""
+def etag_matches(if_none_match: str | None, etag: str, star: bool = True) -> bool:
+    """``If-None-Match`` names ``etag`` (weak comparison, RFC 9110 §13.1.2) or, when ``star``,
+    is ``*``."""
     if not if_none_match:
         return False
     tags = parse_etags(if_none_match)
-    return tags.contains(etag.strip('"')) or tags.star_tag
+    return etag.strip('"') in tags.as_set(include_weak=True) or (star and tags.star_tag)
 
 
-def not_modified(etag: str, max_age: int) -> Response:
-    return cache_headers(Response(status=304), etag, max_age)
+def not_modified(etag: str, max_age: int, negotiated: bool = True) -> Response:
+    return cache_headers(Response(status=304), etag, max_age, negotiated)
 
 
 class ResponseCache:
@@ -155,7 +158,7 @@ class _CachedGets:
             hit = self.cache.get(key)
             if hit is not None:
                 status, headers, body, etag = hit
-                if _matches(environ.get("HTTP_IF_NONE_MATCH"), etag):
+                if etag_matches(environ.get("HTTP_IF_NONE_MATCH"), etag):
                     start_response("304 NOT MODIFIED", [(k, v) for k, v in headers
                                                         if k.lower() not in ("content-type", "content-length")])
                     return [b""]
@@ -163,13 +166,6 @@ class _CachedGets:
                 return [b"" if environ["REQUEST_METHOD"] == "HEAD" else body]
             environ["twinkg.cache_key"] = key
         return self.wsgi_app(environ, start_response)
-
-
-def _matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    tags = [t.strip() for t in if_none_match.split(",")]
-    return "*" in tags or etag in tags or f"W/{etag}" in tags
 
 
 def _keep(response: Response) -> Response:

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import datetime
 
-from flask import Blueprint, Response, g, request
+from flask import Blueprint, g, request
 
-from werkzeug.http import parse_etags
-
-from .caching import etag_for
+from .caching import cache_headers, etag_for, etag_matches, not_modified
 from .dataset import dataset
 from .i18n import current_language
 
@@ -38,12 +36,10 @@ def conditional_get(bp: Blueprint, html: bool, negotiated: bool = False) -> None
             parts.append(request.headers.get("Accept", ""))
         g.page_etag = etag_for("page", *parts)
         # Only this ETag, not "*": whether the entity or query exists is not known yet (a 404).
-        if g.page_etag.strip('"') in parse_etags(request.headers.get("If-None-Match")).as_set(include_weak=True):
-            response = _tagged(Response(status=304), g.page_etag)
+        if etag_matches(request.headers.get("If-None-Match"), g.page_etag, star=False):
+            response = not_modified(g.page_etag, ds.settings.cache_max_age, negotiated)
             if html:  # a 304 names what the page varies on, as the page does
                 response.vary.update(("Cookie", "Accept-Language"))
-            if negotiated:
-                response.vary.add("Accept")
             return response
         return None
 
@@ -51,14 +47,5 @@ def conditional_get(bp: Blueprint, html: bool, negotiated: bool = False) -> None
     def tag(response):
         etag = g.get("page_etag")
         if etag and response.status_code == 200 and "ETag" not in response.headers:
-            _tagged(response, etag)
-            if negotiated:
-                response.vary.add("Accept")
+            cache_headers(response, etag, dataset().settings.cache_max_age, negotiated)
         return response
-
-
-def _tagged(response: Response, etag: str) -> Response:
-    # Not caching.cache_headers: these answers are not negotiated, so no "Vary: Accept".
-    response.headers["ETag"] = etag
-    response.headers["Cache-Control"] = f"public, max-age={dataset().settings.cache_max_age}"
-    return response
