@@ -7,15 +7,18 @@ in a fraction of a second.
 
 Answers are serialized here and sent back as bytes. At most ``max_rows`` rows (or triples)
 are kept. A graph's triples are taken, one more than the limit, and serialized once. A SELECT
-answer (which pyoxigraph cannot rebuild from solution objects) is first written as TSV, one
-row per line, by a writer that stops the serializer once one row more than the limit has
-arrived; those lines are then parsed back and written in the requested format. Either way a
-cut answer is still well-formed and is flagged as truncated instead of passing for complete.
+answer (which pyoxigraph cannot rebuild from solution objects) is serialized by pyoxigraph
+into a writer that counts its rows as they arrive and stops the serializer once one row more
+than the limit has arrived. JSON, the default, is counted as it is written (``_JsonRows``);
+the other formats are first written as TSV, one row per line, and those lines are parsed
+back and written in the requested format. Either way a cut answer is still well-formed and is
+flagged as truncated instead of passing for complete.
 """
 
 from __future__ import annotations
 
 import pickle
+import re
 import sys
 from functools import lru_cache, partial
 from itertools import islice
@@ -91,8 +94,52 @@ class _LineCap:
         return b"".join(line + b"\n" for line in complete[:n]), more
 
 
-def _capped(write, limit: int) -> _LineCap:
-    cap = _LineCap(limit)
+class _JsonRows:
+    """A binary writer for pyoxigraph's SPARQL JSON results that counts the solutions while
+    they arrive, and stops the serializer once it holds one more than ``limit``.
+
+    A solution with a binding starts with ``[{"`` (the first) or ``,{"``, and neither can
+    occur inside a JSON string, where a quote is escaped: counting them needs no parsing. An
+    empty solution (``{}``, nothing bound) is not counted so; if ``{}`` occurs at all, the rows
+    are counted again by a scan that skips strings (``row_starts``).
+    """
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.parts: list[bytes] = []
+        self.bound = 0  # solutions with a binding
+        self.maybe_empty = False  # "{}" seen: an empty solution, or text in a string
+        self._tail = b""  # the end of the previous write: a row start may span two writes
+        self.full = False
+
+    def write(self, data) -> int:
+        if self.full:
+            raise _Enough()
+        data = bytes(data)
+        self.parts.append(data)
+        seen = self._tail + data
+        self.bound += seen.count(b',{"') + seen.count(b'[{"')
+        self.maybe_empty = self.maybe_empty or b"{}" in seen
+        self._tail = seen[-2:]
+        if self.bound > self.limit:
+            self.full = True
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def row_starts(self, body: bytes):
+        """Offsets of the ``[`` or ``,`` before each solution of ``body``, in order."""
+        if not self.maybe_empty:
+            return (m.start() for m in _BOUND_ROW.finditer(body))
+        return (m.start(1) for m in _ANY_ROW.finditer(body) if m.start(1) >= 0)
+
+
+_BOUND_ROW = re.compile(rb'[\[,]\{"')
+_ANY_ROW = re.compile(rb'"(?:[^"\\]|\\.)*"|([\[,])\{')
+
+
+def _capped(write, cap):
     try:
         write(cap)
     except Exception:
@@ -125,6 +172,7 @@ def run(store: Store, job: Job) -> Answer | Failure:
 
 
 _TSV = QueryResultsFormat.TSV
+_JSON = QueryResultsFormat.JSON
 
 
 @lru_cache(maxsize=None)  # a handful of media types; pyoxigraph's lookup parses each time
@@ -142,18 +190,35 @@ def _boolean(results: QueryBoolean, job: Job) -> Answer:
 def _solutions(results: QuerySolutions, job: Job) -> Answer:
     if job.results_format is None:
         return Answer("results", None, b"")
+    fmt = _results_format(job.results_format)
+    if fmt == _JSON:
+        return _json_solutions(results, job)
     # header line + max_rows rows + one more row to know whether there are more
-    cap = _capped(partial(results.serialize, format=_TSV), job.max_rows + 2)
+    cap = _capped(partial(results.serialize, format=_TSV), _LineCap(job.max_rows + 2))
     if cap.full:
         tsv, truncated = cap.head(job.max_rows + 1)
     else:  # the usual case: the whole answer arrived, in one write for small ones
         tsv, truncated = b"".join(cap.parts), False
     rows = max(tsv.count(b"\n") - 1, 0)
-    fmt = _results_format(job.results_format)
     if fmt == _TSV and not truncated:
         return Answer("results", job.results_format, tsv, False, rows)
     body = parse_query_results(tsv, _TSV).serialize(format=fmt)
     return Answer("results", job.results_format, body, truncated, rows)
+
+
+def _json_solutions(results: QuerySolutions, job: Job) -> Answer:
+    cap = _capped(partial(results.serialize, format=_JSON), _JsonRows(job.max_rows))
+    body = b"".join(cap.parts)
+    if not cap.full and not cap.maybe_empty:  # the usual case: all there, and counted
+        return Answer("results", job.results_format, body, False, cap.bound)
+    starts = list(islice(cap.row_starts(body), job.max_rows + 1))
+    if len(starts) <= job.max_rows:
+        return Answer("results", job.results_format, body, False, len(starts))
+    # Cut before the separator of the first row too many and close the bindings list and the
+    # document; pyoxigraph reads the cut document back, which proves it well-formed.
+    cut = starts[job.max_rows] + (body[starts[job.max_rows]] == ord("["))
+    body = parse_query_results(body[:cut] + b"]}}", _JSON).serialize(format=_JSON)
+    return Answer("results", job.results_format, body, True, job.max_rows)
 
 
 def _graph(triples, job: Job) -> Answer:
