@@ -95,7 +95,7 @@ def answer(req: QueryRequest, choice: Choice, key: str | None = None, ds: Datase
         offered = GRAPH_FORMATS if result.kind == "graph" else RESULT_FORMATS
         raise not_acceptable(offered)
     if cache is not None:
-        cache.put(key, result, len(result.body))
+        cache.put(key, result, result.body)
     return result
 
 

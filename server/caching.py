@@ -82,13 +82,24 @@ def not_modified(etag: str, max_age: int, negotiated: bool = True) -> Response:
 
 
 class ResponseCache:
-    """Answers by key, at most ``max_bytes`` of bodies; thread-safe (one per worker process)."""
+    """Answers by key, at most ``max_bytes`` of bodies; thread-safe (one per worker process).
+
+    A GET answer is kept twice, under its request's ETag (for POSTs and other URLs of the same
+    request) and under its URL (answered before Flask routes it), with one body: a body is
+    counted once however many entries hold it.
+    """
 
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self._entries: OrderedDict[str, tuple[object, int]] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[object, bytes]] = OrderedDict()
+        self._holders: dict[int, int] = {}  # id(body) → entries holding it (which keep it alive)
         self._size = 0
         self._lock = threading.Lock()
+
+    @property
+    def size(self) -> int:
+        """Bytes of the distinct bodies held."""
+        return self._size
 
     def get(self, key: str):
         with self._lock:
@@ -98,17 +109,27 @@ class ResponseCache:
             self._entries.move_to_end(key)
             return entry[0]
 
-    def put(self, key: str, value, size: int) -> None:
-        if size > self.max_bytes // 4:  # one answer never crowds out the rest
+    def put(self, key: str, value, body: bytes) -> None:
+        if len(body) > self.max_bytes // 4:  # one answer never crowds out the rest
             return
         with self._lock:
             if key in self._entries:
                 return
-            self._entries[key] = (value, size)
-            self._size += size
+            self._entries[key] = (value, body)
+            held = self._holders.get(id(body), 0)
+            self._holders[id(body)] = held + 1
+            if not held:
+                self._size += len(body)
             while self._size > self.max_bytes:
                 _, (_, old) = self._entries.popitem(last=False)
-                self._size -= old
+                self._release(old)
+
+    def _release(self, body: bytes) -> None:
+        held = self._holders.pop(id(body)) - 1
+        if held:
+            self._holders[id(body)] = held
+        else:
+            self._size -= len(body)
 
 
 #: Paths whose GET answers may be kept: the public API (their only Vary is Accept).
@@ -177,5 +198,5 @@ def _keep(response: Response) -> Response:
     cache = current_app.extensions.get("twinkg.response_cache")
     if cache is not None and request.method == "GET":
         body = response.get_data()
-        cache.put(key, (response.status, list(response.headers.items()), body, etag), len(body))
+        cache.put(key, (response.status, list(response.headers.items()), body, etag), body)
     return response

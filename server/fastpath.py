@@ -61,7 +61,7 @@ class SparqlFastPath:
         key = environ.get("twinkg.cache_key")  # set by caching._CachedGets for GETs
         if key is not None and cache is not None and method == "GET":
             etag = next(v for k, v in headers if k == "ETag")
-            cache.put(key, (_STATUS[200], headers, body, etag), len(body))
+            cache.put(key, (_STATUS[200], headers, body, etag), body)
         start_response(_STATUS[200], headers)
         return [body]
 
