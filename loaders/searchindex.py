@@ -5,6 +5,10 @@ FTS5 index answers in milliseconds. ``unicode61 remove_diacritics 2`` folds case
 accents, so ``wisniewski`` finds "Wiśniewski"; other names (``skos:altLabel``) are indexed
 too, so ``oppeln`` finds Opole. One row per name, title or caption, in every language.
 
+Map: the cities in a partnership, with their coordinates and number of partners, so that
+the map (and the home page, which shows it) does not count partnerships over the whole store
+per request (1.2 s at a million statements).
+
 Lists: sorting all entities of a class by their label in the reader's language is a full
 sort in SPARQL (seconds at a million statements). Here each entity carries its sort keys
 per UI language and by date, each with an index, so a list page is an indexed
@@ -31,6 +35,8 @@ SEARCHED = {NamedNode(PREFIXES["rdfs"] + "label"), NamedNode(PREFIXES["skos"] + 
 #: What an entity is shown and sorted by.
 SHOWN = {NamedNode(PREFIXES["rdfs"] + "label"), NamedNode(ONTOLOGY_NS + "caption")}
 START, END = NamedNode(ONTOLOGY_NS + "startDate"), NamedNode(ONTOLOGY_NS + "endDate")
+TWINNED = NamedNode(ONTOLOGY_NS + "twinnedWith")
+LAT, LONG = NamedNode(PREFIXES["geo"] + "lat"), NamedNode(PREFIXES["geo"] + "long")
 #: Sorts after every date: undated entries come last.
 UNDATED = "~"
 
@@ -45,6 +51,7 @@ CREATE INDEX by_date_asc ON entities (class, date_asc, iri);
 CREATE INDEX by_date_desc ON entities (class, date_desc, iri);
 {"".join(f"CREATE INDEX by_name_{lang} ON entities (class, key_{lang}, iri);" for lang in UI_LANGUAGES)}
 CREATE TABLE event_years (year TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE map_cities (iri TEXT PRIMARY KEY, lat REAL, long REAL, partners INTEGER NOT NULL);
 """
 
 
@@ -77,6 +84,8 @@ def write_search_index(path: Path, quads: Iterable[Quad], base_iri: str) -> int:
     texts: dict[str, set[str]] = {}
     labels: dict[str, set[tuple[str, str]]] = {}
     dates: dict[tuple[str, NamedNode], Literal] = {}
+    twins: dict[str, set] = {}
+    coordinates: dict[tuple[str, NamedNode], float] = {}
     for q in quads:
         s = q.subject
         if not isinstance(s, NamedNode) or not s.value.startswith(prefix) or "#" in s.value:
@@ -89,6 +98,13 @@ def write_search_index(path: Path, quads: Iterable[Quad], base_iri: str) -> int:
                 labels.setdefault(s.value, set()).add((q.object.language or "", q.object.value))
         elif q.predicate in (START, END) and isinstance(q.object, Literal):
             dates[(s.value, q.predicate)] = q.object
+        elif q.predicate == TWINNED:
+            twins.setdefault(s.value, set()).add(q.object)
+        elif q.predicate in (LAT, LONG) and isinstance(q.object, Literal):
+            try:
+                coordinates.setdefault((s.value, q.predicate), float(q.object.value))
+            except ValueError:  # not a number: the city is shown without coordinates
+                pass
 
     def row(iri: str, cls: str) -> tuple:
         shown = labels.get(iri, set())
@@ -116,6 +132,9 @@ def write_search_index(path: Path, quads: Iterable[Quad], base_iri: str) -> int:
             db.executemany(f"INSERT INTO entities VALUES ({marks})",
                            (row(iri, cls) for iri, cls in classes.items()))
             db.executemany("INSERT INTO event_years VALUES (?, ?)", years.items())
+            db.executemany("INSERT INTO map_cities VALUES (?, ?, ?, ?)",
+                           ((iri, coordinates.get((iri, LAT)), coordinates.get((iri, LONG)), len(twins[iri]))
+                            for iri, cls in classes.items() if cls == "City" and twins.get(iri)))
             db.execute("INSERT INTO names (names) VALUES ('optimize')")
     finally:
         db.close()

@@ -7,6 +7,7 @@ grows with the dataset (sorting a class by label in SPARQL took 11 s at 250,000 
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -31,6 +32,10 @@ PAGE_SIZE = 25
 #: is paged, so a timeline page costs the same whatever the year holds.
 TIMELINE_PAGE_SIZE = 100
 MAX_PAGE = 100_000
+#: The home page's map shows the cities with the most partners (a large dataset has tens of
+#: thousands); the map page shows all, with its table paged.
+HOME_MAP_CITIES = 100
+MAP_PAGE_SIZE = 100
 #: ORDER BY clauses of the index by (sort, order): constants, each served by an index.
 ORDERS = {
     ("name", "asc"): "key_{lang} ASC, iri ASC",
@@ -39,6 +44,11 @@ ORDERS = {
     ("date", "desc"): "date_desc ASC, iri ASC",  # date_desc sorts dates backwards, undated last
 }
 COLUMNS = "iri, labels, start, start_type, \"end\", end_type"
+
+
+def _sort_language(lang: str) -> str:
+    """The UI language whose sort key orders a list for a reader of ``lang``."""
+    return lang if lang in UI_LANGUAGES else UI_LANGUAGES[0]
 
 
 def class_counts(ds) -> list[tuple[str, str, int]]:
@@ -111,7 +121,7 @@ def list_page(ds, kind: str, lang: str, args) -> ListPage:
     if page > pages:
         raise TwinkgError(f"there are only {pages} page(s) of this list", 404)
     # the column name comes from the fixed UI languages, never from the request
-    order_by = ORDERS[(sort, order)].format(lang=lang if lang in UI_LANGUAGES else UI_LANGUAGES[0])
+    order_by = ORDERS[(sort, order)].format(lang=_sort_language(lang))
     with connect(ds) as db:
         rows = db.execute(f"SELECT {COLUMNS} FROM entities WHERE class = ? ORDER BY {order_by} LIMIT ? OFFSET ?",
                           (cls, PAGE_SIZE, (page - 1) * PAGE_SIZE)).fetchall()
@@ -150,19 +160,57 @@ class MapCity:
         return coordinates_text(self.lat, self.long)
 
 
-def map_cities(ds, lang: str) -> list[MapCity]:
-    rows = list(run_query(ds.store, server_query("map-cities")))
-    labeler = Labeler(ds.iris, lang, {e.value: ls for e, ls in _grouped_labels(rows).items() if ls})
-    cities = {}
-    for row in rows:
-        e = row["e"]
-        if e not in cities:
-            lat, long = row["lat"], row["long"]
-            cities[e] = MapCity(labeler.term(e), float(lat.value) if lat else None,
-                                float(long.value) if long else None, int(row["partners"].value))
-    # Only cities in a partnership: the map is about twinning.
-    return sorted((c for c in cities.values() if c.partners),
-                  key=lambda c: c.term.text.value.lower())
+@dataclass
+class CityMap:
+    """Partner cities for a map: ``markers`` on the map, ``rows`` in the table beside it (the
+    same cities as text, for readers without JavaScript), paged on the map page."""
+
+    markers: list[MapCity]
+    rows: list[MapCity]
+    total: int  # the partner cities in the dataset
+    page: int = 1
+    pages: int = 1
+
+    def href(self, page: int) -> str:
+        return f"/map?{urlencode({'page': page})}"
+
+
+def _map_cities(ds, lang: str, top: int | None = None) -> list[MapCity]:
+    """The cities in a partnership (the map is about twinning), by name in ``lang``; with
+    ``top``, only the ``top`` with the most partners."""
+    order = f"e.key_{_sort_language(lang)}, m.iri"
+    query = ("SELECT m.iri, m.lat, m.long, m.partners, e.labels FROM map_cities m JOIN entities e ON e.iri = m.iri"
+             + (f" ORDER BY m.partners DESC, {order} LIMIT ?" if top else f" ORDER BY {order}"))
+    with connect(ds) as db:
+        try:
+            rows = db.execute(query, (top,) if top else ()).fetchall()
+        except sqlite3.OperationalError:  # an index written before the map table was added
+            raise TwinkgError("the site index is older than this twinkg: reload the dataset with "
+                              "`twinkg load`", 503) from None
+    labeler = Labeler(ds.iris, lang)
+    for iri, *_, labels in rows:
+        add_labels(labeler, iri, labels)
+    cities = [MapCity(labeler.term(NamedNode(iri)), lat, long, partners) for iri, lat, long, partners, _ in rows]
+    return sorted(cities, key=lambda c: c.term.text.value.casefold()) if top else cities
+
+
+def home_map(ds, lang: str) -> CityMap:
+    """The home page's map: at most HOME_MAP_CITIES, those with the most partners."""
+    cities = _map_cities(ds, lang, HOME_MAP_CITIES)
+    with connect(ds) as db:
+        total = db.execute("SELECT COUNT(*) FROM map_cities").fetchone()[0]
+    return CityMap(cities, cities, total)
+
+
+def city_map(ds, lang: str, args) -> CityMap:
+    """The map page: every partner city on the map; the table paged by MAP_PAGE_SIZE."""
+    page = _int_arg(args, "page", 1)
+    cities = _map_cities(ds, lang)
+    pages = max(1, -(-len(cities) // MAP_PAGE_SIZE))
+    if page > pages:
+        raise TwinkgError(f"there are only {pages} page(s) of partner cities", 404)
+    rows = cities[(page - 1) * MAP_PAGE_SIZE:page * MAP_PAGE_SIZE]
+    return CityMap(cities, rows, len(cities), page, pages)
 
 
 UNDATED = "undated"
@@ -206,7 +254,7 @@ def timeline(ds, lang: str, args) -> Timeline:
         window = (TIMELINE_PAGE_SIZE, (page - 1) * TIMELINE_PAGE_SIZE)
         rows = []
         if year == UNDATED:
-            order_by = ORDERS[("name", "asc")].format(lang=lang if lang in UI_LANGUAGES else UI_LANGUAGES[0])
+            order_by = ORDERS[("name", "asc")].format(lang=_sort_language(lang))
             rows = db.execute(f"SELECT {COLUMNS} FROM entities WHERE class = 'Event' AND date_asc = '~'"
                               f" ORDER BY {order_by} LIMIT ? OFFSET ?", window).fetchall()
         elif year:

@@ -44,7 +44,7 @@ def home():
     ds = dataset()
     lang = current_language()
     return render_template("home.html", counts=listings.class_counts(ds), meta=ds.meta,
-                           latest=listings.latest_events(ds, lang), cities=listings.map_cities(ds, lang))
+                           latest=listings.latest_events(ds, lang), city_map=listings.home_map(ds, lang))
 
 
 @bp.route("/page/<kind>/<slug>")
@@ -73,7 +73,7 @@ def timeline():
 
 @bp.route("/map")
 def city_map():
-    return render_template("map.html", cities=listings.map_cities(dataset(), current_language()))
+    return render_template("map.html", city_map=listings.city_map(dataset(), current_language(), request.args))
 
 
 @bp.route("/search")

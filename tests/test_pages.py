@@ -6,6 +6,7 @@ import json
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import DATA, settings_for
 
 BASE = "https://twinkg.example.org/"
 
@@ -299,6 +300,35 @@ def test_map_page_lists_coordinates_as_text(client):
     rows = {tr.td.get_text(strip=True): tr.find_all("td")[1].get_text(strip=True)
             for tr in soup.find("table", class_="city-coordinates").tbody.find_all("tr")}
     assert rows["Darlington"] == "54.52429° N, 1.55039° W"
+
+
+def test_the_map_shows_the_partner_cities_without_a_store_query(client, store_queries, curated_oxigraph):
+    """The map reads the site index: its cost does not grow with the store (the home page shows
+    it too). The cities are those with a partner, as the data says."""
+    soup = page(client, "/map")
+    assert store_queries == []
+    hrefs = {tr.td.a["href"] for tr in soup.find("table", class_="city-coordinates").tbody.find_all("tr")}
+    twinned = curated_oxigraph.query(
+        "PREFIX tk: <https://twinkg.example.org/ontology#> SELECT DISTINCT ?e WHERE { ?e a tk:City ; "
+        "tk:twinnedWith ?other }", use_default_graph_as_union=True)
+    assert hrefs == {"/page/city/" + row["e"].value.rsplit("/", 1)[-1] for row in twinned}
+    markers = json.loads(soup.find("div", class_="map")["data-markers"])
+    assert {m["href"] for m in markers} <= hrefs and all(m["lat"] is not None for m in markers)
+
+
+def test_a_site_index_without_the_map_table_is_a_clear_503(curated_store, tmp_path):
+    import shutil
+    import sqlite3
+
+    from twinkg.server import create_app
+
+    store = tmp_path / "store"
+    shutil.copytree(curated_store.resolve(), store)
+    with sqlite3.connect(store / "search.sqlite") as db:
+        db.execute("DROP TABLE map_cities")
+    response = create_app(settings_for(DATA, store), {"TESTING": True}).test_client().get("/map")
+    assert response.status_code == 503
+    assert "reload the dataset" in response.get_data(as_text=True)
 
 
 def test_language_switch_sets_a_cookie_and_returns(client):

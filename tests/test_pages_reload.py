@@ -74,3 +74,50 @@ def test_a_busy_timeline_year_is_paged(mini_data, tmp_path):
     # a year that fits one page has no page links
     single = page("/timeline?year=2021")
     assert links(single) == ["/page/event/visit-2021"] and single.find("nav", class_="pagination") is None
+
+
+def test_a_large_map_is_capped_on_the_home_page_and_paged_on_the_map_page(mini_data, tmp_path):
+    """106 partner cities: the home page maps the 100 with the most partners and links to the
+    map page, which has every city on the map and its table in pages."""
+    import json
+
+    from twinkg.server.listings import HOME_MAP_CITIES, MAP_PAGE_SIZE
+
+    cities = yaml.safe_load((mini_data / "cities.yaml").read_text(encoding="utf-8"))
+    partnerships = yaml.safe_load((mini_data / "partnerships.yaml").read_text(encoding="utf-8"))
+    for n in range(104):
+        cities.append({"id": f"c{n:03d}", "name": {"de": f"Stadt {n:03d}", "en": f"City {n:03d}"}, "country": "de",
+                       "geo": {"lat": 50 + n / 100, "long": 7.0}, "source": "example-page"})
+        partnerships.append({"id": f"alpha-c{n:03d}", "cities": ["alpha", f"c{n:03d}"], "kind": "twin-town",
+                             "source": "example-page"})
+    (mini_data / "cities.yaml").write_text(yaml.safe_dump(cities, allow_unicode=True), encoding="utf-8")
+    (mini_data / "partnerships.yaml").write_text(yaml.safe_dump(partnerships, allow_unicode=True), encoding="utf-8")
+    settings = load_settings(data_dir=mini_data, store=tmp_path / "store")
+    load(settings)
+    client = create_app(settings, {"TESTING": True}).test_client()
+
+    def page(url: str) -> BeautifulSoup:
+        response = client.get(url, headers={"Accept": "text/html", "Accept-Language": "en"})
+        assert response.status_code == 200, url
+        return BeautifulSoup(response.data, "html.parser")
+
+    def rows(soup: BeautifulSoup) -> list[str]:
+        return [tr.td.a["href"] for tr in soup.find("table", class_="city-coordinates").tbody.find_all("tr")]
+
+    def markers(soup: BeautifulSoup) -> list[str]:
+        return [m["href"] for m in json.loads(soup.find("div", class_="map")["data-markers"])]
+
+    everyone = {"/page/city/alpha", "/page/city/tours"} | {f"/page/city/c{n:03d}" for n in range(104)}
+    home = page("/")
+    assert len(rows(home)) == HOME_MAP_CITIES and "/page/city/alpha" in rows(home)  # alpha has 105 partners
+    assert set(markers(home)) == set(rows(home)) - {"/page/city/tours"}  # tours has no coordinates
+    section = home.find("section", attrs={"aria-labelledby": "h-map"})
+    assert section.find("a", href="/map").get_text(strip=True) == "All partner cities on the map (106)"
+
+    first, second = page("/map"), page("/map?page=2")
+    assert len(rows(first)) == MAP_PAGE_SIZE and len(rows(second)) == 6
+    assert set(rows(first) + rows(second)) == everyone
+    assert set(markers(first)) == set(markers(second)) == everyone - {"/page/city/tours"}
+    assert first.find("a", rel="next")["href"] == "/map?page=2" and not second.find("a", rel="next")
+    assert client.get("/map?page=3").status_code == 404
+    assert client.get("/map?page=x").status_code == 400
