@@ -5,7 +5,9 @@ Not a test: it prints figures. One run starts, on loopback:
   - `oxigraph serve-read-only --union-default-graph` (PyPI `oxigraph`) on the same store,
   - a bare Flask route under granian with the same workers and threads (the framework floor),
 then drives each with `wrk` (Debian package; 2 threads, 4 connections, keep-alive) and prints
-req/s, p50 and p99 per scenario and the ratio twinkg / oxigraph.
+req/s, p50 and p99 per scenario and the ratio twinkg / oxigraph; then the CPU time each
+server's processes spent per request (Linux /proc), which wrk's own share and idle cores do
+not blur.
 
 Scenarios: a small SELECT (distinct texts per request: a counter in a comment, so no cache
 helps either server), the same SELECT repeated (twinkg's response cache answers), a
@@ -95,14 +97,34 @@ _UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 _RUNS = itertools.count(int(time.time()))
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of process ``pid`` and its descendants so far (Linux /proc)."""
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stats[int(entry)] = f.read().rsplit(")", 1)[1].split()  # fields from the state on
+            except OSError:  # gone meanwhile
+                continue
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        if current in stats:
+            total += int(stats[current][11]) + int(stats[current][12])  # utime, stime
+        todo.extend(p for p, fields in stats.items() if int(fields[1]) == current)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url_path: str, query: str | None, accept: str, distinct: bool, base: str, seconds: int,
-        connections: int) -> dict:
+        connections: int, server: subprocess.Popen | None = None) -> dict:
     # {run}: distinct texts must differ from those of earlier runs too, or a run would replay
     # the previous one's texts (and meet the answers the server cached for them)
     script = LUA.format(path=url_path, query=urllib.parse.quote(query, safe="") if query else "",
                         accept=accept, distinct="true" if distinct else "false", run=next(_RUNS))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(script)
+    cpu_before = cpu_seconds(server.pid) if server else 0.0
     try:
         out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", f.name, base],
                              capture_output=True, text=True, check=True).stdout
@@ -115,9 +137,11 @@ def wrk(url_path: str, query: str | None, accept: str, distinct: bool, base: str
         number, unit = re.match(r"([\d.]+)(\w+)", value).groups()
         return float(number) * _UNITS[unit]
 
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    cpu = (cpu_seconds(server.pid) - cpu_before) / requests * 1e6 if server and requests else None
     return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "p50": ms(latency["50"]), "p99": ms(latency["99"]),
-            "errors": int(non_2xx.group(1)) if non_2xx else 0}
+            "errors": int(non_2xx.group(1)) if non_2xx else 0, "cpu_us": cpu}
 
 
 def print_table(names: tuple[str, str, str], rows: list[tuple[str, dict, dict]]) -> None:
@@ -143,8 +167,19 @@ def stop(processes: list[subprocess.Popen]) -> None:
 
 
 def median(runs: list[dict]) -> dict:
-    """The run with the median throughput (its latencies come with it)."""
-    return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
+    """The run with the median throughput (its latencies come with it), with the median CPU
+    time per request of all runs."""
+    chosen = dict(sorted(runs, key=lambda r: r["rps"])[len(runs) // 2])
+    cpu = sorted(r["cpu_us"] for r in runs if r.get("cpu_us") is not None)
+    chosen["cpu_us"] = cpu[len(cpu) // 2] if cpu else None
+    return chosen
+
+
+def print_cpu_table(rows: list[tuple[str, dict, dict]]) -> None:
+    print("\n| scenario | twinkg CPU µs/request | oxigraph CPU µs/request | oxigraph / twinkg |")
+    print("|" + "---|" * 4)
+    for name, m, r in rows:
+        print(f"| {name} | {m['cpu_us']:.0f} | {r['cpu_us']:.0f} | {r['cpu_us'] / m['cpu_us']:.2f}× |")
 
 
 def check_same_answer(twinkg: str, oxigraph: str, query: str, accept: str) -> None:
@@ -218,8 +253,10 @@ def main() -> None:
             wrk("/query?query=", query, accept, distinct, oxigraph, 1, args.connections)
             runs_t, runs_o = [], []
             for _ in range(args.rounds):  # alternate, so drifts of a shared machine hit both alike
-                runs_t.append(wrk("/sparql?query=", query, accept, distinct, twinkg, args.seconds, args.connections))
-                runs_o.append(wrk("/query?query=", query, accept, distinct, oxigraph, args.seconds, args.connections))
+                runs_t.append(wrk("/sparql?query=", query, accept, distinct, twinkg, args.seconds, args.connections,
+                                  processes[0]))
+                runs_o.append(wrk("/query?query=", query, accept, distinct, oxigraph, args.seconds, args.connections,
+                                  processes[1]))
             rows.append((name, median(runs_t), median(runs_o)))
         floor_result = median([wrk("/", None, "text/plain", False, floor, args.seconds, args.connections)
                                for _ in range(args.rounds)])
@@ -229,6 +266,7 @@ def main() -> None:
                  if oxigraph_floor else "–")
         print(f"| bare Flask route (floor) | {floor_result['rps']:.0f} | {floor_result['p50']:.2f} | "
               f"{floor_result['p99']:.2f} | – | – | – | {ratio} |")
+        print_cpu_table(rows)
     finally:
         stop(processes)
         shutil.rmtree(tmp, ignore_errors=True)
