@@ -62,16 +62,15 @@ class Failure:
 
 
 class _Enough(Exception):
-    """Raised by the capped writer to stop a serializer once it has enough lines."""
+    """Raised by a capped writer to stop a serializer once it holds enough."""
 
 
-class _LineCap:
-    """A binary writer that keeps whole lines until it holds ``limit`` of them."""
+class _CappedWriter:
+    """A binary writer that keeps what a serializer writes, and stops it (``_Enough``) once
+    ``_take`` says that it holds enough."""
 
-    def __init__(self, limit: int):
-        self.limit = limit
+    def __init__(self):
         self.parts: list[bytes] = []
-        self.lines = 0
         self.full = False
 
     def write(self, data) -> int:
@@ -79,13 +78,27 @@ class _LineCap:
             raise _Enough()
         data = bytes(data)
         self.parts.append(data)
-        self.lines += data.count(b"\n")
-        if self.lines >= self.limit:
-            self.full = True
+        self.full = self._take(data)
         return len(data)
 
     def flush(self) -> None:
         pass
+
+    def _take(self, data: bytes) -> bool:
+        raise NotImplementedError
+
+
+class _LineCap(_CappedWriter):
+    """Keeps whole lines until it holds ``limit`` of them."""
+
+    def __init__(self, limit: int):
+        super().__init__()
+        self.limit = limit
+        self.lines = 0
+
+    def _take(self, data: bytes) -> bool:
+        self.lines += data.count(b"\n")
+        return self.lines >= self.limit
 
     def head(self, n: int) -> tuple[bytes, bool]:
         """The first ``n`` lines, and whether more than that arrived."""
@@ -94,9 +107,9 @@ class _LineCap:
         return b"".join(line + b"\n" for line in complete[:n]), more
 
 
-class _JsonRows:
-    """A binary writer for pyoxigraph's SPARQL JSON results that counts the solutions while
-    they arrive, and stops the serializer once it holds one more than ``limit``.
+class _JsonRows(_CappedWriter):
+    """Keeps pyoxigraph's SPARQL JSON results, counting the solutions while they arrive, until
+    it holds one more than ``limit``.
 
     A solution with a binding starts with ``[{"`` (the first) or ``,{"``, and neither can
     occur inside a JSON string, where a quote is escaped: counting them needs no parsing. An
@@ -105,28 +118,18 @@ class _JsonRows:
     """
 
     def __init__(self, limit: int):
+        super().__init__()
         self.limit = limit
-        self.parts: list[bytes] = []
         self.bound = 0  # solutions with a binding
         self.maybe_empty = False  # "{}" seen: an empty solution, or text in a string
         self._tail = b""  # the end of the previous write: a row start may span two writes
-        self.full = False
 
-    def write(self, data) -> int:
-        if self.full:
-            raise _Enough()
-        data = bytes(data)
-        self.parts.append(data)
+    def _take(self, data: bytes) -> bool:
         seen = self._tail + data
         self.bound += seen.count(b',{"') + seen.count(b'[{"')
         self.maybe_empty = self.maybe_empty or b"{}" in seen
         self._tail = seen[-2:]
-        if self.bound > self.limit:
-            self.full = True
-        return len(data)
-
-    def flush(self) -> None:
-        pass
+        return self.bound > self.limit
 
     def row_starts(self, body: bytes):
         """Offsets of the ``[`` or ``,`` before each solution of ``body``, in order."""
