@@ -129,13 +129,6 @@ def list_page(ds, kind: str, lang: str, args) -> ListPage:
     return ListPage(kind, cls, [_item(ds, labeler, row) for row in rows], page, pages, total, sort, order, sorts)
 
 
-def _grouped_labels(rows, key="e", label="label") -> dict:
-    out: dict = {}
-    for row in rows:
-        out.setdefault(row[key], []).append(row[label])
-    return out
-
-
 def latest_events(ds, lang: str, n: int = 6) -> list[ListItem]:
     with connect(ds) as db:
         rows = db.execute(f"SELECT {COLUMNS} FROM entities WHERE class = 'Event' AND date_desc != '~'"
@@ -178,9 +171,12 @@ class CityMap:
 def _map_cities(ds, lang: str, top: int | None = None) -> list[MapCity]:
     """The cities in a partnership (the map is about twinning), by name in ``lang``; with
     ``top``, only the ``top`` with the most partners."""
-    order = f"e.key_{_sort_language(lang)}, m.iri"
-    query = ("SELECT m.iri, m.lat, m.long, m.partners, e.labels FROM map_cities m JOIN entities e ON e.iri = m.iri"
-             + (f" ORDER BY m.partners DESC, {order} LIMIT ?" if top else f" ORDER BY {order}"))
+    # the column name comes from the fixed UI languages, never from the request
+    cities = (f"SELECT m.iri, m.lat, m.long, m.partners, e.labels, e.key_{_sort_language(lang)} AS key"
+              " FROM map_cities m JOIN entities e ON e.iri = m.iri")
+    if top:
+        cities = f"SELECT * FROM ({cities} ORDER BY m.partners DESC, key, m.iri LIMIT ?)"
+    query = f"SELECT iri, lat, long, partners, labels FROM ({cities}) ORDER BY key, iri"
     with connect(ds) as db:
         try:
             rows = db.execute(query, (top,) if top else ()).fetchall()
@@ -190,8 +186,7 @@ def _map_cities(ds, lang: str, top: int | None = None) -> list[MapCity]:
     labeler = Labeler(ds.iris, lang)
     for iri, *_, labels in rows:
         add_labels(labeler, iri, labels)
-    cities = [MapCity(labeler.term(NamedNode(iri)), lat, long, partners) for iri, lat, long, partners, _ in rows]
-    return sorted(cities, key=lambda c: c.term.text.value.casefold()) if top else cities
+    return [MapCity(labeler.term(NamedNode(iri)), lat, long, partners) for iri, lat, long, partners, _ in rows]
 
 
 def home_map(ds, lang: str) -> CityMap:
