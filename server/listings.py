@@ -168,7 +168,7 @@ class CityMap:
         return f"/map?{urlencode({'page': page})}"
 
 
-def _map_cities(ds, lang: str, top: int | None = None) -> list[MapCity]:
+def _map_cities(db, ds, lang: str, top: int | None = None) -> list[MapCity]:
     """The cities in a partnership (the map is about twinning), by name in ``lang``; with
     ``top``, only the ``top`` with the most partners."""
     # the column name comes from the fixed UI languages, never from the request
@@ -176,13 +176,15 @@ def _map_cities(ds, lang: str, top: int | None = None) -> list[MapCity]:
               " FROM map_cities m JOIN entities e ON e.iri = m.iri")
     if top:
         cities = f"SELECT * FROM ({cities} ORDER BY m.partners DESC, key, m.iri LIMIT ?)"
-    query = f"SELECT iri, lat, long, partners, labels FROM ({cities}) ORDER BY key, iri"
-    with connect(ds) as db:
-        try:
-            rows = db.execute(query, (top,) if top else ()).fetchall()
-        except sqlite3.OperationalError:  # an index written before the map table was added
-            raise TwinkgError("the site index is older than this twinkg: reload the dataset with "
-                              "`twinkg load`", 503) from None
+    try:
+        rows = db.execute(f"SELECT iri, lat, long, partners, labels FROM ({cities}) ORDER BY key, iri",
+                          (top,) if top else ()).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise
+        # an index written before the map table was added
+        raise TwinkgError("the site index is older than this twinkg: reload the dataset with `twinkg load`",
+                          503) from None
     labeler = Labeler(ds.iris, lang)
     for iri, *_, labels in rows:
         add_labels(labeler, iri, labels)
@@ -191,8 +193,8 @@ def _map_cities(ds, lang: str, top: int | None = None) -> list[MapCity]:
 
 def home_map(ds, lang: str) -> CityMap:
     """The home page's map: at most HOME_MAP_CITIES, those with the most partners."""
-    cities = _map_cities(ds, lang, HOME_MAP_CITIES)
     with connect(ds) as db:
+        cities = _map_cities(db, ds, lang, HOME_MAP_CITIES)
         total = db.execute("SELECT COUNT(*) FROM map_cities").fetchone()[0]
     return CityMap(cities, cities, total)
 
@@ -200,7 +202,8 @@ def home_map(ds, lang: str) -> CityMap:
 def city_map(ds, lang: str, args) -> CityMap:
     """The map page: every partner city on the map; the table paged by MAP_PAGE_SIZE."""
     page = _int_arg(args, "page", 1)
-    cities = _map_cities(ds, lang)
+    with connect(ds) as db:
+        cities = _map_cities(db, ds, lang)
     pages = max(1, -(-len(cities) // MAP_PAGE_SIZE))
     if page > pages:
         raise TwinkgError(f"there are only {pages} page(s) of partner cities", 404)
