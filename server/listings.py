@@ -7,7 +7,6 @@ grows with the dataset (sorting a class by label in SPARQL took 11 s at 250,000 
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -21,7 +20,7 @@ from twinkg.store import run_query
 from .classviews import coordinates_text
 from .iris import KIND_OF_CLASS, class_of_kind
 from .queryfiles import server_query
-from .siteindex import add_labels, connect, date_literal
+from .siteindex import add_labels, connect, date_literal, rows_of
 from .views import Labeler, TermView
 
 #: The list pages, in the order the home page shows them.
@@ -52,13 +51,12 @@ def _sort_language(lang: str) -> str:
 
 
 def class_counts(ds) -> list[tuple[str, str, int]]:
-    """(kind, class, count) per class, as the home page shows them."""
-    rows = run_query(ds.store, server_query("class-counts"))
-    out = []
-    for row in rows:
-        cls = row["class"].value.rsplit("#", 1)[-1]
-        out.append((KIND_OF_CLASS.get(cls, ""), cls, int(row["n"].value)))
-    return out
+    """(kind, class, count) per listed class, most entities first, as the home page shows them."""
+    listed = tuple(class_of_kind(kind) for kind in LIST_KINDS)
+    with connect(ds) as db:
+        rows = rows_of(db, f"SELECT class, n FROM class_counts WHERE class IN ({', '.join('?' * len(listed))})"
+                           " AND n > 0 ORDER BY n DESC, class", listed)
+    return [(KIND_OF_CLASS[cls], cls, n) for cls, n in rows]
 
 
 @dataclass
@@ -172,19 +170,9 @@ def _map_cities(db, ds, lang: str, top: int | None = None) -> list[MapCity]:
     """The cities in a partnership (the map is about twinning), by name in ``lang``; with
     ``top``, only the ``top`` with the most partners."""
     # the column name comes from the fixed UI languages, never from the request
-    cities = (f"SELECT m.iri, m.lat, m.long, m.partners, e.labels, e.key_{_sort_language(lang)} AS key"
-              " FROM map_cities m JOIN entities e ON e.iri = m.iri")
-    if top:
-        cities = f"SELECT * FROM ({cities} ORDER BY m.partners DESC, key, m.iri LIMIT ?)"
-    try:
-        rows = db.execute(f"SELECT iri, lat, long, partners, labels FROM ({cities}) ORDER BY key, iri",
-                          (top,) if top else ()).fetchall()
-    except sqlite3.OperationalError as exc:
-        if "no such table" not in str(exc):
-            raise
-        # an index written before the map table was added
-        raise TwinkgError("the site index is older than this twinkg: reload the dataset with `twinkg load`",
-                          503) from None
+    chosen = "(SELECT * FROM map_cities ORDER BY partners DESC, iri LIMIT ?)" if top else "map_cities"
+    rows = rows_of(db, f"SELECT m.iri, m.lat, m.long, m.partners, e.labels FROM {chosen} m JOIN entities e"
+                       f" ON e.iri = m.iri ORDER BY e.key_{_sort_language(lang)}, m.iri", (top,) if top else ())
     labeler = Labeler(ds.iris, lang)
     for iri, *_, labels in rows:
         add_labels(labeler, iri, labels)
@@ -195,7 +183,7 @@ def home_map(ds, lang: str) -> CityMap:
     """The home page's map: at most HOME_MAP_CITIES, those with the most partners."""
     with connect(ds) as db:
         cities = _map_cities(db, ds, lang, HOME_MAP_CITIES)
-        total = db.execute("SELECT COUNT(*) FROM map_cities").fetchone()[0]
+        total = rows_of(db, "SELECT COUNT(*) FROM map_cities")[0][0]
     return CityMap(cities, cities, total)
 
 

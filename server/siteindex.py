@@ -26,6 +26,17 @@ def connect(ds):
         db.close()
 
 
+def rows_of(db, sql: str, params: tuple = ()) -> list:
+    """``sql``'s rows; a table the index lacks means that it was written by an older twinkg."""
+    try:
+        return db.execute(sql, params).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise
+        raise TwinkgError("the site index is older than this twinkg: reload the dataset with `twinkg load`",
+                          503) from None
+
+
 def add_labels(labeler: Labeler, iri: str, labels_json: str) -> None:
     for tag, value in json.loads(labels_json):
         labeler.add_label(iri, Literal(value, language=tag) if tag else Literal(value))

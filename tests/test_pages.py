@@ -221,6 +221,22 @@ def test_home_page(client):
     assert "Kuusankoski no coordinates" in table  # listed without a marker
 
 
+def test_the_home_page_counts_what_the_store_holds_without_a_store_query(client, store_queries, curated_oxigraph):
+    """Entities per class come from the site index (a count over the store took 0.15 s at a
+    million statements); they are the store's own counts, most first."""
+    soup = page(client, "/")
+    assert store_queries == []
+    shown = [(tr.find_all("td")[0].a["href"], int(tr.find_all("td")[1].get_text(strip=True)))
+             for tr in soup.find(id="counts").find_all("tr") if tr.find("td")]
+    rows = curated_oxigraph.query(
+        "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(STRSTARTS(STR(?c), "
+        "'https://twinkg.example.org/ontology#')) } GROUP BY ?c", use_default_graph_as_union=True)
+    in_store = {row["c"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in rows}
+    from twinkg.server.iris import KIND_OF_CLASS
+    assert dict(shown) == {f"/list/{KIND_OF_CLASS[c]}": n for c, n in in_store.items() if c in KIND_OF_CLASS}
+    assert [n for _, n in shown] == sorted((n for _, n in shown), reverse=True)
+
+
 def test_list_pages_sort_and_paginate(client):
     soup = page(client, "/list/city")
     names = [li.a.get_text(strip=True) for li in soup.find("ol", class_="listing").find_all("li")]
