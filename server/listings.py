@@ -114,13 +114,15 @@ def list_page(ds, kind: str, lang: str, args) -> ListPage:
     if sort not in sorts or (sort, order) not in ORDERS:
         raise TwinkgError(f"sort must be one of {', '.join(sorts)} and order asc or desc", 400)
     page = _int_arg(args, "page", 1)
-    total = int(ds.meta.get("entities", {}).get(cls, 0))
-    pages = max(1, -(-total // PAGE_SIZE))
-    if page > pages:
-        raise TwinkgError(f"there are only {pages} page(s) of this list", 404)
     # the column name comes from the fixed UI languages, never from the request
     order_by = ORDERS[(sort, order)].format(lang=_sort_language(lang))
     with connect(ds) as db:
+        # what the index holds, not the curated records' count: enrichment or another loader
+        # may have added entities
+        total = sum(n for n, in rows_of(db, "SELECT n FROM class_counts WHERE class = ?", (cls,)))
+        pages = max(1, -(-total // PAGE_SIZE))
+        if page > pages:
+            raise TwinkgError(f"there are only {pages} page(s) of this list", 404)
         rows = db.execute(f"SELECT {COLUMNS} FROM entities WHERE class = ? ORDER BY {order_by} LIMIT ? OFFSET ?",
                           (cls, PAGE_SIZE, (page - 1) * PAGE_SIZE)).fetchall()
     labeler = Labeler(ds.iris, lang)

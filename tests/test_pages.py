@@ -332,6 +332,24 @@ def test_the_map_shows_the_partner_cities_without_a_store_query(client, store_qu
     assert {m["href"] for m in markers} <= hrefs and all(m["lat"] is not None for m in markers)
 
 
+def test_list_pages_count_what_the_index_holds_not_the_load_metadata(curated_store, tmp_path):
+    """A store written by another tool (bench/synthetic.py, an older load) may have no
+    per-class counts in meta.json: the lists still know how many entities there are."""
+    import shutil
+
+    from twinkg.server import create_app
+
+    store = tmp_path / "store"
+    shutil.copytree(curated_store.resolve(), store)
+    meta = json.loads((store / "meta.json").read_text())
+    del meta["entities"]
+    (store / "meta.json").write_text(json.dumps(meta))
+    client = create_app(settings_for(DATA, store), {"TESTING": True}).test_client()
+    soup = page(client, "/list/person")
+    assert soup.find("nav", class_="pagination").p.get_text(" ", strip=True).endswith("(25)")
+    assert len(soup.find("ol", class_="listing").find_all("li")) == 25
+
+
 def test_a_site_index_without_the_map_table_is_a_clear_503(curated_store, tmp_path):
     import shutil
     import sqlite3
