@@ -3,8 +3,9 @@
 A page or data document is a function of the dataset version (new only when a new store is
 loaded), its path and query string, and for HTML pages the reader's language and the day
 (entity pages show who holds an office today). Its ETag is a digest of exactly these (and of
-the deployed code, ``caching.code_fingerprint``), so it is known before the page is built: a matching ``If-None-Match`` gets its 304 without a query
-to the store, which is what a crawler revalidating a million documents needs.
+the deployed code, ``caching.code_fingerprint``), so it is known before the page is built: a
+matching ``If-None-Match`` gets its 304 without a query to the store, which is what a crawler
+revalidating a million documents needs.
 """
 
 from __future__ import annotations

@@ -45,6 +45,14 @@ ORDERS = {
 COLUMNS = "iri, labels, start, start_type, \"end\", end_type"
 
 
+def _page_count(total: int, size: int, page: int, of_what: str) -> int:
+    """The pages of ``size`` that ``total`` items fill (at least one); 404 past the last."""
+    pages = max(1, -(-total // size))
+    if page > pages:
+        raise TwinkgError(f"there are only {pages} page(s) of {of_what}", 404)
+    return pages
+
+
 def _sort_language(lang: str) -> str:
     """The UI language whose sort key orders a list for a reader of ``lang``."""
     return lang if lang in UI_LANGUAGES else UI_LANGUAGES[0]
@@ -120,9 +128,7 @@ def list_page(ds, kind: str, lang: str, args) -> ListPage:
         # what the index holds, not the curated records' count: enrichment or another loader
         # may have added entities
         total = sum(n for n, in rows_of(db, "SELECT n FROM class_counts WHERE class = ?", (cls,)))
-        pages = max(1, -(-total // PAGE_SIZE))
-        if page > pages:
-            raise TwinkgError(f"there are only {pages} page(s) of this list", 404)
+        pages = _page_count(total, PAGE_SIZE, page, "this list")
         rows = db.execute(f"SELECT {COLUMNS} FROM entities WHERE class = ? ORDER BY {order_by} LIMIT ? OFFSET ?",
                           (cls, PAGE_SIZE, (page - 1) * PAGE_SIZE)).fetchall()
     labeler = Labeler(ds.iris, lang)
@@ -194,9 +200,7 @@ def city_map(ds, lang: str, args) -> CityMap:
     page = _int_arg(args, "page", 1)
     with connect(ds) as db:
         cities = _map_cities(db, ds, lang)
-    pages = max(1, -(-len(cities) // MAP_PAGE_SIZE))
-    if page > pages:
-        raise TwinkgError(f"there are only {pages} page(s) of partner cities", 404)
+    pages = _page_count(len(cities), MAP_PAGE_SIZE, page, "partner cities")
     rows = cities[(page - 1) * MAP_PAGE_SIZE:page * MAP_PAGE_SIZE]
     return CityMap(cities, rows, len(cities), page, pages)
 
@@ -236,9 +240,7 @@ def timeline(ds, lang: str, args) -> Timeline:
         elif year not in counts:
             raise TwinkgError(f"no events in '{year[:10]}'", 404)
         total = counts.get(year, 0) if year else 0
-        pages = max(1, -(-total // TIMELINE_PAGE_SIZE))
-        if page > pages:
-            raise TwinkgError(f"there are only {pages} page(s) of events in '{year}'", 404)
+        pages = _page_count(total, TIMELINE_PAGE_SIZE, page, f"events in '{year}'")
         window = (TIMELINE_PAGE_SIZE, (page - 1) * TIMELINE_PAGE_SIZE)
         rows = []
         if year == UNDATED:
