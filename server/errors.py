@@ -14,10 +14,12 @@ def _wants_html() -> bool:
 
 
 def error_response(status: int, title: str, message: str, headers=None):
+    # HTML or text is chosen by Accept: a shared cache must not hand one to the other client
+    headers = {"Vary": "Accept", **(headers or {})}
     if _wants_html():
         body = render_template("error.html", status=status, title=title, message=message)
-        return body, status, {"Content-Type": "text/html; charset=utf-8", **(headers or {})}
-    return f"{status} {title}: {message}\n", status, {"Content-Type": "text/plain; charset=utf-8", **(headers or {})}
+        return body, status, {"Content-Type": "text/html; charset=utf-8", **headers}
+    return f"{status} {title}: {message}\n", status, {"Content-Type": "text/plain; charset=utf-8", **headers}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -28,7 +30,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return error_response(exc.code or 500, exc.name, exc.description or "")
+        # the exception's own headers stay: Allow on a 405, Content-Range on a 416, ...
+        headers = {k: v for k, v in exc.get_headers() if k.lower() not in ("content-type", "content-length")}
+        return error_response(exc.code or 500, exc.name, exc.description or "", headers)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):  # never a traceback to the client

@@ -18,7 +18,6 @@ def essence(media_type: str) -> str:
     return media_type.split(";", 1)[0].strip().lower()
 
 
-
 def _parse_accept(header: str) -> list[tuple[str, str, float]]:
     ranges = []
     for part in header.split(","):
@@ -65,8 +64,13 @@ def negotiate(accept: str | None, offered: Sequence[F], media_type=lambda f: f.m
     ranges = _parse_accept(accept)
     scored = []
     for index, fmt in enumerate(offered):
-        types = (essence(media_type(fmt)), *aliases(fmt))
-        q, spec = max((_quality(m, ranges) for m in types), default=(-1, -1))
+        q, spec = _quality(essence(media_type(fmt)), ranges)
+        if spec < 2:
+            # An alias (application/json for SPARQL JSON, application/xhtml+xml for HTML) counts
+            # only when named: matched by a wildcard it would outrank an explicit "q=0" or a
+            # lower q for the format's own type, and the answer is sent as that type anyway.
+            named = [_quality(m, ranges) for m in aliases(fmt)]
+            q, spec = max([(q, spec), *(a for a in named if a[1] == 2)])
         if q > 0:
             scored.append((q, spec, -index, fmt))
     if not scored:

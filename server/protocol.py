@@ -32,7 +32,7 @@ def read_query_request(max_body_bytes: int, req=None) -> QueryRequest | None:
     Flask's current request by default."""
     if req is None:
         req = request
-    if req.method == "GET":
+    if req.method in ("GET", "HEAD"):  # HEAD: GET's answer without its body (RFC 9110 §9.3.2)
         return read_get(req.args)
     _check_size(req, max_body_bytes)
     mime = req.mimetype

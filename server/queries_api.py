@@ -58,17 +58,23 @@ def show(name: str):
     query = known.get(name) or (known.get(base) if base else None)
     if query is None:
         abort(404, description=f"no canned query named {name!r}; see /queries")
-    fmt_name = suffix if query.name != name else request.args.get("format")
+    by_suffix = query.name != name
+    fmt_name = suffix if by_suffix else request.args.get("format")
     given = {k: v for k, v in request.args.items() if k != "format"}
     if fmt_name and fmt_name != "html":
         choice = formats.Choice(formats.by_name(fmt_name, formats.RESULT_FORMATS),
                                 formats.by_name(fmt_name, formats.GRAPH_FORMATS))
         if choice.results is None and choice.graph is None:
-            abort(404, description=f"unknown format {fmt_name!r}")
+            if by_suffix:  # a URL that names no resource
+                abort(404, description=f"unknown format {fmt_name!r}")
+            formats.choose(None, fmt_name)  # a bad parameter: 400, naming the formats there are
         return _data(query, given, choice)
     if not fmt_name:
         offers = ("text/html",) + tuple(formats.base_type(f) for f in formats.RESULT_FORMATS)
-        picked = negotiate(request.headers.get("Accept"), offers, media_type=lambda m: m)
+        # application/json and application/xml as on /sparql
+        generic = {formats.base_type(f): formats.aliases(f) for f in formats.RESULT_FORMATS}
+        picked = negotiate(request.headers.get("Accept"), offers, media_type=lambda m: m,
+                           aliases=lambda m: generic.get(m, ()))
         if picked != "text/html":
             return _data(query, given, formats.Choice(formats.by_name(picked, formats.RESULT_FORMATS), None))
     return _page(query, given)

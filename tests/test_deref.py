@@ -32,6 +32,10 @@ BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,imag
     ("text/turtle;q=0.2, application/ld+json;q=0.9", 303, "/data/city/tours.jsonld"),
     ("text/*", 303, "/page/city/tours"),
     ("text/html;q=0, text/turtle;q=0.1", 303, "/data/city/tours.ttl"),
+    # HTML's alias application/xhtml+xml counts only when named, not through a wildcard
+    ("text/html;q=0, */*", 303, "/data/city/tours.ttl"),
+    ("text/html;q=0.1, application/*;q=0.5", 303, "/data/city/tours.nt"),
+    ("application/*", 303, "/data/city/tours.nt"),
     ("image/png", 406, None),
 ])
 def test_accept_table(client, accept, status, location):

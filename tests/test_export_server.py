@@ -176,6 +176,7 @@ def test_download_of_unlisted_files_is_not_found(client, name):
     ("application/ld+json", "/ontology.jsonld"),
     ("*/*", "/ontology.ttl"),
     (None, "/ontology.ttl"),
+    ("text/html;q=0.1, application/*;q=0.5", "/ontology.rdf"),
 ])
 def test_ontology_namespace_redirects_by_accept(client, accept, target):
     response = client.get("/ontology", headers={"Accept": accept} if accept else {})

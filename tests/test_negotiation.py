@@ -32,6 +32,21 @@ def test_accept_table(accept, offered, expected):
     assert negotiate(accept, offered) == expected
 
 
+ALIASES = {R.JSON: ("application/json",), R.XML: ("application/xml",)}
+
+
+@pytest.mark.parametrize("accept, expected", [
+    ("application/json", R.JSON),
+    ("application/xml", R.XML),
+    ("application/xml, application/json;q=0.5", R.XML),
+    # matched only through a wildcard, an alias must not outrank its format's own refusal
+    ("application/sparql-results+json;q=0, application/*", R.XML),
+    ("application/sparql-results+json;q=0.1, application/*;q=0.5", R.XML),
+])
+def test_aliases_count_when_named(accept, expected):
+    assert negotiate(accept, RESULTS, aliases=lambda f: ALIASES.get(f, ())) == expected
+
+
 @pytest.mark.parametrize("accept", ["image/png", "text/csv;q=0", "application/json;q=0, */*;q=0"])
 def test_nothing_acceptable_is_406_listing_the_offer(accept):
     with pytest.raises(TwinkgError) as info:

@@ -130,6 +130,25 @@ def test_unknown_query_and_format_are_404(client):
     assert client.get("/queries/partner-cities.pdf").status_code == 404
 
 
+def test_an_unknown_format_parameter_is_400_naming_the_formats(client):
+    response = client.get("/queries/partner-cities?format=pdf")
+    assert response.status_code == 400
+    assert "'pdf'" in response.get_data(as_text=True)
+    assert "csv" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("accept, media_type", [
+    ("application/json", "application/sparql-results+json"),
+    ("application/xml", "application/sparql-results+xml"),
+])
+def test_generic_json_and_xml_are_accepted_as_on_the_endpoint(client, accept, media_type):
+    response = client.get("/queries/partner-cities", headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == media_type
+    assert response.headers["Content-Type"] == client.get(
+        "/sparql", query_string={"query": "ASK {}"}, headers={"Accept": accept}).headers["Content-Type"]
+
+
 def test_query_pages_speak_the_readers_language(client):
     client.set_cookie("lang", "de")
     listing = BeautifulSoup(client.get("/queries").data, "html.parser")

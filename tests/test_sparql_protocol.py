@@ -22,6 +22,18 @@ def test_get_post_form_and_post_direct_give_the_same_answer(client, curated_stor
         assert bindings(response.data) == expected
 
 
+@pytest.mark.parametrize("accept", [JSON, "text/csv"])
+def test_head_answers_like_get_without_a_body(client, accept):
+    # a query never sent before: nothing cached answers it
+    url = "/sparql?" + urllib.parse.urlencode({"query": f"# head {accept}\n" + COUNT_PARTNERSHIPS})
+    head = client.head(url, headers={"Accept": accept})
+    get = client.get(url, headers={"Accept": accept})
+    assert head.status_code == get.status_code == 200
+    assert head.data == b""
+    assert head.headers["Content-Type"] == get.headers["Content-Type"]
+    assert head.headers["ETag"] == get.headers["ETag"]
+
+
 def test_missing_query_is_400(client):
     response = client.post("/sparql", data={"other": "x"})
     assert response.status_code == 400
