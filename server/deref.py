@@ -13,6 +13,7 @@ from flask import Blueprint, Response, redirect, request
 from twinkg.errors import TwinkgError
 
 from .conditional import conditional_get
+from .cors import READ_METHODS, allow_cross_origin
 from .dataset import dataset
 from .describe import DATA_FORMATS, describe, exists, is_entity, serialize_document
 from .i18n import translate
@@ -20,6 +21,7 @@ from .iris import valid_kind_and_slug
 from .negotiation import negotiate
 
 bp = Blueprint("deref", __name__)
+allow_cross_origin(bp, READ_METHODS)  # /id and /data, followed by linked-data clients anywhere
 conditional_get(bp, html=False)  # the data documents (the 303s of /id/ carry no ETag)
 
 

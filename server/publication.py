@@ -3,7 +3,9 @@
 from flask import Blueprint
 
 from . import downloads, ontology_doc, void
+from .cors import READ_METHODS, allow_cross_origin
 
 bp = Blueprint("publication", __name__)
+allow_cross_origin(bp, READ_METHODS)  # for its child blueprints too
 for child in (void.bp, downloads.bp, ontology_doc.bp):
     bp.register_blueprint(child)

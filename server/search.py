@@ -7,6 +7,7 @@ quoted as an FTS5 string (a prefix query), and passed as a bound parameter.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .iris import KIND_OF_CLASS
@@ -21,7 +22,9 @@ WORD = re.compile(r"\w+", re.UNICODE)
 
 def fts_query(text: str) -> str | None:
     """``Wiśniewski oppel`` → ``"Wiśniewski"* "oppel"*`` (all words, each as a prefix)."""
-    words = WORD.findall(text)[:MAX_WORDS]
+    # NFC first: typed or pasted as a base letter plus a combining mark ("u" + U+0308), a word
+    # would split at the mark, which \w does not match
+    words = WORD.findall(unicodedata.normalize("NFC", text))[:MAX_WORDS]
     if not words:
         return None
     return " ".join('"' + w.replace('"', '""') + '"*' for w in words)

@@ -144,3 +144,24 @@ def test_turtle_client_follows_the_redirect(live_server):
         assert response.headers["Content-Type"] == "text/turtle; charset=utf-8"
         g = rdflib.Graph().parse(data=response.read(), format="turtle")
     assert (TOURS, RDF.type, TK.City) in g
+
+
+@pytest.mark.parametrize("path", ["/id/city/tours", "/data/city/tours.ttl", "/void", "/download/twinkg.nq.gz",
+                                  "/ontology.ttl", "/ontology"])
+def test_linked_data_is_readable_from_any_origin(client, path):
+    response = client.get(path, headers={"Origin": "https://elsewhere.example", "Accept": "text/turtle"})
+    assert response.status_code in (200, 303)
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+    again = client.get(path, headers={"Origin": "https://elsewhere.example", "Accept": "text/turtle",
+                                      "If-None-Match": response.headers.get("ETag", '"none"')})
+    assert again.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_linked_data_preflight_allows_reading_only(client):
+    response = client.options("/data/city/tours.ttl", headers={
+        "Origin": "https://elsewhere.example", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "if-none-match"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert set(response.headers["Access-Control-Allow-Methods"].replace(" ", "").split(",")) == {"GET", "HEAD", "OPTIONS"}
+    assert "if-none-match" in response.headers["Access-Control-Allow-Headers"].lower()

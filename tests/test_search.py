@@ -28,6 +28,13 @@ def test_without_accents_finds_wisniewski(client):
     assert list(groups) == ["People", "Photos"]
 
 
+def test_a_decomposed_accent_finds_what_the_composed_one_does(client):
+    composed = results(client, "Wi\u015bniewski")
+    decomposed = results(client, "Wis\u0301niewski")  # s + COMBINING ACUTE ACCENT, as some keyboards send it
+    assert decomposed == composed
+    assert decomposed["People"] == [("Arkadiusz Wiśniewski", "/page/person/arkadiusz-wisniewski")]
+
+
 def test_other_names_find_the_city(client):
     groups = results(client, "oppeln")
     assert ("Opole", "/page/city/opole") in groups["Cities"]
