@@ -41,7 +41,8 @@ def description(endpoint: str, named_graphs, title: str) -> list[Triple]:
     ]
     for fmt in RESULT_FORMATS + GRAPH_FORMATS:
         triples.append(Triple(service, _sd("resultFormat"), NamedNode(fmt.iri)))
-    action, entry = BlankNode(), BlankNode()
+    # Blank nodes with fixed labels: the same ETag must name the same bytes in every worker
+    action, entry = BlankNode("action"), BlankNode("entry")
     triples += [
         Triple(service, _schema("potentialAction"), action),
         Triple(action, RDF_TYPE, _schema("SearchAction")),
@@ -55,15 +56,15 @@ def description(endpoint: str, named_graphs, title: str) -> list[Triple]:
     ]
     for fmt in RESULT_FORMATS + GRAPH_FORMATS:
         triples.append(Triple(entry, _schema("contentType"), Literal(base_type(fmt))))
-    dataset, default_graph = BlankNode(), BlankNode()
+    dataset, default_graph = BlankNode("dataset"), BlankNode("defaultGraph")
     triples += [
         Triple(service, _sd("defaultDataset"), dataset),
         Triple(dataset, RDF_TYPE, _sd("Dataset")),
         Triple(dataset, _sd("defaultGraph"), default_graph),
         Triple(default_graph, RDF_TYPE, _sd("Graph")),
     ]
-    for graph in sorted(named_graphs, key=lambda g: g.value):
-        named = BlankNode()
+    for number, graph in enumerate(sorted(named_graphs, key=lambda g: g.value), 1):
+        named = BlankNode(f"namedGraph{number}")
         triples += [
             Triple(dataset, _sd("namedGraph"), named),
             Triple(named, RDF_TYPE, _sd("NamedGraph")),

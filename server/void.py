@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, request
-from pyoxigraph import RdfFormat, parse, serialize
+from pyoxigraph import BlankNode, RdfFormat, Triple, parse, serialize
 from werkzeug.utils import get_content_type
 
 from twinkg.errors import TwinkgError
@@ -34,16 +34,30 @@ def _chosen() -> RdfFormat:
 
 def _description(fmt: RdfFormat) -> bytes:
     """The description in ``fmt``: serialized once per build (a load makes a new one), so
-    a request costs no parse, and the same ETag always names the same bytes (the blank
-    nodes' labels are new at every parse)."""
+    a request costs no parse."""
     release = published()
     key = (DESCRIPTION, fmt)
     if key not in release.renderings:
         path = release.path(DESCRIPTION)
         release.renderings[key] = path.read_bytes() if fmt == RdfFormat.TURTLE else serialize(
-            parse(path.read_bytes(), format=RdfFormat.TURTLE), format=fmt,
+            _numbered_blank_nodes(parse(path.read_bytes(), format=RdfFormat.TURTLE)), format=fmt,
             prefixes=None if fmt == RdfFormat.N_TRIPLES else NS)
     return release.renderings[key]
+
+
+def _numbered_blank_nodes(quads) -> list[Triple]:
+    """The triples with their blank nodes labelled b1, b2, ... in order of appearance.
+
+    A parse gives blank nodes new random labels; every worker serializes its own copy, and
+    the same ETag must name the same bytes in all of them."""
+    labels: dict[BlankNode, BlankNode] = {}
+
+    def stable(term):
+        if isinstance(term, BlankNode):
+            return labels.setdefault(term, BlankNode(f"b{len(labels) + 1}"))
+        return term
+
+    return [Triple(stable(q.subject), q.predicate, stable(q.object)) for q in quads]
 
 
 @bp.route("/void")
