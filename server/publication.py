@@ -1,11 +1,12 @@
-"""The linked-data publication: dataset description, downloads and the ontology, as one blueprint."""
+"""The linked-data publication: dataset description, downloads, the ontology and the other IRIs the
+dataset mints (named graphs, version IRIs), as one blueprint."""
 
 from flask import Blueprint
 
-from . import downloads, ontology_doc, void
+from . import downloads, minted, ontology_doc, void
 from .cors import READ_METHODS, allow_cross_origin
 
 bp = Blueprint("publication", __name__)
 allow_cross_origin(bp, READ_METHODS)  # for its child blueprints too
-for child in (void.bp, downloads.bp, ontology_doc.bp):
+for child in (void.bp, downloads.bp, ontology_doc.bp, minted.bp):
     bp.register_blueprint(child)

@@ -76,9 +76,17 @@ def void():
 
 @bp.route("/dataset")
 @bp.route("/dataset/<version>")
-def dataset_iri(version: str | None = None):
-    """The dataset IRI and its version IRIs are described by /void (303: see other)."""
+@bp.route("/dataset/<version>/<path:part>")  # its distributions and linksets
+def dataset_iri(version: str | None = None, part: str | None = None):
+    """The dataset IRI, its version IRIs and their parts are described by /void (303: see
+    other); a browser asking for HTML is sent to /download, the description's page."""
     if version is not None and version != published().manifest["release"]:
         raise TwinkgError(f"release {version!r} is not served here; the current one is "
                           f"{published().manifest['release']}", 404)
-    return redirect("/void", 303)
+    # RDF first: */* (curl, RDF tools) gets the description, as before there was a page
+    offers = (*(f.media_type for f in OFFERED), "text/html")
+    picked = negotiate(request.headers.get("Accept"), offers, media_type=lambda m: m,
+                       aliases=lambda m: ("application/xhtml+xml",) if m == "text/html" else ())
+    response = redirect("/download" if picked == "text/html" else "/void", 303)
+    response.headers["Vary"] = "Accept"
+    return response

@@ -113,6 +113,9 @@ def test_dataset_and_version_iris_see_the_description(client, manifest):
         response = client.get(path)
         assert response.status_code == 303 and response.headers["Location"] == "/void"
     assert client.get("/dataset/19990101T000000Z-000000000000").status_code == 404
+    browser = client.get("/dataset", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert browser.status_code == 303 and browser.headers["Location"] == "/download"
+    assert browser.headers["Vary"] == "Accept"
 
 
 def test_download_page_lists_every_file(client, manifest):

@@ -1,0 +1,82 @@
+"""The IRIs the dataset mints besides its entities' (server/deref.py), made to dereference.
+
+- Named graphs ``graph/<name>`` (one per source, ``graph-names`` in the service description
+  and the quad dumps): their statements, by ``Accept``, through the query executor (time
+  limit, row limit and its truncation header, ETag). A browser is sent to the page of the
+  source the graph holds, where there is one.
+- The ontology's version IRI ``ontology/<version>``: 303 to the ontology, for the version
+  served here.
+- The shapes' IRI ``shapes``: 303 to the published shapes in the format the client accepts.
+- The dataset's IRIs (``dataset/<release>/...``) are server/void.py's.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, request
+from pyoxigraph import NamedNode, RdfFormat, parse
+
+from twinkg.errors import TwinkgError
+
+from .answers import QueryRequest, respond
+from .dataset import dataset
+from .describe import DATA_FORMATS, exists
+from .deref import HTML, OFFERED
+from .formats import Choice
+from .negotiation import negotiate
+from .published import published
+from .queryfiles import server_query
+
+bp = Blueprint("minted", __name__)
+
+OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
+SHAPES = (RdfFormat.TURTLE, RdfFormat.RDF_XML, RdfFormat.JSON_LD)
+
+
+def _see_other(target: str):
+    response = redirect(target, 303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+@bp.route("/graph/<path:name>", methods=["GET", "HEAD"])
+def graph(name: str):
+    ds = dataset()
+    iri = ds.settings.source_graph(name)
+    if iri not in {g.value for g in ds.store.named_graphs()}:
+        raise TwinkgError(f"no named graph {iri} in this dataset", 404)
+    fmt = negotiate(request.headers.get("Accept"), OFFERED,
+                    aliases=lambda f: ("application/xhtml+xml",) if f is HTML else ())
+    if fmt is HTML:
+        source = ds.iris.entity_iri("source", name)
+        if "/" not in name and exists(ds.store, source):
+            return _see_other(f"/page/source/{name}")
+        fmt = DATA_FORMATS[0]  # no page for this graph: its statements, in Turtle
+    req = QueryRequest(text=server_query("graph-statements"), substitutions=(("graph", NamedNode(iri)),))
+    return respond(req, Choice(None, fmt))
+
+
+@bp.route("/ontology/<version>", methods=["GET", "HEAD"])
+def ontology_version(version: str):
+    served = _ontology_version()
+    if version != served:
+        raise TwinkgError(f"ontology version {version!r} is not served here; the current one is {served}", 404)
+    return _see_other("/ontology")  # which negotiates the representation
+
+
+@bp.route("/shapes", methods=["GET", "HEAD"])
+def shapes():
+    # RDF first (*/* is most likely an RDF tool); the shapes have no page of their own: a
+    # browser gets the downloads page, which lists them
+    fmt = negotiate(request.headers.get("Accept"), (*SHAPES, HTML),
+                    aliases=lambda f: ("application/xhtml+xml",) if f is HTML else ())
+    return _see_other("/download" if fmt is HTML else f"/download/shapes.{fmt.file_extension}")
+
+
+def _ontology_version() -> str:
+    """owl:versionInfo of the published ontology, read once per build."""
+    release = published()
+    if "ontology-version" not in release.renderings:
+        quads = parse(release.path("ontology.ttl").read_bytes(), format=RdfFormat.TURTLE)
+        release.renderings["ontology-version"] = next(
+            (q.object.value for q in quads if q.predicate.value == OWL_VERSION_INFO), "")
+    return release.renderings["ontology-version"]
