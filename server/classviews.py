@@ -13,6 +13,7 @@ from pyoxigraph import Literal, NamedNode
 
 from .dates import anniversaries, year_of
 from .graphindex import GraphIndex
+from .i18n import decimal
 from .views import Labeler, TermView, Text
 
 
@@ -53,9 +54,16 @@ class PhotoItem:
     credit: str
 
 
-def coordinates_text(lat: float, long: float) -> str:
-    """Coordinates for people: 47.39484° N, 0.70398° E (west and south without minus signs)."""
-    return f"{abs(lat)}° {'N' if lat >= 0 else 'S'}, {abs(long)}° {'E' if long >= 0 else 'W'}"
+#: The letters for north, south, east and west in each UI language.
+COMPASS = {"en": "NSEW", "de": "NSOW"}
+
+
+def coordinates_text(lat: float, long: float, lang: str = "en") -> str:
+    """Coordinates for people: 47.39484° N, 0.70398° E; in German 47,39484° N, 0,70398° O
+    (west and south without minus signs)."""
+    north, south, east, west = COMPASS.get(lang, COMPASS["en"])
+    return (f"{decimal(str(abs(lat)), lang)}° {north if lat >= 0 else south}, "
+            f"{decimal(str(abs(long)), lang)}° {east if long >= 0 else west}")
 
 
 def _terms(g: GraphIndex, L: Labeler, s, p) -> list[TermView]:
@@ -129,7 +137,7 @@ def city(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dict:
         "same_as": _terms(g, L, e, "owl:sameAs"),
         "description": L.text(g.objects(e, "dct:description")),
         "coordinates": (lat.value, long.value) if lat is not None and long is not None else None,
-        "coordinates_text": coordinates_text(float(lat.value), float(long.value)) if lat and long else None,
+        "coordinates_text": coordinates_text(float(lat.value), float(long.value), L.lang) if lat and long else None,
         "partnerships": partnerships,
         "events": _events(g, L, held_here),
         "related_events": _events(g, L, related - set(held_here)),
@@ -203,7 +211,6 @@ def event(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dict
     participants = []
     for part in sorted(g.objects(e, "tk:participation"), key=lambda n: _number(n.value)):
         participants.append({
-            "anchor": part.value.partition("#")[2],
             "agent": _opt(g, L, part, "tk:agent"),
             "role": _opt(g, L, part, "tk:role"),
             "title": L.text(g.objects(part, "rdfs:label")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -31,6 +32,22 @@ def format_date(lexical: str, datatype: str, lang: str) -> str:
     except (ValueError, IndexError):
         pass
     return lexical
+
+
+#: xsd:gYear, gYearMonth and date, the date part of each (a time zone suffix is left out).
+_ISO_DATE = {XSD + name: re.compile(rf"({pattern})(?:Z|[+-]\d\d:\d\d)?")
+             for name, pattern in (("gYear", r"\d{4,}"), ("gYearMonth", r"\d{4,}-\d\d"),
+                                   ("date", r"\d{4,}-\d\d-\d\d"))}
+
+
+def html_datetime(lexical: str, datatype: str) -> str | None:
+    """A date as HTML's ``<time datetime>`` takes it: YYYY, YYYY-MM or YYYY-MM-DD at the
+    precision of the data; None for what HTML cannot express (year 0, years BCE)."""
+    pattern = _ISO_DATE.get(datatype)
+    found = pattern.fullmatch(lexical) if pattern else None
+    if found is None or not found.group(1).partition("-")[0].strip("0"):
+        return None
+    return found.group(1)
 
 
 def year_of(lexical: str) -> int | None:

@@ -5,37 +5,55 @@ from __future__ import annotations
 from flask import Blueprint, render_template, send_file
 
 from .conditional import conditional_get
-from .published import published
+from .dates import XSD, format_date
+from .i18n import catalogue, current_language, decimal
+from .published import HTML_LANGUAGE, published
+from .views import Text
 
 bp = Blueprint("downloads", __name__)
 conditional_get(bp, html=True)  # the listing (each file has its own digest as its ETag)
 
-#: The order of the page's sections.
-ROLES = (("dump", "Dumps"), ("description", "Dataset description"), ("ontology", "Ontology"),
-         ("shapes", "SHACL shapes"), ("context", "JSON-LD context"), ("documentation", "Documentation"),
-         ("citation", "Citation"), ("changelog", "Changes"))
+#: The order of the page's sections (titled by ``download.role.<role>`` in messages.json).
+ROLES = ("dump", "description", "ontology", "shapes", "context", "documentation", "citation", "changelog")
 
 
-def _human(size: int) -> str:
+def _human(size: int, lang: str) -> str:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if size < 1024 or unit == "GiB":
-            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+            return f"{size} {unit}" if unit == "B" else f"{decimal(f'{size:.1f}', lang)} {unit}"
         size /= 1024
     return ""
+
+
+def _title(name: str, manifest_title: str, lang: str) -> Text:
+    """A file's title in the reader's language: the manifest's own (English) titles, and
+    ``download.file.<name>`` from messages.json in other languages; a file the catalogue does
+    not know keeps its English title, marked as such."""
+    translated = catalogue().get(f"download.file.{name}", {}).get(lang)
+    if translated:
+        return Text(translated, lang, False)
+    return Text(manifest_title, "en", lang != "en")
 
 
 @bp.route("/download")
 def listing():
     pub = published()
+    lang = current_language()
     files = list(pub.files.values())
-    sections = [(title, [f for f in files if f.role == role]) for role, title in ROLES]
+    sections = [(role, [f for f in files if f.role == role]) for role in ROLES]
+    issued = pub.manifest["issued"]
     return render_template("download.html", manifest=pub.manifest,
-                           sections=[(t, fs) for t, fs in sections if fs], human=_human)
+                           issued=format_date(issued[:10], XSD + "date", lang),
+                           sections=[(role, fs) for role, fs in sections if fs],
+                           human=lambda size: _human(size, lang), title=lambda f: _title(f.name, f.title, lang))
 
 
 @bp.route("/download/<name>")
 def file(name: str):
     path, media_type, etag = published().served_as(name)
     # (send_file adds "; charset=utf-8" to text types; JSON is UTF-8 by definition)
-    return send_file(path, mimetype=media_type, as_attachment=media_type == "application/gzip",
-                     download_name=name, conditional=True, etag=etag, max_age=3600)
+    response = send_file(path, mimetype=media_type, as_attachment=media_type == "application/gzip",
+                         download_name=name, conditional=True, etag=etag, max_age=3600)
+    if media_type == "text/html":
+        response.headers["Content-Language"] = HTML_LANGUAGE
+    return response

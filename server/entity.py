@@ -23,6 +23,9 @@ from .queryfiles import server_query
 from .views import Labeler, TermView, Text
 
 LABELS = tuple(term(c) for c in ("rdfs:label", "skos:prefLabel", "tk:caption"))
+#: Who holds an office or takes part in an event, and in what role.
+HOLDERS = tuple(term(c) for c in ("tk:agent", "org:member"))
+ROLES = tuple(term(c) for c in ("tk:role", "org:role"))
 RDF_TYPE = term("rdf:type")
 CONTEXT_KINDS = {"city", "partnership", "person", "event", "organization"}
 
@@ -74,7 +77,21 @@ def _labeler(ds: Dataset, graph: GraphIndex, lang: str) -> Labeler:
     for t in graph.triples:
         if t.predicate in LABELS and isinstance(t.object, Literal) and isinstance(t.subject, NamedNode):
             labeler.add_label(t.subject.value, t.object)
+    _label_offices_and_participations(graph, labeler)
     return labeler
+
+
+def _label_offices_and_participations(graph: GraphIndex, labeler: Labeler) -> None:
+    """An office or a participation (…/person/x#office-1) has no name of its own, at most a
+    title: it is labelled "Jean Royer — mayor", by who holds it and as what, as the lists of
+    offices and participants show it."""
+    for node in {t.subject for t in graph.triples if t.predicate in HOLDERS}:
+        who = next(v for p in HOLDERS if (v := graph.value(node, p)) is not None)
+        role = next((v for p in ROLES if (v := graph.value(node, p)) is not None), None)
+        name = labeler.term(who).text
+        what = labeler.text(graph.objects(node, "rdfs:label")) or (labeler.term(role).text if role else None)
+        labeler.composed[node.value] = name if what is None else Text(
+            f"{name.value} — {what.value}", what.lang or name.lang, name.fallback or what.fallback)
 
 
 def _source_of_graph(ds: Dataset, graph_iri: str) -> str:

@@ -50,5 +50,14 @@ def translator(lang: str):
     return lambda key: translate(key, lang)
 
 
+#: The decimal separator of each UI language that does not write a point.
+DECIMAL_SEPARATOR = {"de": ","}
+
+
+def decimal(number: str, lang: str) -> str:
+    """A number (as Python writes it) as ``lang`` writes it: 47.39484 is 47,39484 in German."""
+    return number.replace(".", DECIMAL_SEPARATOR.get(lang, "."))
+
+
 def other_languages() -> list[str]:
     return [lang for lang in LANGUAGES if lang != current_language()]

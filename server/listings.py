@@ -149,6 +149,7 @@ class MapCity:
     lat: float | None
     long: float | None
     partners: int
+    lang: str  # the reader's, for the coordinates as text
 
     @property
     def marker(self) -> dict:
@@ -156,7 +157,7 @@ class MapCity:
 
     @property
     def coordinates_text(self) -> str:
-        return coordinates_text(self.lat, self.long)
+        return coordinates_text(self.lat, self.long, self.lang)
 
 
 @dataclass
@@ -184,7 +185,7 @@ def _map_cities(db, ds, lang: str, top: int | None = None) -> list[MapCity]:
     labeler = Labeler(ds.iris, lang)
     for iri, *_, labels in rows:
         add_labels(labeler, iri, labels)
-    return [MapCity(labeler.term(NamedNode(iri)), lat, long, partners) for iri, lat, long, partners, _ in rows]
+    return [MapCity(labeler.term(NamedNode(iri)), lat, long, partners, lang) for iri, lat, long, partners, _ in rows]
 
 
 def home_map(ds, lang: str) -> CityMap:

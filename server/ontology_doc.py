@@ -14,7 +14,7 @@ from flask import Blueprint, redirect, request, send_file
 from twinkg.errors import TwinkgError
 
 from .negotiation import negotiate
-from .published import published
+from .published import HTML_LANGUAGE, published
 
 
 @dataclass(frozen=True)
@@ -51,5 +51,8 @@ def representation(ext: str):
     rep = BY_EXTENSION.get(ext)
     if rep is None:
         raise TwinkgError(f"no ontology.{ext}; offered: " + ", ".join(f"ontology.{e}" for e in BY_EXTENSION), 404)
-    return send_file(published().path(rep.file_name), mimetype=rep.media_type,
-                     conditional=True, etag=published().files[rep.file_name].sha256, max_age=3600)
+    response = send_file(published().path(rep.file_name), mimetype=rep.media_type,
+                         conditional=True, etag=published().files[rep.file_name].sha256, max_age=3600)
+    if rep.media_type == "text/html":
+        response.headers["Content-Language"] = HTML_LANGUAGE
+    return response

@@ -31,11 +31,13 @@ def ui_helpers() -> dict:
 
 @bp.after_app_request
 def vary_on_language(response):
-    # Pages depend on the language cookie and Accept-Language; caches must know.
-    if response.mimetype == "text/html" and not 300 <= response.status_code < 400:
+    # Pages depend on the language cookie and Accept-Language; caches must know. A document
+    # that states its own language (the ontology's documentation) is the same for every reader.
+    if response.mimetype == "text/html" and not 300 <= response.status_code < 400 \
+            and "Content-Language" not in response.headers:
         response.vary.add("Cookie")
         response.vary.add("Accept-Language")
-        response.headers.setdefault("Content-Language", current_language())
+        response.headers["Content-Language"] = current_language()
     return response
 
 

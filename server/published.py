@@ -19,6 +19,9 @@ from .dataset import dataset
 
 #: The files that list the others (and so are not in the manifest themselves).
 INDEX_FILES = {CHECKSUMS: "text/plain", MANIFEST: "application/json"}
+#: The language of the release's HTML (the ontology's documentation, written by pyLODE in
+#: English: twinkg/export/ontodoc.py), the same for every reader.
+HTML_LANGUAGE = "en"
 
 
 class Published:

@@ -9,7 +9,7 @@ from typing import Iterable
 from pyoxigraph import Literal, NamedNode
 
 
-from .dates import XSD, format_date
+from .dates import XSD, format_date, html_datetime
 from .iris import IriMap
 
 FALLBACK_CHAIN = ("de", "en")
@@ -49,6 +49,7 @@ class TermView:
     href: str | None = None  # a local path for our entities, else the external IRI
     local: bool = False
     datatype: str | None = None
+    datetime: str | None = None  # a date's value for <time datetime> (YYYY, YYYY-MM, YYYY-MM-DD)
 
     @property
     def is_literal(self) -> bool:
@@ -62,11 +63,15 @@ class Labeler:
         self.iris = iris
         self.lang = lang
         self.labels: dict[str, list[Literal]] = labels if labels is not None else {}
+        #: labels made from other statements (an office: its holder and role), chosen already
+        self.composed: dict[str, Text] = {}
 
     def add_label(self, iri: str, literal: Literal) -> None:
         self.labels.setdefault(iri, []).append(literal)
 
     def label(self, iri: str) -> Text:
+        if iri in self.composed:
+            return self.composed[iri]
         found = pick_text(self.labels.get(iri, ()), self.lang)
         if found:
             return found
@@ -86,7 +91,7 @@ class Labeler:
             datatype = node.datatype.value if node.datatype else None
             if datatype in DATES:
                 return TermView(Text(format_date(node.value, datatype, self.lang), None, False),
-                                datatype=datatype)
+                                datatype=datatype, datetime=html_datetime(node.value, datatype))
             return TermView(Text(node.value, node.language, False), datatype=datatype)
         return TermView(Text(str(node), None, False))
 

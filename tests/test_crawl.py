@@ -1,8 +1,10 @@
-"""A new reader clicking from the home page reaches every curated entity; no link is broken."""
+"""A new reader clicking from the home page reaches every curated entity; no link is broken;
+every page gives each id once and each date a machine-readable value."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -23,12 +25,17 @@ def curated_pages(data: Path) -> set[str]:
 
 
 #: A message key shown instead of its text (a key missing from server/messages.json).
-RAW_KEY = re.compile(r"\b(?:nav|home|list|entity|map|search|timeline|class|classes|prop|col|error|lang)\.[a-z_.]+\b")
+RAW_KEY = re.compile(r"\b(?:nav|home|list|entity|map|search|timeline|class|classes|prop|col|error|lang|download)\.[a-z_.]+\b")
 
 
-@pytest.mark.parametrize("lang", ["en", "de"])
-def test_every_entity_is_reachable_and_no_internal_link_is_broken(client, lang):
-    result = crawl(client, lang=lang)
+@pytest.fixture(scope="module", params=["en", "de"])
+def site(app, request):
+    """(language, every page a reader reaches from the home page): crawled once per language."""
+    return request.param, crawl(app.test_client(), lang=request.param)
+
+
+def test_every_entity_is_reachable_and_no_internal_link_is_broken(site):
+    lang, result = site
     broken = {path: (status, result.linked_from.get(path)) for path, status in result.status.items()
               if status >= 400}
     assert broken == {}
@@ -43,3 +50,28 @@ def test_every_entity_is_reachable_and_no_internal_link_is_broken(client, lang):
     # English document for every reader; all other pages follow the reader's language.
     assert {path: soup.html["lang"] for path, soup in result.html.items()
             if soup.html["lang"] != lang and path not in ("/ontology.html", "/download/ontology.html")} == {}
+
+
+def test_no_id_is_given_twice_on_a_page(site):
+    """A link to #participant-1 (or any fragment) has one element to land on."""
+    _, result = site
+    twice = {}
+    for path, soup in result.html.items():
+        ids = Counter(tag["id"] for tag in soup.find_all(id=True))
+        if any(n > 1 for n in ids.values()):
+            twice[path] = sorted(i for i, n in ids.items() if n > 1)
+    assert twice == {}
+
+
+#: What <time datetime> holds on our pages: a date at the data's precision (YYYY, YYYY-MM,
+#: YYYY-MM-DD), or a UTC timestamp (a release's issue time).
+DATETIME = re.compile(r"\d{4}(?:-\d\d(?:-\d\d(?:T\d\d:\d\d:\d\dZ)?)?)?")
+
+
+def test_every_time_element_has_a_machine_readable_datetime(site):
+    _, result = site
+    times = [(path, time) for path, soup in result.html.items() for time in soup.find_all("time")]
+    assert len({path for path, _ in times}) > 30  # lists, timeline, home, entity pages
+    bad = [(path, str(time)) for path, time in times
+           if not DATETIME.fullmatch(time.get("datetime", "")) or time.find("time")]
+    assert bad == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from bs4 import BeautifulSoup
@@ -106,13 +107,53 @@ def test_event_page_shows_participants_partnerships_and_photos(client):
     soup = page(client, "/page/event/reception-tours-kouvola-2022")
     assert texts(soup.find("dd", class_="date")) == "2 September 2022"
     participants = section(soup, "h-participants")
-    first = participants.find("li", id="participant-1")
+    first = participants.find("li")
     assert first.a["href"] == "/page/city/tours"
     assert "Bürger*innen-Gruppe aus Tours" in texts(first)
     partnerships = [a["href"] for a in soup.find("dt", string="Partnerships").find_next("dd").find_all("a")]
     assert partnerships == ["/page/partnership/muelheim-kouvola", "/page/partnership/muelheim-tours"]
     photos = section(soup, "h-photos")
     assert photos.find(class_="credit").get_text(strip=True) == "© Referat 1 | Stadt Mülheim an der Ruhr"
+
+
+def test_a_participation_link_lands_on_the_participations_own_section(client):
+    # #participant-2 is the fragment of the participation's IRI: one element has that id, the
+    # participation's section among the statements, not also its entry in the participants list
+    soup = page(client, "/page/event/treaty-signing-muelheim-tours-1962")
+    for n in (1, 2):
+        targets = soup.find_all(id=f"participant-{n}")
+        assert [t.name for t in targets] == ["section"]
+        assert targets[0].find_parent(attrs={"aria-labelledby": "h-statements"}) is not None
+        assert soup.find("a", href=f"/page/event/treaty-signing-muelheim-tours-1962#participant-{n}")
+    person = page(client, "/page/person/jean-royer")  # offices: the same
+    assert [t.name for t in person.find_all(id="office-1")] == ["section"]
+
+
+def test_offices_and_participations_are_named_by_who_and_as_what(client):
+    """Not by their IRI fragment (office-1): "Jean Royer — mayor", as the offices table and
+    the participants list name them."""
+    soup = page(client, "/page/person/jean-royer")
+    statements = section(soup, "h-statements")
+    assert texts(statements.find("a", href="/page/person/jean-royer#office-1")) == "Jean Royer — mayor"
+    assert texts(statements.find("section", id="office-1").h3) == "Jean Royer — mayor #office-1"
+    event = page(client, "/page/event/treaty-signing-muelheim-tours-1962")
+    links = section(event, "h-statements").find_all("a", href=re.compile("#participant-"))
+    assert {a["href"].rpartition("#")[2]: texts(a) for a in links} == {
+        "participant-1": "Heinrich Thöne — Oberbürgermeister (de)",  # its title, in German only
+        "participant-2": "Jean Royer — mayor"}  # no title: its role
+    assert texts(event.find("section", id="participant-2").h3) == "Jean Royer — mayor #participant-2"
+    german = page(client, "/page/event/treaty-signing-muelheim-tours-1962", lang="de")
+    assert texts(german.find("section", id="participant-1").h3) == "Heinrich Thöne — Oberbürgermeister #participant-1"
+
+
+@pytest.mark.parametrize("lang, label, name", [("en", "name", "personal name"), ("de", "Name", "Personenname")])
+def test_a_persons_label_and_name_are_told_apart(client, lang, label, name):
+    # rdfs:label and foaf:name hold the same text: two rows, each saying which it is
+    soup = page(client, "/page/person/jean-royer", lang=lang)
+    rows = section(soup, "h-statements").find("table").find_all("th", scope="row")
+    properties = [th.get_text(strip=True) for th in rows]
+    assert len(properties) == len(set(properties))
+    assert {label, name} <= set(properties)
 
 
 def test_fallback_label_is_marked(client):
@@ -152,6 +193,15 @@ def test_every_page_has_iri_alternates_jsonld_incoming_and_provenance(client, pa
         assert incoming.find("li") is not None
     provenance = section(soup, "h-provenance").find_all("a")
     assert provenance and all(a["href"].startswith("/page/source/") for a in provenance)
+
+
+@pytest.mark.parametrize("lang, one, many", [("en", "statement", "statements"), ("de", "Aussage", "Aussagen")])
+def test_provenance_counts_statements_in_singular_and_plural(client, lang, one, many):
+    soup = page(client, "/page/city/muelheim", lang=lang)
+    counts = [texts(li.find(class_="meta")) for li in section(soup, "h-provenance").find_all("li")]
+    numbers = [int(re.fullmatch(r"\((\d+) \w+\)", c).group(1)) for c in counts]
+    assert counts == [f"({n} {one if n == 1 else many})" for n in numbers]
+    assert 1 in numbers and max(numbers) > 1
 
 
 def test_statements_name_their_source(client):
@@ -221,6 +271,32 @@ def test_home_page(client):
     assert "Kuusankoski no coordinates" in table  # listed without a marker
 
 
+def test_the_home_map_heading_says_what_the_map_shows(client, curated_oxigraph, monkeypatch):
+    """The map holds every city in a partnership (Balatonfüred and Vologda are partners of
+    Kouvola only), not just Mülheim's; a large dataset's home page maps those with the most
+    partners, and says so."""
+    soup = page(client, "/")
+    assert soup.find(id="h-map").get_text(strip=True) == "Cities in partnerships"
+    shown = {a["href"] for a in section(soup, "h-map").find("table", class_="city-coordinates").find_all("a")}
+    assert {"/page/city/balatonfuered", "/page/city/vologda"} <= shown
+    assert page(client, "/", lang="de").find(id="h-map").get_text(strip=True) == "Städte in Partnerschaften"
+
+    from twinkg.server import listings
+
+    monkeypatch.setattr(listings, "HOME_MAP_CITIES", 3)
+    soup = page(client, "/")
+    assert soup.find(id="h-map").get_text(strip=True) == "The 3 cities with the most partners"
+    assert page(client, "/", lang="de").find(id="h-map").get_text(strip=True) == \
+        "Die 3 Städte mit den meisten Partnerstädten"
+    rows = curated_oxigraph.query(
+        "PREFIX tk: <https://twinkg.example.org/ontology#> SELECT ?c (COUNT(DISTINCT ?o) AS ?n) "
+        "WHERE { ?c a tk:City ; tk:twinnedWith ?o } GROUP BY ?c", use_default_graph_as_union=True)
+    partners = {"/page/city/" + row["c"].value.rsplit("/", 1)[-1]: int(row["n"].value) for row in rows}
+    top = {a["href"] for a in section(soup, "h-map").find("table", class_="city-coordinates").find_all("a")}
+    assert len(top) == 3
+    assert min(partners[c] for c in top) >= max(n for c, n in partners.items() if c not in top)
+
+
 def test_the_home_page_counts_what_the_store_holds_without_a_store_query(client, store_queries, curated_oxigraph):
     """Entities per class come from the site index (a count over the store took 0.15 s at a
     million statements); they are the store's own counts, most first."""
@@ -235,6 +311,50 @@ def test_the_home_page_counts_what_the_store_holds_without_a_store_query(client,
     from twinkg.server.iris import KIND_OF_CLASS
     assert dict(shown) == {f"/list/{KIND_OF_CLASS[c]}": n for c, n in in_store.items() if c in KIND_OF_CLASS}
     assert [n for _, n in shown] == sorted((n for _, n in shown), reverse=True)
+
+
+def test_an_undated_event_has_no_leading_separator(client):
+    soup = page(client, "/page/city/muelheim")
+    meta = {li.a["href"]: texts(li.find(class_="meta")) for li in section(soup, "h-events").find_all("li")}
+    assert meta["/page/event/school-exchange-broich-beykoz"] == "school exchange"  # no date
+    assert meta["/page/event/reception-tours-kouvola-2022"] == "2 September 2022 · reception"
+
+
+def test_dates_carry_their_machine_readable_value(client):
+    """<time datetime> at the data's precision; a range is one <time> per end."""
+    event = page(client, "/page/event/treaty-signing-muelheim-tours-1962")
+    assert [t["datetime"] for t in event.find("dd", class_="date").find_all("time")] == ["1962-05"]
+    visit = page(client, "/page/event/opole-delegation-visit-2024")
+    assert [(t["datetime"], t.get_text()) for t in visit.find("dd", class_="date").find_all("time")] == [
+        ("2024-09-28", "28 September 2024"), ("2024-09-30", "30 September 2024")]
+    listing = page(client, "/list/event?sort=date&order=asc")
+    first = listing.find("ol", class_="listing").li
+    assert [t["datetime"] for t in first.find_all("time")] == ["1962-05"]
+    timeline = page(client, "/timeline?year=2024")
+    assert {t["datetime"] for t in timeline.find("ol", class_="timeline").find_all("time")} >= {"2024", "2024-09-28"}
+    latest = section(page(client, "/"), "h-latest").find_all("li")
+    assert all(re.fullmatch(r"\d{4}(-\d\d){0,2}", li.time["datetime"]) for li in latest)
+    tours = page(client, "/page/partnership/muelheim-tours")
+    anniversaries = section(tours, "h-anniversaries")
+    assert anniversaries.find("time", string="2022")["datetime"] == "2022"
+    assert tours.find(class_="next-anniversary").time["datetime"] == "2027"
+    assert tours.find("dd", class_="since").time["datetime"] == "1962-05"
+
+
+@pytest.mark.parametrize("lexical, datatype, expected", [
+    ("1962", "gYear", "1962"), ("1962-05", "gYearMonth", "1962-05"), ("2022-09-02", "date", "2022-09-02"),
+    ("2022-09-02Z", "date", "2022-09-02"), ("2022-09-02+02:00", "date", "2022-09-02"), ("12000", "gYear", "12000"),
+    ("-0044", "gYear", None), ("0000", "gYear", None), ("2022-09", "date", None), ("soon", "gYear", None),
+])
+def test_html_datetime(lexical, datatype, expected):
+    from twinkg.server.dates import XSD, html_datetime
+
+    assert html_datetime(lexical, XSD + datatype) == expected
+
+
+@pytest.mark.parametrize("lang, heading", [("en", "Results for “tours”"), ("de", "Ergebnisse für „tours“")])
+def test_search_quotes_the_query_as_the_language_does(client, lang, heading):
+    assert page(client, "/search?q=tours", lang=lang).find(id="h-results").get_text(strip=True) == heading
 
 
 def test_list_pages_sort_and_paginate(client):
@@ -316,6 +436,16 @@ def test_map_page_lists_coordinates_as_text(client):
     rows = {tr.td.get_text(strip=True): tr.find_all("td")[1].get_text(strip=True)
             for tr in soup.find("table", class_="city-coordinates").tbody.find_all("tr")}
     assert rows["Darlington"] == "54.52429° N, 1.55039° W"
+
+
+def test_coordinates_in_german_have_a_decimal_comma_and_o_for_east(client):
+    assert texts(page(client, "/page/city/tours", lang="de").find(class_="coordinates")) == "47,39484° N, 0,70398° O"
+    for path in ("/map", "/"):
+        soup = page(client, path, lang="de")
+        rows = {tr.td.get_text(strip=True): tr.find_all("td")[1].get_text(strip=True)
+                for tr in soup.find("table", class_="city-coordinates").tbody.find_all("tr")}
+        assert rows["Darlington"] == "54,52429° N, 1,55039° W"
+        assert rows["Tours"] == "47,39484° N, 0,70398° O"
 
 
 def test_the_map_shows_the_partner_cities_without_a_store_query(client, store_queries, curated_oxigraph):
@@ -451,6 +581,50 @@ def test_query_list_and_download_page_revalidate(client):
     assert other.status_code == 200 and other.mimetype == "text/html"
     listing = client.get("/download", headers={"Accept": "text/html"})
     assert client.get("/download", headers={"If-None-Match": listing.headers["ETag"]}).status_code == 304
+
+
+GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+                 "Oktober", "November", "Dezember")
+
+
+def test_download_page_in_german(client):
+    """Headings, table headers, prose and file titles in the reader's language; the issue
+    date written as other pages write dates, its timestamp kept for machines."""
+    manifest = client.get("/download/manifest.json").get_json()
+    soup = page(client, "/download", lang="de")
+    assert soup.html["lang"] == "de" and soup.h1.get_text(strip=True) == "Downloads"
+    headings = [h2.get_text(strip=True) for h2 in soup.find_all("h2")]
+    assert headings[:4] == ["Gesamtdaten (Dumps)", "Beschreibung des Datensatzes", "Ontologie", "SHACL-Shapes"]
+    assert [th.get_text(strip=True) for th in soup.find("table", class_="downloads").find_all("th")] == [
+        "Datei", "Format", "Medientyp", "Größe", "SHA-256", "Version"]
+    rows = {tr.td.get_text(strip=True): tr.find_all("td") for tr in soup.select("table.downloads tbody tr")}
+    assert rows["twinkg.nq.gz"][1].get_text(strip=True) == "N-Quads (Datensatz mit benannten Graphen, gzip)"
+    assert rows["ontology.ttl"][1].get_text(strip=True) == "twinkg-Ontologie (Turtle)"
+    assert re.fullmatch(r"\d+,\d KiB", rows["twinkg.nq.gz"][3].get_text(strip=True))
+    issued = soup.find("time", id="issued")
+    year, month, day = manifest["issued"][:10].split("-")
+    assert issued["datetime"] == manifest["issued"]
+    assert issued.get_text() == f"{int(day)}. {GERMAN_MONTHS[int(month) - 1]} {year}"
+    prose = texts(soup.find("main"))
+    assert "erschienen am" in prose and "Downloads prüfen mit" in prose
+    for english in ("Release", "dataset version", "issued", "Dataset description", "for RDF clients",
+                    "Check downloads", "merged graph", "media type"):
+        assert english not in prose, english
+    english = page(client, "/download", lang="en")
+    assert re.fullmatch(rf"{int(day)} [A-Z][a-z]+ {year}", english.find("time", id="issued").get_text())
+    assert "issued" in texts(english.find("main"))
+
+
+def test_the_ontology_documentation_is_english_for_every_reader(client):
+    """pyLODE writes it in English: that is its Content-Language, whatever the reader's, and it
+    does not vary with the reader's language; pages do."""
+    for path in ("/ontology.html", "/download/ontology.html"):
+        response = client.get(path, headers={"Accept": "text/html", "Accept-Language": "de"})
+        assert response.status_code == 200 and response.mimetype == "text/html"
+        assert response.headers["Content-Language"] == "en", path
+        assert "Accept-Language" not in response.vary, path
+    listing = client.get("/download", headers={"Accept": "text/html", "Accept-Language": "de"})
+    assert listing.headers["Content-Language"] == "de" and "Accept-Language" in listing.vary
 
 
 def test_if_none_match_star_does_not_hide_a_missing_page(client):
