@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema as s
 from .problems import InvalidInput, Problem
-from .values import LANG_RE, QID_RE, SLUG_RE, ValueProblem, check_iri, parse_date
+from .values import QID_RE, SLUG_RE, ValueProblem, check_iri, is_language_tag, parse_date
 from .yamlfile import LDict, read_yaml
 
 
@@ -110,7 +111,7 @@ class _Checker:
                 return
             for lang, names in value.items():
                 lline = value.lines.get(lang, line)
-                if not isinstance(lang, str) or not LANG_RE.match(lang):
+                if not is_language_tag(lang):
                     self.problem(file, lline, f"{path}.{lang}", f"{lang!r} is not a language tag")
                 if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
                     self.problem(file, lline, f"{path}.{lang}", "expected a list of non-empty strings")
@@ -128,10 +129,11 @@ class _Checker:
             if not isinstance(value, int) or isinstance(value, bool):
                 bad(f"expected a whole number, got {value!r}")
         elif t == s.DECIMAL:
-            if not isinstance(value, (int, float)) or isinstance(value, bool):
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or \
+                    (isinstance(value, float) and not math.isfinite(value)):  # .nan, .inf
                 bad(f"expected a number, got {value!r}")
         elif t == s.LANG:
-            if not isinstance(value, str) or not LANG_RE.match(value):
+            if not is_language_tag(value):
                 bad(f"{value!r} is not a language tag")
         elif t == s.QID:
             if not isinstance(value, str) or not QID_RE.match(value):
@@ -174,7 +176,7 @@ class _Checker:
             return
         for lang, text in value.items():
             lline = value.lines.get(lang, line)
-            if not isinstance(lang, str) or not LANG_RE.match(lang):
+            if not is_language_tag(lang):
                 self.problem(file, lline, f"{path}.{lang}", f"{lang!r} is not a language tag")
             if not isinstance(text, str) or not text.strip():
                 self.problem(file, lline, f"{path}.{lang}", "expected non-empty text")
@@ -202,7 +204,13 @@ def _semantic_checks(entry: Entry, checker: _Checker) -> None:
 def _check_span(d: LDict, file: str, path: str, checker: _Checker) -> None:
     try:
         start, end = d.get("start"), d.get("end")
-        if start is not None and end is not None and parse_date(end)[2] < parse_date(start)[2]:
+        if start is None or end is None:
+            return
+        # Compared at the coarser of the two precisions, as the SHACL shape does: "2000" may
+        # end a span that starts "2000-05-03" (the source gives only the year it ended).
+        s, e = parse_date(start)[0], parse_date(end)[0]  # YYYY[-MM[-DD]]: compared as text
+        n = min(len(s), len(e))
+        if e[:n] < s[:n]:
             checker.problem(file, d.lines["end"], f"{path}.end", f"ends ({end}) before it starts ({start})")
     except ValueProblem:
         pass  # already reported by the value check
@@ -220,18 +228,31 @@ def read_curated(data_dir: Path, concepts: dict[str, set[str]]) -> Curated:
         if path.name not in known_files:
             checker.problem(f"{label_dir}/{path.name}", 0, "",
                             f"unknown file{_suggest(path.name, known_files)}; expected: {', '.join(sorted(known_files))}")
+    if not any((data_dir / k.file).exists() for k in s.KINDS):
+        checker.problem(label_dir, 0, "", f"holds none of the curated files ({', '.join(sorted(known_files))}); "
+                                          "is it the data directory?")
+        raise InvalidInput(checker.problems)
+    unread: set[str] = set()  # kinds whose file could not be read: their ids are unknown
     for kind in s.KINDS:
         path = data_dir / kind.file
         file = f"{label_dir}/{kind.file}"
+        # Every file is required, and an empty one is an error: a deleted or truncated file
+        # would otherwise drop its records from the served store unnoticed. No records: [].
         if not path.exists():
+            checker.problem(file, 0, "", f"file is missing; write [] into it if there are no {kind.name} records")
+            unread.add(kind.name)
             continue
         document, problems = read_yaml(path, file)
         checker.problems.extend(problems)
         if document is None:
+            if not problems:
+                checker.problem(file, 0, "", f"file is empty; write [] into it if there are no {kind.name} records")
+            unread.add(kind.name)
             continue
         if not isinstance(document, list):
             checker.problem(file, getattr(document, "line", 1), "",
                             f"expected a list of {kind.name} records at the top level, got {_type_name(document)}")
+            unread.add(kind.name)
             continue
         for index, data in enumerate(document):
             line = document.lines.get(index, 1)
@@ -246,9 +267,18 @@ def read_curated(data_dir: Path, concepts: dict[str, set[str]]) -> Curated:
                     checker.problem(file, data.lines["id"], f"{entry.path}.id",
                                     f"duplicate {kind.name} id '{slug}' (first at {first.file}:{first.data.line})")
                     continue
+                shared = s.SHARED_ID_KINDS if kind.name in s.SHARED_ID_KINDS else ()
+                clash = next((curated.ids[k][slug] for k in shared if k != kind.name and slug in curated.ids[k]), None)
+                if clash:
+                    checker.problem(file, data.lines["id"], f"{entry.path}.id",
+                                    f"id '{slug}' is taken by the {clash.kind.name} at {clash.file}:{clash.data.line}; "
+                                    f"{', '.join(s.SHARED_ID_KINDS)} ids must differ, as photos refer to them by id alone")
+                    continue
                 curated.ids[kind.name][slug] = entry
                 curated.entries.append(entry)
     for ref in checker.refs:
+        if unread.intersection(ref.kinds):
+            continue  # one problem for the file, not one for every reference into it
         if not any(ref.value in curated.ids[k] for k in ref.kinds):
             candidates = [i for k in ref.kinds for i in curated.ids[k]]
             checker.problem(ref.file, ref.line, ref.path,

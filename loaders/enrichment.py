@@ -180,17 +180,24 @@ def enrichment_quads(settings: Settings, curated: Curated) -> tuple[list[Quad], 
     for i, c in enumerate(document["cities"]):
         line = document["cities"].lines[i]
         where = f"cities[{i}]"
-        if not isinstance(c, dict) or c.get("city") not in cities:
+        if not isinstance(c, dict) or not isinstance(c.get("city"), str) or c["city"] not in cities:
             problems.append(Problem(label, line, where + ".city",
                                     f"unknown city {c.get('city') if isinstance(c, dict) else c!r}"))
             continue
-        accepted = [s for s in c.get("suggestions") or [] if isinstance(s, dict) and s.get("accept") is True]
-        qid_ok = cities[c["city"]].data.get("wikidata") == c.get("qid") or any(
+        suggestions = c.get("suggestions") or []
+        if not isinstance(suggestions, list):
+            problems.append(Problem(label, c.lines.get("suggestions", line), where + ".suggestions",
+                                    "expected a list of suggestions"))
+            continue
+        accepted = [s for s in suggestions if isinstance(s, dict) and s.get("accept") is True]
+        # None == None is no match: a city without a curated QID needs its qid accepted.
+        curated_qid = cities[c["city"]].data.get("wikidata")
+        qid_ok = (curated_qid is not None and curated_qid == c.get("qid")) or any(
             s.get("property") == "qid" for s in accepted)
         city = NamedNode(settings.entity_iri("city", c["city"]))
-        for j, s in enumerate(c.get("suggestions") or []):
-            sline, swhere = c["suggestions"].lines[j], f"{where}.suggestions[{j}]"
-            if not isinstance(s, dict) or s.get("property") not in PROPERTIES:
+        for j, s in enumerate(suggestions):
+            sline, swhere = suggestions.lines[j], f"{where}.suggestions[{j}]"
+            if not isinstance(s, dict) or not isinstance(s.get("property"), str) or s["property"] not in PROPERTIES:
                 problems.append(Problem(label, sline, swhere + ".property",
                                         f"expected one of {', '.join(sorted(PROPERTIES))}"))
                 continue
@@ -198,6 +205,10 @@ def enrichment_quads(settings: Settings, curated: Curated) -> tuple[list[Quad], 
                 problems.append(Problem(label, sline, swhere + ".accept", "expected true or false"))
                 continue
             if not s["accept"]:
+                continue
+            if not qid_ok and c.get("qid") is None:
+                problems.append(Problem(label, sline, swhere, f"accepted, but '{c['city']}' has no QID: curate "
+                                        "it (wikidata: in cities.yaml) or accept its qid suggestion"))
                 continue
             if not qid_ok:
                 problems.append(Problem(label, sline, swhere, f"accepted, but the QID {c.get('qid')} of "
@@ -208,7 +219,7 @@ def enrichment_quads(settings: Settings, curated: Curated) -> tuple[list[Quad], 
                 continue
             try:
                 quads.extend(_statement(city, s, graph))
-            except (ValueProblem, ValueError, KeyError, TypeError) as exc:
+            except (ValueProblem, ValueError, KeyError, TypeError, OverflowError) as exc:
                 problems.append(Problem(label, sline, swhere + ".value", f"not loadable: {exc}"))
     if quads:  # where and when the accepted statements came from
         try:

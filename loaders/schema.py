@@ -12,6 +12,9 @@ REF, REFS, CONCEPT, RECORD, RECORDS = "ref", "refs", "concept", "record", "recor
 
 AGENTS = ("person", "organization")
 DEPICTABLE = ("person", "organization", "city")
+#: Kinds one reference may point to (a photo's creators, rights_holder, depicts): an id may
+#: name only one record of them all, or a new record would silently re-point references.
+SHARED_ID_KINDS = DEPICTABLE
 
 #: SKOS concept schemes by the short name used here, and the ontology scheme they are.
 SCHEMES = {

@@ -12,12 +12,15 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from pyoxigraph import BlankNode, Quad, Store
+
+from twinkg.errors import TwinkgError
 
 from .problems import InvalidInput, Problem
 
@@ -85,47 +88,62 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
     ``extra(build_dir)`` writes further files (the search index, the export) into the build
     directory, which already holds the store and meta.json, before the swap, so they are
     always those of the store they are served with; if it fails, the build is removed and
-    nothing changes.
+    nothing changes. So does a failure of the disk, reported in one line.
     """
     if store.exists() and not store.is_symlink():
         raise InvalidInput([Problem(str(store), 0, "",
                                     "exists and is not a twinkg store link; move it away or choose another --store")])
     builds = builds_dir(store)
+    try:
+        final = _build(builds, quads, meta, extra)
+        link = store.parent / f".{store.name}.link-{os.getpid()}"
+        if link.is_symlink():
+            link.unlink()
+        link.symlink_to(os.path.relpath(final, store.parent))
+        os.replace(link, store)
+    except (OSError, sqlite3.Error) as exc:  # not a directory, no permission, disk full…
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise TwinkgError(f"cannot write the store at {builds}: {reason}; "
+                          f"the served store {store} was not changed", 500) from None
+    try:
+        _garbage_collect(builds, final)
+    except OSError:
+        pass  # the new store is served; old builds go at the next load
+    return BuildInfo(final.name, final)
+
+
+def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], None] | None) -> Path:
+    """The new build directory, complete, under ``builds`` (not yet served)."""
     builds.mkdir(parents=True, exist_ok=True)
     _remove_stale(builds)
     content = dataset_hash(quads)
     version = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + content[:12]
     tmp = builds / f".building-{os.getpid()}-{version}"
     tmp.mkdir()
-    db = Store(str(tmp / "oxigraph"))
-    db.bulk_extend(quads)
-    db.flush()
-    db.optimize()
-    count = len(db)
-    del db  # closes the store and releases its lock
-    if count != len(set(quads)):
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise RuntimeError(f"store holds {count} quads, expected {len(set(quads))}")
-    meta = {**meta, "version": version, "content_sha256": content, "quads": count}
-    (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
-    if extra is not None:
-        try:
+    try:
+        db = Store(str(tmp / "oxigraph"))
+        db.bulk_extend(quads)
+        db.flush()
+        db.optimize()
+        count = len(db)
+        del db  # closes the store and releases its lock
+        if count != len(set(quads)):
+            raise RuntimeError(f"store holds {count} quads, expected {len(set(quads))}")
+        meta = {**meta, "version": version, "content_sha256": content, "quads": count}
+        (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+        if extra is not None:
             extra(tmp)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    final = builds / version
-    if final.exists():  # the same content loaded again within the same second
-        shutil.rmtree(tmp, ignore_errors=True)
-    else:
-        os.replace(tmp, final)
-    link = store.parent / f".{store.name}.link-{os.getpid()}"
-    if link.is_symlink():
-        link.unlink()
-    link.symlink_to(os.path.relpath(final, store.parent))
-    os.replace(link, store)
-    _garbage_collect(builds, final)
-    return BuildInfo(version, final)
+        final = builds / version
+        try:
+            os.replace(tmp, final)
+        except OSError:
+            # The same content loaded again within the same second (by another load too):
+            # the build there is this one.
+            if not (final / "meta.json").exists():
+                raise
+        return final
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # gone already after a successful rename
 
 
 def read_meta(store: Path) -> dict:

@@ -6,12 +6,16 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
+from pyoxigraph import Literal, NamedNode
+
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*$")
-QID_RE = re.compile(r"^Q[1-9][0-9]*$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# ASCII digits only ([0-9], not \d, which takes any script's digits) and \Z, not $, which
+# would let a trailing newline through into an IRI or a literal.
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+LANG_RE = re.compile(r"^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*\Z")
+QID_RE = re.compile(r"^Q[1-9][0-9]*\Z")
+DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?\Z")
 
 
 class ValueProblem(ValueError):
@@ -46,10 +50,29 @@ def parse_date(value) -> tuple[str, str, tuple[int, int, int]]:
     return f"{year}-{month}-{day}", XSD + "date", (int(year), int(month), int(day))
 
 
+def is_language_tag(value) -> bool:
+    """A BCP 47 tag of the form LANG_RE allows that pyoxigraph also takes (it checks the
+    subtags' grammar: 'de-12' has the right shape but is no tag)."""
+    if not isinstance(value, str) or not LANG_RE.match(value):
+        return False
+    try:
+        Literal("", language=value)
+    except ValueError:
+        return False
+    return True
+
+
 def check_iri(value) -> str:
+    """An absolute http(s) IRI that pyoxigraph takes as it is: what passes here never fails
+    later as a NamedNode (bad %-escapes, ports, brackets, control characters)."""
+    expected = f"expected an absolute http(s) IRI, got {value!r}"
     if not isinstance(value, str):
-        raise ValueProblem(f"expected an absolute http(s) IRI, got {value!r}")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in value for c in ' <>"{}|\\^`'):
-        raise ValueProblem(f"expected an absolute http(s) IRI, got {value!r}")
+        raise ValueProblem(expected)
+    try:
+        parts = urlsplit(value)
+        NamedNode(value)
+    except ValueError as exc:  # its reason, unless it quotes a control character (repr shows it)
+        raise ValueProblem(f"{expected} ({exc})" if str(exc).isprintable() else expected) from None
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueProblem(expected)
     return value

@@ -6,6 +6,7 @@ that later checks can say ``data/events.yaml:42: events[3].place: …``.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from pathlib import Path
 
 import yaml
@@ -50,6 +51,9 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
     result.lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, Hashable):  # `? [a, b]`: a list or mapping as a key
+            raise yaml.constructor.ConstructorError("while reading a mapping", node.start_mark,
+                                                    "a key must be a single value", key_node.start_mark)
         if key in result:
             loader.duplicates.append((key_node.start_mark.line + 1, key))
         result[key] = loader.construct_object(value_node, deep=True)
@@ -68,19 +72,42 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequence)
 
 
+def _refused(loader: _Loader, node: yaml.Node):
+    raise yaml.constructor.ConstructorError(None, None, f"{node.tag.replace('tag:yaml.org,2002:', '!!')} "
+                                            "is not used in curated data: write a list or a mapping",
+                                            node.start_mark)
+
+
+# These build plain lists of pairs or sets, which carry no lines and are no records.
+for _tag in ("omap", "pairs", "set"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refused)
+
+
 def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
     """Parse ``path``; ``label`` is how problems name the file. Returns (document, problems)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+    except OSError as exc:  # a directory in its place, no permission…
+        return None, [Problem(label, 0, "", f"cannot be read: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Problem(label, 0, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-    loader = _Loader(text)
+        return None, [Problem(label, raw.count(b"\n", 0, exc.start) + 1, "",
+                              f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    try:
+        loader = _Loader(text)  # refuses control characters (a ReaderError) already
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        return None, [Problem(label, line, "", f"YAML syntax error: unacceptable character "
+                                               f"#x{exc.character:04x}: {exc.reason}")]
     try:
         document = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
         return None, [Problem(label, line, "", f"YAML syntax error: {exc.problem or exc}")]
+    except (yaml.YAMLError, RecursionError) as exc:  # no position known (nesting too deep…)
+        return None, [Problem(label, 0, "", f"YAML error: {exc}")]
     finally:
         loader.dispose()
     problems = [Problem(label, line, str(key), "duplicate key") for line, key in loader.duplicates]

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
-from twinkg.canned import CannedQuery, ParamError, canned_queries
+from twinkg.canned import CannedQuery, ParamError, canned_queries, single_values
 
 from . import formats
 from .answers import QueryRequest, answer, respond
@@ -60,7 +60,7 @@ def show(name: str):
         abort(404, description=f"no canned query named {name!r}; see /queries")
     by_suffix = query.name != name
     fmt_name = suffix if by_suffix else request.args.get("format")
-    given = {k: v for k, v in request.args.items() if k != "format"}
+    given = single_values((k, v) for k, v in request.args.items(multi=True) if k != "format")
     if fmt_name and fmt_name != "html":
         choice = formats.Choice(formats.by_name(fmt_name, formats.RESULT_FORMATS),
                                 formats.by_name(fmt_name, formats.GRAPH_FORMATS))

@@ -129,3 +129,97 @@ def test_bad_environment_value_is_a_clear_error(runner, mini_data, tmp_path, mon
     assert result.exit_code == 1
     assert "TWINKG_PORT='eighty': expected a whole number" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.fixture
+def loaded(runner, mini_data, tmp_path):
+    store = tmp_path / "store"
+    assert runner.invoke(main, args(mini_data, store, "load")).exit_code == 0
+    return mini_data, store
+
+
+@pytest.mark.parametrize("param, message", [
+    ("city=http://x.org/%zz", "parameter 'city': expected an absolute http(s) IRI, got 'http://x.org/%zz' "
+                              "(Invalid IRI percent encoding '%zz')"),
+    ("city=http://[::1", "parameter 'city': expected an absolute http(s) IRI, got 'http://[::1' (Invalid IPv6 URL)"),
+    ("city=http://x.org/a\tb", "parameter 'city': expected an absolute http(s) IRI, got 'http://x.org/a\\tb'"),
+])
+def test_an_iri_parameter_rdf_refuses_is_a_clear_error(runner, loaded, param, message):
+    result = runner.invoke(main, args(*loaded, "query", "partner-cities", "--param", param))
+    assert result.exit_code == 1
+    assert f"Error: {message}" in result.output
+    assert isinstance(result.exception, SystemExit)  # a clean error, not a traceback
+
+
+@pytest.mark.parametrize("year, message", [
+    ("1" * 4301, "parameter 'year': expected a whole number from -9223372036854775808 to 9223372036854775807"),
+    ("١٩٥٣", "parameter 'year': expected a whole number, got '١٩٥٣'"),  # int() would take these digits
+])
+def test_an_integer_parameter_out_of_range_is_a_clear_error(runner, loaded, year, message):
+    result = runner.invoke(main, args(*loaded, "query", "anniversaries", "--param", f"year={year}"))
+    assert result.exit_code == 1
+    assert f"Error: {message}" in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+def test_a_repeated_parameter_is_a_usage_error(runner, loaded):
+    result = runner.invoke(main, args(*loaded, "query", "anniversaries", "-p", "year=2022", "-p", "year=2027"))
+    assert result.exit_code == 2
+    assert "Invalid value for --param: parameter 'year' is given twice; it takes one value" in result.output
+
+
+@pytest.mark.parametrize("query, fmt, message", [
+    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "csv", "--format csv is for SELECT/ASK; use turtle or ntriples"),
+    ("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "table", "--format table is for SELECT/ASK; use turtle or ntriples"),
+    ("ASK { ?s ?p ?o }", "turtle", "--format turtle is for CONSTRUCT/DESCRIBE; use table, csv, tsv, json or xml"),
+])
+def test_a_format_the_query_form_has_not_is_refused(runner, loaded, query, fmt, message):
+    result = runner.invoke(main, args(*loaded, "query", query, "--format", fmt))
+    assert result.exit_code == 1
+    assert result.output == f"Error: {message}\n"
+
+
+@pytest.mark.parametrize("query, fmt, start", [
+    ("CONSTRUCT WHERE { ?s a ?c } LIMIT 1", None, "<https://twinkg.example.org/"),  # Turtle
+    ("CONSTRUCT WHERE { ?s a ?c } LIMIT 1", "ntriples", "<https://twinkg.example.org/"),
+    ("ASK { ?s ?p ?o }", None, "true"),
+    ("ASK { ?s ?p ?o }", "json", '{"head":{},"boolean":true}'),
+])
+def test_each_query_form_has_its_default_and_its_formats(runner, loaded, query, fmt, start):
+    result = runner.invoke(main, args(*loaded, "query", query, *(["--format", fmt] if fmt else [])))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(start)
+
+
+@pytest.mark.parametrize("base, message", [
+    ("https://x.org/ns#", "base IRI 'https://x.org/ns#' (--base-iri or TWINKG_BASE_IRI): must not contain '#'; "
+                          "end it in '/'"),
+    ("foo", "base IRI 'foo' (--base-iri or TWINKG_BASE_IRI): expected an absolute http(s) IRI such as "
+            "https://example.org/"),
+])
+def test_a_bad_base_iri_is_a_clear_error(runner, mini_data, tmp_path, monkeypatch, base, message):
+    by_option = runner.invoke(main, args(mini_data, tmp_path / "store", "validate", "--base-iri", base))
+    monkeypatch.setenv("TWINKG_BASE_IRI", base)
+    by_environment = runner.invoke(main, args(mini_data, tmp_path / "store", "validate"))
+    for result in (by_option, by_environment):
+        assert result.exit_code == 1
+        assert result.output == f"Error: {message}\n"
+
+
+def test_a_store_that_cannot_be_written_is_a_one_line_error(runner, mini_data, tmp_path):
+    (tmp_path / "afile").write_text("")
+    result = runner.invoke(main, args(mini_data, tmp_path / "afile" / "store", "load"))
+    assert result.exit_code == 1
+    assert result.output.splitlines()[-1] == (f"Error: cannot write the store at {tmp_path}/afile/store.d: "
+                                              f"Not a directory; the served store {tmp_path}/afile/store "
+                                              "was not changed")
+
+
+def test_loading_a_directory_without_the_curated_files_fails(runner, loaded, tmp_path):
+    _, store = loaded
+    served = store.resolve()
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(main, args(tmp_path / "empty", store, "load"))
+    assert result.exit_code == 1
+    assert f"{tmp_path}/empty: holds none of the curated files" in result.output
+    assert store.resolve() == served

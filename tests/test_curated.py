@@ -108,6 +108,25 @@ def test_events_per_partner_city(store):
     assert counts["Darlington – Mülheim an der Ruhr"] == 1
 
 
+def test_undated_events_are_counted_per_partner_city(store):
+    """The Broich–Beykoz school exchange has no date (the source gives none): it still counts,
+    and the years are those of the dated events."""
+    found = {r["partnership"]: r for r in rows(store, "events-per-partner-city")}
+    beykoz = found[ID + "partnership/muelheim-beykoz"]
+    assert (beykoz["events"], beykoz["firstYear"], beykoz["lastYear"]) == ("3", "2008", "2025")
+    linked = ("SELECT ?p (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e <https://twinkg.example.org/ontology#partnership> ?p } "
+              "GROUP BY ?p")
+    assert {p: r["events"] for p, r in found.items()} == {s["p"].value: s["n"].value for s in run_query(store, linked)}
+
+
+def test_who_attended_lists_undated_events_last(store):
+    found = rows(store, "who-attended", place=ID + "city/muelheim")
+    exchange = [r for r in found if r["event"] == ID + "event/school-exchange-broich-beykoz"]
+    assert {r["name"] for r in exchange} == {"Marc Buchholz", "Realschule Broich", "Şehit Er Ersin Güner Ortaokulu"}
+    assert all(r["date"] is None for r in exchange)
+    assert found[-len(exchange):] == exchange
+
+
 def test_every_entity_names_its_source(store):
     q = ("PREFIX tk: <https://twinkg.example.org/ontology#> PREFIX dct: <http://purl.org/dc/terms/> "
          "SELECT ?e WHERE { VALUES ?c { tk:City tk:Country tk:Partnership tk:Person tk:Organization "

@@ -69,6 +69,52 @@ CASES = [
     ("unknown file", None, None, None, "data/event.yaml: unknown file (did you mean 'events.yaml'?); "
      "expected: cities.yaml, countries.yaml, events.yaml, media.yaml, organizations.yaml, "
      "partnerships.yaml, people.yaml, sources.yaml"),
+    # IRIs that look like http(s) IRIs but that RDF (pyoxigraph's NamedNode) refuses
+    ("IRI with a bad %-escape", "sources.yaml", "url: https://example.org/page", 'url: "https://example.org/%zz"',
+     "data/sources.yaml:4: sources[0].url: expected an absolute http(s) IRI, got 'https://example.org/%zz' "
+     "(Invalid IRI percent encoding '%zz')"),
+    ("IRI with an unclosed IPv6 host", "sources.yaml", "url: https://example.org/page", 'url: "http://[::1"',
+     "data/sources.yaml:4: sources[0].url: expected an absolute http(s) IRI, got 'http://[::1' (Invalid IPv6 URL)"),
+    ("IRI with a port that is no number", "sources.yaml", "url: https://example.org/page",
+     'url: "https://example.org:abc/"',
+     "data/sources.yaml:4: sources[0].url: expected an absolute http(s) IRI, got 'https://example.org:abc/' "
+     "(Invalid character 'a')"),
+    ("IRI with a tab", "sources.yaml", "url: https://example.org/page", 'url: "https://example.org/a\\tb"',
+     "data/sources.yaml:4: sources[0].url: expected an absolute http(s) IRI, got 'https://example.org/a\\tb'"),
+    # a file that is there but holds nothing: a mistake, unlike the explicit []
+    ("empty file", "media.yaml", None, "",
+     "data/media.yaml: file is empty; write [] into it if there are no photo records"),
+    ("file of comments only", "media.yaml", None, "# the photos\n",
+     "data/media.yaml: file is empty; write [] into it if there are no photo records"),
+    ("id of a person that is an organization's", "people.yaml", "  source: example-page",
+     "  source: example-page\n- id: alpha-admin\n  name: Alpha Admin\n  source: example-page",
+     "data/people.yaml:8: people[1].id: id 'alpha-admin' is taken by the organization at "
+     "data/organizations.yaml:1; person, organization, city ids must differ, as photos refer to them by id alone"),
+    ("end before start at the coarser precision", "partnerships.yaml", 'start: "1962"',
+     'start: "1962-05-03"\n  end: "1961-12"',
+     "data/partnerships.yaml:5: partnerships[0].end: ends (1961-12) before it starts (1962-05-03)"),
+    ("language tag pyoxigraph refuses", "cities.yaml", "name: {de: Tours, fr: Tours}",
+     "name: {de: Tours, fr: Tours}\n  note: {de-12: x}",
+     "data/cities.yaml:8: cities[1].note.de-12: 'de-12' is not a language tag"),
+    ("control character", "cities.yaml", "country: fr", "country: fr\n# a\x07b",
+     "data/cities.yaml:9: YAML syntax error: unacceptable character #x0007: special characters are not allowed"),
+    ("NUL character", "cities.yaml", "country: fr", "country: fr\n# a\x00b",
+     "data/cities.yaml:9: YAML syntax error: unacceptable character #x0000: special characters are not allowed"),
+    ("list as a key", "cities.yaml", "country: fr", "country: fr\n  ? [a, b]\n  : x",
+     "data/cities.yaml:9: YAML syntax error: a key must be a single value"),
+    ("!!pairs", "partnerships.yaml", "cities: [alpha, tours]", "cities: !!pairs [alpha: 1, tours: 2]",
+     "data/partnerships.yaml:2: YAML syntax error: !!pairs is not used in curated data: write a list or a mapping"),
+    ("!!omap as the document", "countries.yaml", None, "!!omap\n- de: 1\n",
+     "data/countries.yaml:1: YAML syntax error: !!omap is not used in curated data: write a list or a mapping"),
+    ("latitude .nan", "cities.yaml", "lat: 51.5", "lat: .nan",
+     "data/cities.yaml:4: cities[0].geo.lat: expected a number, got nan"),
+    ("id with a trailing newline", "people.yaml", "id: erika-muster", 'id: "erika-muster\\n"',
+     "data/people.yaml:1: people[0].id: 'erika-muster\\n' is not a slug "
+     "(lower-case ASCII letters and digits joined by '-')"),
+    ("date in Arabic-Indic digits", "partnerships.yaml", 'start: "1962"', 'start: "١٩٦٢"',
+     "data/partnerships.yaml:4: partnerships[0].start: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got '١٩٦٢'"),
+    ("date in full-width digits", "partnerships.yaml", 'start: "1962"', 'start: "１９６２"',
+     "data/partnerships.yaml:4: partnerships[0].start: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got '１９６２'"),
 ]
 
 
@@ -139,3 +185,88 @@ def test_a_broken_enrichment_file_is_not_overwritten(tmp_path):
     with pytest.raises(InvalidInput) as info:
         _decisions(path)
     assert "YAML syntax error" in str(info.value)
+
+
+def test_a_missing_file_is_named(mini_data, tmp_path):
+    """A deleted file would drop all its records from the served store: it is an error."""
+    (mini_data / "media.yaml").unlink()
+    assert problems_of(mini_data, tmp_path) == [
+        "data/media.yaml: file is missing; write [] into it if there are no photo records"]
+
+
+def test_an_empty_list_is_a_kind_without_records(mini_data, tmp_path):
+    (mini_data / "media.yaml").write_text("[]\n", encoding="utf-8")
+    assert "Photo" not in validate_data(settings_for(mini_data, tmp_path / "store")).counts
+
+
+def test_a_directory_without_curated_files_does_not_replace_the_store(mini_data, tmp_path):
+    settings = settings_for(mini_data, tmp_path / "store")
+    load(settings)
+    served = settings.store.resolve()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InvalidInput) as info:
+        load(settings_for(empty, tmp_path / "store"))
+    assert [str(p) for p in info.value.problems] == [
+        f"{empty}: holds none of the curated files (cities.yaml, countries.yaml, events.yaml, media.yaml, "
+        "organizations.yaml, partnerships.yaml, people.yaml, sources.yaml); is it the data directory?"]
+    assert settings.store.resolve() == served
+
+
+@pytest.mark.parametrize("start, end", [("1962-05-03", "1962"), ("1962-05-03", "1962-05"), ("1962-05", "1962-05-03"),
+                                        ("1962", "1962-01-01")])
+def test_dates_of_different_precision_that_overlap_make_a_span(mini_data, tmp_path, start, end):
+    """As the SHACL shape has it: compared at the coarser precision ("2000" may end a span
+    that starts "2000-05-03": the source gives only the year it ended)."""
+    edit(mini_data, "partnerships.yaml", 'start: "1962"', f'start: "{start}"\n  end: "{end}"')
+    validate_data(settings_for(mini_data, tmp_path / "store"))
+
+
+def test_a_yaml_file_that_is_not_utf8_names_its_line(mini_data, tmp_path):
+    text = (mini_data / "cities.yaml").read_bytes()
+    (mini_data / "cities.yaml").write_bytes(text + b"# caf\xe9\n")
+    assert problems_of(mini_data, tmp_path) == [
+        f"data/cities.yaml:10: not UTF-8 text (invalid continuation byte at byte {len(text) + 5})"]
+
+
+def test_a_dataset_file_that_is_not_utf8_is_reported_by_validate(mini_data, tmp_path):
+    (mini_data / "DATASET.toml").write_bytes(b'version = "0.1.0"\n# caf\xe9\n')
+    assert problems_of(mini_data, tmp_path) == [
+        "data/DATASET.toml:2: not UTF-8 text (invalid continuation byte at byte 23)"]
+
+
+def enrichment(data, cities: str) -> None:
+    folder = data / "enrichment"
+    folder.mkdir()
+    (folder / "wikidata.yaml").write_text('endpoint: https://query.wikidata.org/sparql\n'
+                                          'retrieved: "2026-01-31T12:00:00Z"\ncities:\n' + cities, encoding="utf-8")
+
+
+@pytest.mark.parametrize("qid", ["", "  qid: null\n"])
+def test_enrichment_of_a_city_without_any_qid_is_refused(mini_data, tmp_path, qid):
+    """No curated QID and no qid in the file (None == None) is no match: facts about an unknown item."""
+    enrichment(mini_data, "- city: tours\n" + qid + "  suggestions:\n"
+                          "  - {property: P1082, value: 136000, date: '2021-01-01', accept: true}\n")
+    line = 6 + bool(qid)
+    assert problems_of(mini_data, tmp_path) == [
+        f"data/enrichment/wikidata.yaml:{line}: cities[0].suggestions[0]: accepted, but 'tours' has no QID: "
+        "curate it (wikidata: in cities.yaml) or accept its qid suggestion"]
+
+
+@pytest.mark.parametrize("city, expected", [
+    ("- city: tours\n  qid: Q288\n  suggestions: {p: 1}\n",
+     "data/enrichment/wikidata.yaml:6: cities[0].suggestions: expected a list of suggestions"),
+    ("- city: tours\n  qid: Q288\n  suggestions: abc\n",
+     "data/enrichment/wikidata.yaml:6: cities[0].suggestions: expected a list of suggestions"),
+    ("- city: [tours]\n", "data/enrichment/wikidata.yaml:4: cities[0].city: unknown city ['tours']"),
+    ("- city: tours\n  qid: Q288\n  suggestions:\n  - {property: [P1082], value: 1, accept: true}\n",
+     "data/enrichment/wikidata.yaml:7: cities[0].suggestions[0].property: "
+     "expected one of P1082, P17, P1705, P625, P856, label, qid"),
+    ("- city: tours\n  qid: Q288\n  suggestions:\n  - {property: qid, value: Q288, accept: true}\n"
+     "  - {property: P1082, value: .inf, accept: true}\n",
+     "data/enrichment/wikidata.yaml:8: cities[0].suggestions[1].value: "
+     "not loadable: cannot convert float infinity to integer"),
+])
+def test_malformed_enrichment_file_is_reported_by_line(mini_data, tmp_path, city, expected):
+    enrichment(mini_data, city)
+    assert problems_of(mini_data, tmp_path) == [expected]

@@ -108,6 +108,16 @@ def test_parameters_are_bound(client):
     ("/queries/anniversaries.json?year=1e3", "year"),
     ("/queries/partner-cities.csv?city=not%20an%20iri", "city"),
     ("/queries/partner-cities.json?town=x", "town"),
+    # IRIs that pass a first look but that RDF refuses
+    ("/queries/partner-cities.csv?city=http://x.org/%25zz", "city"),
+    ("/queries/partner-cities.csv?city=http://%5B::1", "city"),
+    ("/queries/who-attended.json?place=http://x.org:abc/", "place"),
+    ("/queries/partner-cities.csv?city=http://x.org/a%09b", "city"),
+    # more digits than int() takes, and more than a 64-bit integer
+    ("/queries/anniversaries.csv?year=" + "1" * 4301, "year"),
+    ("/queries/anniversaries.csv?year=9223372036854775808", "year"),
+    # a parameter binds one term: which of two would be a guess
+    ("/queries/anniversaries.csv?year=2022&year=2027", "year"),
 ])
 def test_bad_parameters_are_400_naming_the_parameter(client, url, param):
     response = client.get(url)
@@ -123,6 +133,20 @@ def test_bad_parameter_on_the_page_shows_the_form_with_the_message(client):
     assert "parameter 'year'" in page.select_one(".error-message").get_text()
     assert page.select_one("#params input[name=year]")["value"] == "soon"
     assert page.select_one("#results") is None
+
+
+def test_an_iri_rdf_refuses_on_the_page_shows_the_form_with_the_message(client):
+    response = client.get("/queries/partner-cities?city=http://x.org/a%09b")
+    assert response.status_code == 400
+    page = BeautifulSoup(response.data, "html.parser")
+    assert "parameter 'city': expected an absolute http(s) IRI" in page.select_one(".error-message").get_text()
+
+
+def test_a_repeated_parameter_is_named(client):
+    response = client.get("/queries/anniversaries.csv?year=2022&year=2027")
+    assert response.status_code == 400
+    assert response.get_data(as_text=True).strip() == \
+        "400 Bad Request: parameter 'year' is given twice; it takes one value"
 
 
 def test_unknown_query_and_format_are_404(client):

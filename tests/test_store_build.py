@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import rdflib
 from pyoxigraph import RdfFormat, serialize
@@ -106,3 +107,60 @@ def test_refuses_to_replace_a_directory_that_is_not_a_store_link(mini_data, tmp_
         load(settings_for(mini_data, tmp_path / "store"))
     assert (tmp_path / "store" / "precious.txt").read_text() == "keep me"
     assert os.path.isdir(tmp_path / "store")
+
+
+def test_a_store_path_that_cannot_be_created_is_a_clear_error(mini_data, tmp_path):
+    import pytest
+    from twinkg.errors import TwinkgError
+
+    (tmp_path / "afile").write_text("")
+    with pytest.raises(TwinkgError) as info:
+        load(settings_for(mini_data, tmp_path / "afile" / "store"))
+    assert info.value.message == (f"cannot write the store at {tmp_path}/afile/store.d: Not a directory; "
+                                  f"the served store {tmp_path}/afile/store was not changed")
+
+
+def test_a_disk_error_while_writing_leaves_the_store_and_no_build(mini_data, tmp_path, monkeypatch):
+    """Disk full in the middle of the build (here: SQLite's search index): one line, nothing changed."""
+    import sqlite3
+
+    import pytest
+    import twinkg.loaders.pipeline as pipeline
+    from twinkg.errors import TwinkgError
+
+    settings = settings_for(mini_data, tmp_path / "store", export_on_load=False)
+    load(settings)
+    served, builds = settings.store.resolve(), sorted((tmp_path / "store.d").iterdir())
+
+    def disk_full(*args):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(pipeline, "write_search_index", disk_full)
+    (mini_data / "events.yaml").write_text((mini_data / "events.yaml").read_text().replace("Visit to", "Trip to"))
+    with pytest.raises(TwinkgError, match=r"^cannot write the store at .*store\.d: database or disk is full; "
+                                          r"the served store .*store was not changed$"):
+        load(settings)
+    assert settings.store.resolve() == served
+    assert sorted((tmp_path / "store.d").iterdir()) == builds
+
+
+def test_the_same_content_built_twice_at_once_is_served(mini_data, tmp_path, monkeypatch):
+    """Two loads of the same data in the same second: the other one renames its build (same
+    version: same content) into place just before this one does; this one serves it."""
+    import shutil
+
+    from twinkg.loaders.storebuild import build_store
+
+    quads = dataset_quads(validate_data(settings_for(mini_data, tmp_path / "store")))
+    real_replace = os.replace
+
+    def the_other_load_is_first(src, dst):
+        if Path(src).name.startswith(".building-"):
+            shutil.copytree(src, dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", the_other_load_is_first)
+    info = build_store(tmp_path / "store", quads, {})
+    assert (tmp_path / "store").resolve() == info.path
+    assert len(list(open_read_only(tmp_path / "store"))) == len(set(quads))
+    assert not [p for p in (tmp_path / "store.d").iterdir() if p.name.startswith(".building-")]

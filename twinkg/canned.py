@@ -30,7 +30,8 @@ from twinkg.loaders.values import XSD, ValueProblem, check_iri, parse_date
 
 _HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^#\s*param\s*:\s*(\w+)\s*\(\s*([\w:]+)\s*(?:,\s*default\s+([^)]*?))?\s*\)\s*:?\s*(.*)$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+\Z")  # ASCII digits: int() takes any script's
+_INT64 = (-2**63, 2**63 - 1)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 PARAM_TYPES = ("xsd:integer", "xsd:gYear", "xsd:date", "xsd:string", "iri")
@@ -38,6 +39,17 @@ PARAM_TYPES = ("xsd:integer", "xsd:gYear", "xsd:date", "xsd:string", "iri")
 
 class ParamError(TwinkgError):
     status = 400
+
+
+def single_values(pairs) -> dict[str, str]:
+    """Parameter name → value from (name, value) pairs. A parameter binds one term, so a
+    name given twice is an error rather than a silent choice of one of its values."""
+    given: dict[str, str] = {}
+    for name, value in pairs:
+        if name in given:
+            raise ParamError(f"parameter '{name}' is given twice; it takes one value")
+        given[name] = value
+    return given
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,9 @@ class Param:
             if self.type == "xsd:integer":
                 if not _INTEGER.match(raw):
                     raise ValueProblem(f"expected a whole number, got {raw!r}")
+                # The store's integers are 64-bit; and int() refuses over 4300 digits.
+                if len(raw.lstrip("+-").lstrip("0")) > 19 or not _INT64[0] <= int(raw) <= _INT64[1]:
+                    raise ValueProblem(f"expected a whole number from {_INT64[0]} to {_INT64[1]}")
                 return Literal(str(int(raw)), datatype=NamedNode(XSD + "integer"))
             if self.type == "xsd:gYear":
                 lexical, datatype, _ = parse_date(raw)

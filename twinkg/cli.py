@@ -24,6 +24,7 @@ KILL_MARGIN_SECONDS = 2
 
 RESULT_FORMATS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV,
                   "json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML}
+GRAPH_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES}
 
 
 def _common(f):
@@ -124,9 +125,10 @@ def _table(results: QuerySolutions) -> str:
 @_common
 @click.argument("query")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter of a canned query (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", *RESULT_FORMATS, "turtle", "ntriples"]),
-              default="table", show_default=True, help="Output format.")
+              help="A parameter of a canned query (repeatable, once per parameter).")
+@click.option("--format", "fmt", type=click.Choice(["table", *RESULT_FORMATS, *GRAPH_FORMATS]),
+              help="Output format: table (default), csv, tsv, json or xml for SELECT and ASK; "
+                   "turtle (default) or ntriples for CONSTRUCT and DESCRIBE.")
 def query(data, store, base_iri, query, params, fmt, **remote):
     """Run QUERY: a canned query's name, a .rq file, or SPARQL text.
 
@@ -136,16 +138,20 @@ def query(data, store, base_iri, query, params, fmt, **remote):
       twinkg query anniversaries --param year=2022 --format csv
       twinkg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
-    from twinkg.canned import canned_queries
+    from twinkg.canned import ParamError, canned_queries, single_values
     from twinkg.store import dataset_meta, open_store, run_query
 
     settings = _settings(data, store, base_iri, **remote)
-    given = {}
+    pairs = []
     for p in params:
         name, sep, value = p.partition("=")
         if not sep:
             raise click.BadParameter(f"expected NAME=VALUE, got {p!r}", param_hint="--param")
-        given[name.strip()] = value
+        pairs.append((name.strip(), value))
+    try:
+        given = single_values(pairs)
+    except ParamError as exc:
+        raise click.BadParameter(exc.message, param_hint="--param") from None
     known = canned_queries()
     canned = known.get(query)
     if canned:
@@ -173,20 +179,21 @@ def _query_text(query: str, known: dict) -> str:
     return query
 
 
-def _emit(results, fmt: str) -> None:
-    if isinstance(results, QueryBoolean):
-        click.echo("true" if bool(results) else "false") if fmt == "table" else \
-            sys.stdout.buffer.write(results.serialize(format=RESULT_FORMATS.get(fmt, QueryResultsFormat.JSON)))
-    elif isinstance(results, QuerySolutions):
-        if fmt == "table":
-            click.echo(_table(results))
-        elif fmt in RESULT_FORMATS:
-            sys.stdout.buffer.write(results.serialize(format=RESULT_FORMATS[fmt]))
-        else:
+def _emit(results, fmt: str | None) -> None:
+    """Write the results in ``fmt`` (None: the query form's default); a format of the other
+    query form is refused, never silently replaced by another one."""
+    if isinstance(results, (QueryBoolean, QuerySolutions)):
+        if fmt in GRAPH_FORMATS:
             raise TwinkgError(f"--format {fmt} is for CONSTRUCT/DESCRIBE; use table, csv, tsv, json or xml")
+        if fmt in (None, "table"):
+            click.echo(("true" if bool(results) else "false") if isinstance(results, QueryBoolean)
+                       else _table(results))
+        else:
+            sys.stdout.buffer.write(results.serialize(format=RESULT_FORMATS[fmt]))
     else:
-        rdf = RdfFormat.N_TRIPLES if fmt == "ntriples" else RdfFormat.TURTLE
-        sys.stdout.buffer.write(results.serialize(format=rdf))
+        if fmt is not None and fmt not in GRAPH_FORMATS:
+            raise TwinkgError(f"--format {fmt} is for SELECT/ASK; use turtle or ntriples")
+        sys.stdout.buffer.write(results.serialize(format=GRAPH_FORMATS[fmt or "turtle"]))
     sys.stdout.flush()
 
 

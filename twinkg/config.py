@@ -173,9 +173,24 @@ def load_settings(**overrides) -> Settings:
     isolation = given.get("query_isolation", settings.query_isolation)
     if isolation not in ISOLATIONS:
         raise TwinkgError(f"query_isolation={isolation!r}: expected one of {', '.join(ISOLATIONS)}")
-    if "base_iri" in given and not given["base_iri"].endswith(("/", "#")):
-        given["base_iri"] += "/"
-    return replace(settings, **given)
+    settings = replace(settings, **given)
+    return replace(settings, base_iri=_checked_base(settings.base_iri))
+
+
+def _checked_base(base: str) -> str:
+    """The base IRI, ending in '/'. A '#' is refused: entity IRIs are {base}id/{kind}/{id},
+    and offices and participations add their own fragment (…#office-1)."""
+    from twinkg.loaders.values import ValueProblem, check_iri
+
+    where = f"base IRI {base!r} (--base-iri or TWINKG_BASE_IRI)"
+    if "#" in base:
+        raise TwinkgError(f"{where}: must not contain '#'; end it in '/'")
+    base = base if base.endswith("/") else base + "/"
+    try:
+        check_iri(base + "id/x/y")
+    except ValueProblem:
+        raise TwinkgError(f"{where}: expected an absolute http(s) IRI such as https://example.org/") from None
+    return base
 
 
 def env_for(settings: Settings) -> dict[str, str]:

@@ -51,9 +51,14 @@ def dataset_info(settings: Settings) -> DatasetInfo:
     raw = dict(DEFAULTS)
     if path.exists():
         try:
-            raw |= tomllib.loads(path.read_text(encoding="utf-8"))
+            raw |= tomllib.loads(path.read_bytes().decode("utf-8"))
         except tomllib.TOMLDecodeError as exc:  # its message ends with "(at line N, column M)"
             raise TwinkgError(f"{path}: {exc}") from None
+        except UnicodeDecodeError as exc:  # said the same way, so that validate gives the line
+            line = exc.object.count(b"\n", 0, exc.start) + 1
+            column = exc.start - exc.object.rfind(b"\n", 0, exc.start)
+            raise TwinkgError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}) "
+                              f"(at line {line}, column {column})") from None
     where = str(path)
     if not isinstance(raw.get("version"), str) or not raw["version"].strip():
         raise TwinkgError(f"{where}: version must be a string such as \"1.0.0\"")
