@@ -17,11 +17,26 @@ from typing import Callable
 
 from pyoxigraph import Store
 
+from twinkg.query_inspect import QUERY_STACK_BYTES
 from twinkg.query_worker import Answer, Failure, Job, run
 
 from .executor import QueryTimeout
 
 _QUEUED, _RUNNING, _DONE, _DROPPED = "queued", "running", "done", "dropped"
+
+
+_stack_lock = threading.Lock()
+
+
+def start_query_thread(target, *args) -> None:
+    """A daemon thread for users' queries, with a stack deep enough for what
+    query_inspect lets through (the engine recurses; an overflow would end the process)."""
+    with _stack_lock:  # the stack size is a process-wide setting for new threads
+        previous = threading.stack_size(QUERY_STACK_BYTES)
+        try:
+            threading.Thread(target=target, args=args, name="twinkg-query", daemon=True).start()
+        finally:
+            threading.stack_size(previous)
 
 
 class _Task:
@@ -51,7 +66,7 @@ class ThreadExecutor:
             self._start_thread()
         task = _Task(job)
         if self._closed:  # a request that began on the previous build: a thread of its own
-            threading.Thread(target=self._work, args=(task,), name="twinkg-query", daemon=True).start()
+            start_query_thread(self._work, task)
         else:
             self._tasks.put(task)
         if task.done.acquire(timeout=timeout):
@@ -74,7 +89,7 @@ class ThreadExecutor:
             if self._serving >= self._size:
                 return
             self._serving += 1
-        threading.Thread(target=self._serve, name="twinkg-query", daemon=True).start()
+        start_query_thread(self._serve)
 
     def _serve(self) -> None:
         while (task := self._tasks.get()) is not None and self._work(task):

@@ -20,6 +20,7 @@ from conftest import DATA, free_port, wait_for
 from pyoxigraph import Store
 from sparql_helpers import CITY_NAMES, COUNT_PARTNERSHIPS, RUNAWAY, count_of
 
+from twinkg.query_inspect import MAX_NESTING
 from twinkg.query_worker import Job
 from twinkg.server.executor import QueryTimeout
 from twinkg.server.thread_executor import ThreadExecutor
@@ -83,6 +84,22 @@ def test_queries_run_in_the_workers_without_child_processes(isolated):
     for pid in isolated.workers():
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         assert children == [], "worker isolation starts no query processes"
+
+
+def test_queries_too_deep_for_the_engine_are_400_and_no_worker_dies(isolated):
+    """Nesting 6,000 deep overflowed the engine's stack: the worker died, and two such requests
+    within seconds made granian take it for a crash loop and stop the whole server."""
+    before = isolated.workers()
+    deep = "SELECT * WHERE { FILTER(" + "(" * 6000 + "1" + ")" * 6000 + ") }"
+    for _ in range(4):
+        status, body = ask(isolated.base, deep)
+        assert status == 400 and b"levels deep" in body
+    inner = MAX_NESTING - 2  # with the braces and FILTER's own parenthesis: the deepest allowed
+    allowed = "SELECT * WHERE { FILTER(" + "(" * inner + "1" + ")" * inner + ") }"
+    assert ask(isolated.base, allowed)[0] == 200
+    status, body = ask(isolated.base, COUNT_PARTNERSHIPS)
+    assert status == 200 and count_of(body) > 0
+    assert isolated.workers() == before
 
 
 def test_a_runaway_query_gets_503_its_worker_is_replaced_and_no_other_request_fails(isolated):

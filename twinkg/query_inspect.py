@@ -1,33 +1,57 @@
-"""What a query asks for beyond the plain default dataset: FROM/FROM NAMED, SERVICE, updates.
+"""What a query asks for beyond the plain default dataset (FROM/FROM NAMED, SERVICE), whether
+it is an update, and whether it is too deep for the engine: read by a lexer, before the
+query runs.
 
-pyoxigraph parses and runs queries but exposes no parsed query, so rdflib's SPARQL parser
-(a real parser: comments, strings, IRIs and nesting are handled) tells what a query contains.
-It costs 15-60 ms, so it runs only when the query text, after SPARQL's codepoint escapes
-(``\\u0053ERVICE`` is ``SERVICE``: escapes are undone before parsing, SPARQL 1.1 §19.2), has
-the word ``FROM`` or ``SERVICE`` outside comments, strings, IRIs, variables and prefixed
-names; otherwise the query can have neither clause (a ``?from`` variable or a comment saying
-"counted from" used to cost a parse on every distinct query).
-If rdflib cannot parse a query that Oxigraph accepts (Oxigraph has extensions), the answer
-errs on the safe side: a SERVICE keyword outside comments, strings and IRIs is refused.
+pyoxigraph parses and runs queries but exposes no parsed query. A SERVICE clause calls out
+to another host, so the allow-list must see every SERVICE that Oxigraph will call, and never
+less: the lexer reads the text as Oxigraph's does (comments to the end of a line, ``\\r`` or
+``\\n``; strings with their escapes, ``\\u0022`` included, which does not end one; IRIs with
+``\\u`` escapes; escapes in prefixed names such as ``ex:p\\#x``, where ``#`` is no comment).
+Oxigraph (0.5) undoes ``\\u`` escapes only inside strings and IRIs, SPARQL 1.1 (§19.2)
+everywhere: where a text has such an escape it is read both ways, and the answer takes
+every clause either reading finds. An endpoint that is not a constant IRI (a variable, or a
+prefixed name whose prefix is not declared) is None, which the allow-list refuses.
+
+The engine recurses on nesting and on chains of operators, and a deep enough query
+overflows the thread's stack, which ends the whole server process: such queries are refused
+here (400) before they run, and users' queries run on threads with a large stack
+(``QUERY_STACK_BYTES``). A text with neither the word ``from`` nor ``service``, and with few
+brackets and operators, needs no lexing at all: the common case costs a few scans in C.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from urllib.parse import urljoin
 
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.term import URIRef, Variable
+from twinkg.errors import TwinkgError
+
+#: Brackets deeper than this are refused (the engine overflowed an 8 MiB stack at ~3,000).
+MAX_NESTING = 1000
+#: Operators (UNION, OPTIONAL, MINUS, ||, &&, +, -, *, /, |, comparisons) outside VALUES data, in all.
+MAX_OPERATORS = 20000
+#: The stack of a thread that runs users' queries: with it, chains far longer than
+#: MAX_OPERATORS and nesting far deeper than MAX_NESTING were answered in tests.
+QUERY_STACK_BYTES = 256 << 20
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-# Comments, strings (long and short, both quotes) and IRIs, for the fallback scan only.
-_NOT_CODE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                       r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-                       r'|<[^<>"{}|^`\\\x00-\x20]*>|#[^\n]*')
-_SERVICE_WORD = re.compile(r"(?<![\w?$:])service(?![\w:])", re.IGNORECASE)
-_FROM_WORD = re.compile(r"(?<![\w?$:])from(?![\w:])", re.IGNORECASE)
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_TOKEN = re.compile(
+    r'(?P<comment>#[^\r\n]*)'
+    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\r\n]|\\.)*"|\'(?:[^\'\\\r\n]|\\.)*\')'
+    rf'|(?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)'
+    r'|(?P<var>[?$]\w+)'
+    # a prefixed name, its local part with escapes (\#, \., ...) and %-escapes
+    r'|(?P<pname>(?:[^\W\d][\w.-]*)?:(?:[\w:%\-.]|\\.)*)'
+    rf'|(?P<word>(?:\w|{_UCHAR}|\\.)+)'
+    r'|(?P<op>\|\||&&|!=|<=|>=|[+\-*/|^=<>])'
+    r'|(?P<open>[({\[])|(?P<close>[)}\]])'
+    r'|(?P<other>\S)')
+#: Keywords that chain graph patterns, as binary operators chain expressions.
+_CHAINING = {"union", "optional", "minus"}
+_UPDATE_WORDS = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
 
 
 @dataclass(frozen=True)
@@ -42,64 +66,122 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
-@lru_cache(maxsize=1024)  # the same texts come again (editor tabs, scripts in loops)
 def inspect_query(text: str) -> QueryShape:
-    plain = unescape(text)
-    lowered = plain.lower()
-    if "from" not in lowered and "service" not in lowered:
-        return QueryShape()
-    code = _NOT_CODE.sub(" ", plain)
-    has_from, has_service = bool(_FROM_WORD.search(code)), bool(_SERVICE_WORD.search(code))
-    if not (has_from or has_service):  # the words only in comments, strings, IRIs or names
-        return QueryShape()
-    try:
-        parsed = parseQuery(plain)
-    except Exception:  # rdflib's grammar is narrower than Oxigraph's: the scan decides
-        return QueryShape(has_from, (None,) if has_service else ())
-    prefixes, base = {}, ""
-    has_dataset, services = False, []
-    for node in _walk(parsed):
-        if node.name == "PrefixDecl":
-            prefixes[str(node.get("prefix") or "")] = str(node["iri"])
-        elif node.name == "Base":
-            base = str(node["iri"])
-        elif node.name == "DatasetClause":
-            has_dataset = True
-        elif node.name == "ServiceGraphPattern":
-            services.append(_resolve(node["term"], prefixes, base))
-    return QueryShape(has_dataset, tuple(services))
-
-
-def _resolve(term, prefixes: dict[str, str], base: str) -> str | None:
-    if isinstance(term, Variable):
-        return None
-    if isinstance(term, URIRef):
-        from urllib.parse import urljoin
-        return urljoin(base, str(term)) if base else str(term)
-    if isinstance(term, CompValue) and term.name == "pname":
-        prefix = str(term.get("prefix") or "")
-        if prefix in prefixes:
-            return prefixes[prefix] + str(term.get("localname") or "")
-    return None
-
-
-def _walk(node):
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple)) or hasattr(node, "asList"):
-        for value in node:
-            yield from _walk(value)
+    """The query's dataset clause and SERVICE endpoints; TwinkgError (400) if it is too deep."""
+    lowered = (unescape(text) if "\\" in text else text).lower()
+    keywords = "from" in lowered or "service" in lowered
+    brackets = text.count("(") + text.count("{") + text.count("[")
+    if not keywords and brackets <= MAX_NESTING and len(text) <= MAX_OPERATORS:
+        return QueryShape()  # no clause to find, and too short to be too deep
+    shape = _read(text)
+    if "\\u" in text or "\\U" in text:  # SPARQL 1.1's reading too: whatever either finds
+        other = _read(unescape(text))
+        shape = QueryShape(shape.has_dataset or other.has_dataset,
+                           tuple(dict.fromkeys(shape.services + other.services)))
+    return shape
 
 
 def is_update(text: str) -> bool:
-    """True if ``text`` parses as SPARQL Update (called only when it did not parse as a query)."""
-    try:
-        parseUpdate(unescape(text))
-    except Exception:
-        return False
-    return True
+    """Whether ``text`` is a SPARQL Update request: its first word after the prologue is an
+    update operation (asked only of a text that did not parse as a query)."""
+    for kind, value in _tokens(text):
+        if kind == "word" and value.lower() not in ("base", "prefix"):
+            return value.lower() in _UPDATE_WORDS
+    return False
+
+
+def _tokens(text: str):
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind not in ("comment",):
+            yield kind, m.group()
+
+
+def _read(text: str) -> QueryShape:
+    prefixes: dict[str, str] = {}
+    base = ""
+    has_dataset = False
+    services: list[str | None] = []
+    depth = deepest = operators = 0
+    values_depth = None  # the depth of the VALUES data block we are in (its operators are signs)
+    expect = None  # what the previous words announced: "prefix", "prefix-iri", "base", "service"
+    pending_prefix = ""
+    values_next = False
+    for kind, value in _tokens(text):
+        if kind == "open":
+            depth += 1
+            deepest = max(deepest, depth)
+            if values_next and value == "{":
+                values_depth, values_next = depth, False
+            if expect == "service":
+                services.append(None)  # SERVICE ( … or SERVICE { …: nothing we can check
+                expect = None
+            continue
+        if kind == "close":
+            if values_depth is not None and depth == values_depth:
+                values_depth = None
+            depth = max(depth - 1, 0)
+            continue
+        if kind == "op":
+            if values_depth is None:
+                operators += 1
+            continue
+        word = value.lower() if kind == "word" else None
+        if word == "values":
+            values_next = True
+        elif word in _CHAINING:
+            operators += 1
+        if expect == "service":
+            if word == "silent":
+                continue
+            services.append(_iri(value, base) if kind == "iri" else
+                            _pname(value, prefixes) if kind == "pname" else None)
+            expect = None
+            continue
+        if expect == "prefix":
+            pending_prefix, expect = (value[:-1], "prefix-iri") if kind == "pname" and value.endswith(":") \
+                else ("", None)
+            continue
+        if expect == "prefix-iri":
+            if kind == "iri":
+                prefixes[pending_prefix] = _iri(value, base) or ""
+            expect = None
+            continue
+        if expect == "base":
+            if kind == "iri":
+                base = _iri(value, base) or base
+            expect = None
+            continue
+        if word == "prefix":
+            expect = "prefix"
+        elif word == "base":
+            expect = "base"
+        elif word == "service":
+            expect = "service"
+        elif word == "from":
+            has_dataset = True
+        elif word is not None and "\\" in value:  # an escaped word: maybe a keyword, unknown
+            if "service" in unescape(value).lower():
+                services.append(None)
+            if "from" in unescape(value).lower():
+                has_dataset = True
+    if expect == "service":
+        services.append(None)
+    if deepest > MAX_NESTING:
+        raise TwinkgError(f"the query nests {deepest} levels deep; the limit is {MAX_NESTING}", 400)
+    if operators > MAX_OPERATORS:
+        raise TwinkgError(f"the query has {operators} operators; the limit is {MAX_OPERATORS}", 400)
+    return QueryShape(has_dataset, tuple(services))
+
+
+def _iri(token: str, base: str) -> str | None:
+    iri = unescape(token[1:-1])
+    return urljoin(base, iri) if base else iri
+
+
+def _pname(token: str, prefixes: dict[str, str]) -> str | None:
+    prefix, _, local = token.partition(":")
+    if prefix not in prefixes:
+        return None
+    # PN_LOCAL escapes stand for the character itself; %-escapes stay as written (SPARQL 1.1 §19.5)
+    return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)

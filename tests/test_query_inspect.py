@@ -1,0 +1,107 @@
+"""query_inspect reads a query as Oxigraph does: every SERVICE it would call is found (and
+refused unless allowed), and a query deep enough to overflow the engine's stack is refused
+before it runs, instead of ending the server process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from pyoxigraph import Store
+
+from twinkg.errors import TwinkgError
+from twinkg.query_inspect import MAX_NESTING, MAX_OPERATORS, inspect_query, is_update
+
+EVIL = "http://127.0.0.1:9/sparql"
+
+# Each hides its SERVICE from a reader that lexes differently from Oxigraph.
+HIDDEN_SERVICES = [
+    # \u0022 is an escaped quote inside a string for Oxigraph (the string goes on), a real
+    # quote for a reader that undoes escapes first (the string ends, '#' starts a comment)
+    f'SELECT * WHERE {{ BIND("\\u0022 # " AS ?q) SERVICE <{EVIL}> {{ ?x ?y ?z }} }}',
+    # \# in a prefixed name is part of the name, not a comment
+    f'PREFIX ex: <http://ex.org/> SELECT ?x WHERE {{ {{ ?s ex:p\\#x ?o }} UNION {{ SERVICE <{EVIL}> {{ ?x ?y ?z }} }} }}',
+    # a comment ends at a carriage return too
+    f"# a comment\rSELECT * WHERE {{ SERVICE <{EVIL}> {{ ?s ?p ?o }} }}",
+    # \u escapes in an IRI; and '#' in one is no comment
+    f"SELECT * WHERE {{ SERVICE <{EVIL}\\u002F#x> {{ ?s ?p ?o }} }} # {{",
+]
+
+
+@pytest.mark.parametrize("query", HIDDEN_SERVICES)
+def test_every_service_oxigraph_calls_is_found(query):
+    # Oxigraph does try to call it (port 9 is refused as a port for HTTP: the call was made)
+    with pytest.raises(OSError):
+        list(Store().query(query))
+    services = inspect_query(query).services
+    assert services and all(s is None or s.startswith(EVIL) for s in services)
+
+
+@pytest.mark.parametrize("query, services", [
+    (f"SELECT * {{ SERVICE <{EVIL}> {{}} }}", (EVIL,)),
+    (f"SELECT * {{ service SILENT <{EVIL}> {{}} }}", (EVIL,)),
+    ("PREFIX r: <http://127.0.0.1:9/> SELECT * { SERVICE r:sparql {} }", (EVIL,)),
+    ("PREFIX r: <http://127.0.0.1:9/> SELECT * { SERVICE q:sparql {} }", (None,)),  # undeclared
+    ("SELECT * { VALUES ?e { <x:y> } SERVICE ?e {} }", (None,)),
+    ("BASE <http://127.0.0.1:9/> SELECT * { SERVICE <sparql> {} }", (EVIL,)),
+    (f"SELECT*WHERE{{?s ?p ?o.SERVICE<{EVIL}>{{?a ?b ?from}}}}", (EVIL,)),
+    (f"SELECT * {{ \\u0053ERVICE <{EVIL}> {{}} }}", (None, EVIL)),  # SPARQL 1.1 would call it
+    # the word elsewhere is no SERVICE
+    ('# SERVICE <x:y> {}\nSELECT ?x { BIND("SERVICE <x:y> {}" AS ?x) }', ()),
+    ("PREFIX service: <x:> SELECT ?service { ?s service:p <http://ex.org/service> }", ()),
+])
+def test_service_endpoints(query, services):
+    assert inspect_query(query).services == services
+
+
+def test_from_in_a_string_that_oxigraph_keeps_open_is_still_a_dataset():
+    assert inspect_query('SELECT * FROM <http://nope.example/> { BIND("\\u0022 # " AS ?q) }').has_dataset
+
+
+@pytest.mark.parametrize("text, update", [
+    ("PREFIX a: <x:> INSERT DATA { <x:a> <x:b> <x:c> }", True),
+    ("# comment\nclear all", True),
+    ("BASE <x:> DELETE WHERE { ?s ?p ?o }", True),
+    ("SELECT * {}", False),
+    ("SELEC * {}", False),
+])
+def test_updates_are_told_from_queries(text, update):
+    assert is_update(text) is update
+
+
+def _nested(depth: int) -> str:
+    return "SELECT * WHERE { FILTER(" + "(" * depth + "1" + ")" * depth + ") }"
+
+
+def _chain(length: int) -> str:
+    return "SELECT * WHERE { FILTER(" + "+".join(["1"] * length) + ") }"
+
+
+def test_too_deep_or_too_long_is_refused_naming_the_limit():
+    for query, limit in ((_nested(MAX_NESTING + 1), MAX_NESTING), (_chain(MAX_OPERATORS + 2), MAX_OPERATORS)):
+        with pytest.raises(TwinkgError) as info:
+            inspect_query(query)
+        assert info.value.status == 400 and f"the limit is {limit}" in info.value.message
+    # brackets in strings, and signs in VALUES data, do not count
+    inspect_query('SELECT * { BIND("' + "(" * 5000 + '" AS ?x) }')
+    inspect_query("SELECT * { VALUES ?x { " + " ".join(["-1"] * (MAX_OPERATORS + 10)) + " } }")
+
+
+def test_what_is_let_through_runs_on_a_query_thread_without_overflowing():
+    """At the limits, on a thread made as the server's query threads are: an 8 MiB stack
+    overflows (the process dies) on the chain of 8,000."""
+    code = (
+        "import sys; sys.path[:0] = " + repr(sys.path) + "\n"
+        "from pyoxigraph import Store\n"
+        "from twinkg.server.thread_executor import start_query_thread\n"
+        "import threading\n"
+        "done = threading.Event()\n"
+        "def run():\n"
+        f"    list(Store().query({_nested(MAX_NESTING)!r}))\n"
+        f"    list(Store().query({_chain(8000)!r}))\n"
+        "    done.set()\n"
+        "start_query_thread(run)\n"
+        "assert done.wait(120)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=180)
+    assert result.returncode == 0, result.stderr.decode()[-500:]
