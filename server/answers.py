@@ -3,6 +3,10 @@
 The route builds a ``Job`` (what to run, which formats are acceptable); ``answer`` returns
 the executor's ``Answer`` (from the cache when the same request was answered before on the
 same dataset version) or raises a ``TwinkgError`` with the right status.
+
+A query whose answer changes from run to run on the same data (NOW(), RAND(), UUID(),
+STRUUID(), BNODE(), blank nodes in a CONSTRUCT template: ``volatile.is_volatile``) is run for
+every request: its answer is not kept in the response cache and has no ETag.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from flask import Response, current_app, request
 from twinkg.errors import TwinkgError
 from twinkg.query_worker import Answer, Failure, Job
 
-from .caching import ResponseCache, etag_for, etag_matches
+from .caching import ResponseCache, etag_for, etag_matches, is_star
 from .dataset import Dataset, dataset
-from .formats import GRAPH_FORMATS, RESULT_FORMATS, Choice, content_type, not_acceptable
+from .formats import GRAPH_FORMATS, RESULT_FORMATS, Choice, base_type, content_type, not_acceptable
+from .volatile import is_volatile
 from twinkg.query_inspect import QueryShape, inspect_query, is_update
 
 log = logging.getLogger(__name__)  # a child of the app's logger ("twinkg.server")
@@ -75,35 +80,42 @@ def request_etag(req: QueryRequest, choice: Choice, ds: Dataset) -> str:
 
 
 def answer(req: QueryRequest, choice: Choice, key: str | None = None, ds: Dataset | None = None,
-           cache: ResponseCache | None = None) -> Answer:
+           cache: ResponseCache | None = None, volatile: bool | None = None) -> Answer:
     """The answer to ``req`` in the chosen format; raises TwinkgError for every refusal.
 
     Answers are kept in the response cache under ``key`` (the request's ETag, which names
-    the dataset version), so a repeated POST or a GET with another query string is not rerun.
+    the dataset version), so a repeated POST or a GET with another query string is not rerun;
+    not those of volatile queries (``volatile``: whether ``req``'s query is one, if known).
     ``ds`` and ``cache`` default to the current app's.
     """
     if ds is None:
         ds, cache = dataset(), response_cache()
     key = key or request_etag(req, choice, ds)
-    if cache is not None and (hit := cache.get(key)) is not None:
+    if cache is not None and (hit := cache.get(key)) is not None:  # never a volatile answer
         return hit
     job, shape = build_job(req, choice, ds)
     result = ds.executor.run(job)
     if isinstance(result, Failure):
-        raise _failure_error(result, req, shape)
+        raise _failure_error(result, req, shape, choice)
     if result.media_type is None:
         offered = GRAPH_FORMATS if result.kind == "graph" else RESULT_FORMATS
         raise not_acceptable(offered)
-    if cache is not None:
+    if cache is not None and not (is_volatile(req.text) if volatile is None else volatile):
         cache.put(key, result, result.body)
     return result
 
 
-def _failure_error(failure: Failure, req: QueryRequest, shape: QueryShape) -> TwinkgError:
+def _failure_error(failure: Failure, req: QueryRequest, shape: QueryShape, choice: Choice) -> TwinkgError:
     if failure.kind == "syntax":
         if is_update(req.text):
             return TwinkgError("this endpoint is read-only: SPARQL Update is not accepted", 403)
         return TwinkgError(f"SPARQL syntax error: {failure.message}", 400)
+    if failure.kind == "function":
+        return TwinkgError(f"the query calls a function this endpoint does not support: {failure.message}", 400)
+    if failure.kind == "format":  # the format was acceptable; this answer cannot be written in it
+        able = [base_type(f) for f in GRAPH_FORMATS if f.media_type in failure.formats]
+        return TwinkgError(f"this answer cannot be written as {base_type(choice.graph)} ({failure.message}); "
+                           f"formats that can carry it: {', '.join(able) or 'none'}", 406)
     if shape.services:
         return TwinkgError(f"a SERVICE call failed: {failure.message}", 502)
     log.error("query failed: %s", failure.message)
@@ -118,10 +130,26 @@ def respond_parts(req: QueryRequest, choice: Choice, method: str, if_none_match:
     path (server/fastpath.py) answers without an app context, and alike with the Flask routes."""
     settings = ds.settings
     etag = request_etag(req, choice, ds)
-    caching = [("ETag", etag), ("Cache-Control", f"public, max-age={settings.cache_max_age}"), ("Vary", "Accept")]
-    if method in ("GET", "HEAD") and etag_matches(if_none_match, etag):
+    conditional = method in ("GET", "HEAD") and bool(if_none_match)
+    if is_volatile(req.text):
+        # A strong ETag would name one sequence of bytes (RFC 9110 §8.8.3) and a weak one an
+        # equivalent answer: neither holds when SPARQL asks for a fresh NOW(), RAND() or blank
+        # node at each run (Oxigraph and Fuseki evaluate such a query per request). So no
+        # validator, and no-store: no cache along the way may serve one run's values again.
+        caching = [("Cache-Control", "no-store"), ("Vary", "Accept")]
+        volatile = True
+    else:
+        caching = [("ETag", etag), ("Cache-Control", f"public, max-age={settings.cache_max_age}"),
+                   ("Vary", "Accept")]
+        volatile = False
+        # This ETag, not "*", before any work: "*" is decided below, by an answer that exists.
+        if conditional and etag_matches(if_none_match, etag, star=False):
+            return 304, caching, b""
+    result = answer(req, choice, etag, ds, cache, volatile)
+    # RFC 9110 §13.2.1: a precondition only counts when the answer without it is a 2xx; an
+    # error (400, 403, 406, …) was raised above. "*" matches any current answer.
+    if conditional and is_star(if_none_match):
         return 304, caching, b""
-    result = answer(req, choice, etag, ds, cache)
     headers = [("Content-Type", content_type(_format_of(result)))]
     if result.kind != "boolean":
         headers.append((TRUNCATED_HEADER, "true" if result.truncated else "false"))

@@ -77,6 +77,11 @@ def etag_matches(if_none_match: str | None, etag: str, star: bool = True) -> boo
     return etag.strip('"') in tags.as_set(include_weak=True) or (star and tags.star_tag)
 
 
+def is_star(if_none_match: str | None) -> bool:
+    """``If-None-Match: *`` (any current answer)."""
+    return bool(if_none_match) and parse_etags(if_none_match).star_tag
+
+
 def not_modified(etag: str, max_age: int, negotiated: bool = True) -> Response:
     return cache_headers(Response(status=304), etag, max_age, negotiated)
 

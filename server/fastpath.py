@@ -4,8 +4,8 @@ Profiled under wrk, Flask's per-request work (request context, URL matching, ses
 response object and header bookkeeping, after-request hooks) cost about as much worker CPU
 as running the query. A query request needs none of it: this path reads the request with
 the same code (server/protocol.py, formats.choose, answers.respond_parts: the executor, the
-response cache, ETags), adds the CORS headers the blueprint adds, keeps GET answers in the
-response cache like ``caching._keep``, and answers in plain WSGI. A GET needs not even an
+response cache, ETags), adds the CORS headers the blueprint adds, keeps GET answers with an
+ETag in the response cache like ``caching._keep``, and answers in plain WSGI. A GET needs not even an
 app context or a werkzeug Request: its URL parameters are all it reads. Everything else (the
 editor, the service description, HEAD, OPTIONS) goes on to Flask, and so does every error:
 Flask's error handlers render it, so a refusal reads the same either way.
@@ -44,8 +44,7 @@ class SparqlFastPath:
             else:
                 with self.app.app_context():  # Flask's Request applies MAX_CONTENT_LENGTH
                     request = self.app.request_class(environ)
-                    query = read_query_request(self.dataset.settings.max_body_bytes, request)
-                    format_param = request.values.get("format")
+                    query, format_param = read_query_request(self.dataset.settings.max_body_bytes, request)
             if query is None:  # e.g. ?queryx=: the editor or the description
                 return self.wsgi_app(environ, start_response)
             choice = formats.choose(environ.get("HTTP_ACCEPT"), format_param)
@@ -59,8 +58,8 @@ class SparqlFastPath:
             return [b""]
         headers.insert(1, ("Content-Length", str(len(body))))
         key = environ.get("twinkg.cache_key")  # set by caching._CachedGets for GETs
-        if key is not None and cache is not None and method == "GET":
-            etag = next(v for k, v in headers if k == "ETag")
+        etag = next((v for k, v in headers if k == "ETag"), None)  # none: a volatile answer, not kept
+        if key is not None and cache is not None and method == "GET" and etag is not None:
             cache.put(key, (_STATUS[200], headers, body, etag), body)
         start_response(_STATUS[200], headers)
         return [body]

@@ -47,11 +47,17 @@ def aliases(fmt) -> tuple[str, ...]:
     return _GENERIC.get(fmt, ())
 
 
+#: Names that are no part of pyoxigraph's. ``n3``: SPARQLWrapper's N3 return format sends
+#: ``format=n3`` (and ``output=n3``, ``results=n3``) for CONSTRUCT; Turtle is valid N3, and
+#: Fuseki answers it with Turtle too.
+_EXTRA_NAMES = {RdfFormat.TURTLE: ("n3",)}
+
+
 def short_names(fmt) -> set[str]:
-    """``ttl``, ``turtle``; ``srj``, ``sparql-results+json``, ``json``; ``rdf``, ``rdf+xml``, ``xml``;
-    ``json-ld`` (the library's name, as SPARQLWrapper sends it in ``format=``)."""
+    """``ttl``, ``turtle``, ``n3``; ``srj``, ``sparql-results+json``, ``json``; ``rdf``, ``rdf+xml``,
+    ``xml``; ``json-ld`` (the library's name, as SPARQLWrapper sends it in ``format=``)."""
     subtype = base_type(fmt).split("/", 1)[1]
-    names = {fmt.file_extension, subtype, subtype.replace("-", ""), fmt.name.lower()}
+    names = {fmt.file_extension, subtype, subtype.replace("-", ""), fmt.name.lower(), *_EXTRA_NAMES.get(fmt, ())}
     if "+" in subtype:
         names.add(subtype.rsplit("+", 1)[1])
     return names

@@ -27,10 +27,10 @@ _DESCRIPTION_OFFERS = ("text/html",) + tuple(formats.base_type(f) for f in forma
 @bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
     ds = dataset()
-    query = read_query_request(ds.settings.max_body_bytes)
+    query, format_param = read_query_request(ds.settings.max_body_bytes)
     if query is None:
         return _editor_or_description()
-    choice = formats.choose(request.headers.get("Accept"), request.values.get("format"))
+    choice = formats.choose(request.headers.get("Accept"), format_param)
     return respond(query, choice)
 
 

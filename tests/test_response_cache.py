@@ -1,5 +1,6 @@
 """The per-worker response cache keeps to its byte budget: a body held under two keys (a GET
-answer is kept under its ETag and under its URL) counts once."""
+answer is kept under its ETag and under its URL) counts once. Answers that change from run to
+run are not kept."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sparql_helpers import CITY_NAMES
 
 from twinkg.server import create_app
 from twinkg.server.caching import ResponseCache
+from twinkg.server.volatile import is_volatile
 
 
 def test_a_shared_body_counts_once():
@@ -52,3 +54,62 @@ def test_a_sparql_get_is_kept_under_two_keys_with_one_body(app):
     cache = app.extensions["twinkg.response_cache"]
     assert len(cache._entries) == 2
     assert cache.size == len(response.data)
+
+
+NOW = "SELECT (NOW() AS ?now) {}"
+
+
+def test_volatile_answers_are_not_kept_and_others_are(app):
+    """A POST answer is kept under its request's ETag, a GET answer under its URL too; an
+    answer that changes from run to run (NOW()) under neither."""
+    client, cache = app.test_client(), app.extensions["twinkg.response_cache"]
+    for query in (NOW, "CONSTRUCT { [] <http://example.org/p> 1 } WHERE {}"):
+        assert client.get("/sparql", query_string={"query": query}).status_code == 200
+        assert client.post("/sparql", data={"query": query}).status_code == 200
+        assert len(cache._entries) == 0 and cache.size == 0
+    assert client.post("/sparql", data={"query": CITY_NAMES}).status_code == 200
+    assert len(cache._entries) == 1
+
+
+@pytest.mark.parametrize("query", [
+    NOW,
+    "select (now () as ?n) {}",
+    "SELECT (NOW # a comment\n () AS ?n) {}",
+    "SELECT ?x { BIND(STRUUID() AS ?x) }",
+    "SELECT ?x { BIND(uuid() AS ?x) }",
+    'SELECT ?x { BIND(BNODE("a") AS ?x) }',
+    "SELECT ?x { BIND(?y-RAND() AS ?x) }",
+    "SELECT * { ?s ?p ?o } ORDER BY RAND() LIMIT 3",
+    # Oxigraph reads two comparisons where SPARQL's tokens hold an IRI <?b&&NOW()>
+    "SELECT * { FILTER(?a<?b&&NOW()>?c) }",
+    "SELECT * { FILTER(?x<?y&&'a>'=?z) BIND(NOW() AS ?n) FILTER(?w='x') }",
+    "CONSTRUCT { ?s ?p [] } WHERE { ?s ?p ?o }",
+    "CONSTRUCT { ?s ?p [ <http://ex.org/q> ?o ] } WHERE { ?s ?p ?o }",
+    "CONSTRUCT { _:b ?p ?o } WHERE { ?s ?p ?o }",
+    "CONSTRUCT { ?s ?p (1 2) } WHERE { ?s ?p ?o }",
+    "CONSTRUCT { ?s ?p ?o {| <http://ex.org/q> 1 |} } WHERE { ?s ?p ?o }",
+    "CONSTRUCT { << ?s ?p ?o >> <http://ex.org/q> 1 } WHERE { ?s ?p ?o }",
+    "CONSTRUCT WHERE { ?s ?p [] }",
+])
+def test_volatile_queries_are_recognized(query):
+    assert is_volatile(query)
+
+
+@pytest.mark.parametrize("query", [
+    CITY_NAMES,
+    "SELECT ?now ?rand { ?s <http://ex.org/now> ?now ; ex:rand ?rand }",
+    "PREFIX rand: <http://ex.org/> SELECT ?x { ?x rand:p ?y }",
+    'SELECT ?x { ?x <http://ex.org/now> "NOW()" } # NOW()',
+    'SELECT ?x { ?x <http://ex.org/\\u0041/rand> "NOW()" }',
+    'SELECT ?x { ?x ?p """a "" NOW() """ }',
+    "SELECT ?x { ?x ?p 'it\\'s NOW()' }",
+    "SELECT ?known ?snow { ?s ?p ?known }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p [] FILTER(STRLEN(?o) > 2) }",
+    "CONSTRUCT { <http://ex.org/s> <http://ex.org/p> <<( <http://ex.org/a> <http://ex.org/b> <http://ex.org/c> )>> }"
+    " WHERE {}",
+    'CONSTRUCT { ?s ?p "[_:x] (1)" } WHERE { ?s ?p ?o }',
+    "CONSTRUCT WHERE { ?s ?p ?o }",
+    "DESCRIBE <http://ex.org/s>",
+])
+def test_stable_queries_are_not_called_volatile(query):
+    assert not is_volatile(query)

@@ -9,7 +9,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, TSV, TURTLE, XML, SPARQLWrapper
 from sparql_helpers import CITY_NAMES, TOURS, TOURS_GRAPH, direct
 
 
@@ -71,6 +71,15 @@ def test_sparqlwrapper_construct(live_server, expected_graph, fmt, rdflib_format
     body = result.response.read()
     graph = rdflib.Graph().parse(data=body, format=rdflib_format)
     assert len(graph) > 5
+    assert isomorphic(graph, expected_graph)
+
+
+def test_sparqlwrapper_n3_construct(live_server, expected_graph):
+    """SPARQLWrapper's N3 sends format=n3 (and output=n3, results=n3): answered with Turtle, which is N3."""
+    result = wrapper(live_server, TOURS_GRAPH, N3)
+    assert "format=n3" in result.response.geturl()  # what made it a 400 "unknown format"
+    assert result.response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+    graph = rdflib.Graph().parse(data=result.convert(), format="n3")
     assert isomorphic(graph, expected_graph)
 
 

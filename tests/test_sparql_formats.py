@@ -74,6 +74,7 @@ def test_nothing_acceptable_is_406_listing_the_offers(client):
     ("tsv", "text/tab-separated-values; charset=utf-8", None),
     ("ttl", None, "text/turtle; charset=utf-8"),
     ("turtle", None, "text/turtle; charset=utf-8"),
+    ("n3", None, "text/turtle; charset=utf-8"),  # Turtle is N3 (SPARQLWrapper's N3 sends format=n3)
     ("nt", None, "application/n-triples"),
     ("jsonld", None, "application/ld+json"),
     ("json-ld", None, "application/ld+json"),

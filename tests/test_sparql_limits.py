@@ -133,7 +133,13 @@ def test_the_query_page_says_when_results_are_cut(limited):
     "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
     "SELECT * WHERE { ?x ?y ?z OPTIONAL { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } } } LIMIT 1",
     "SELECT*WHERE{?s ?p ?o.SERVICE<http://127.0.0.1:9/sparql>{?a ?b ?from}}",
-], ids=["iri", "lowercase-silent", "prefixed", "variable", "escaped", "nested", "no-spaces"])
+    # a reader that undid \u escapes first saw a comment here, Oxigraph a string and a SERVICE
+    'SELECT * WHERE { BIND("\\u0022 # " AS ?q) SERVICE <http://127.0.0.1:9/sparql> { ?x ?y ?z } }',
+    # \# belongs to the prefixed name, it starts no comment
+    "PREFIX ex: <http://ex.org/> SELECT ?x WHERE { { ?s ex:p\\#x ?o } UNION "
+    "{ SERVICE <http://127.0.0.1:9/sparql> { ?x ?y ?z } } }",
+], ids=["iri", "lowercase-silent", "prefixed", "variable", "escaped", "nested", "no-spaces",
+        "escaped-quote", "escaped-hash"])
 def test_service_is_refused_unless_allowed(client, query):
     response = client.get("/sparql", query_string={"query": query})
     assert response.status_code == 403
@@ -200,6 +206,53 @@ def test_etag_and_304(client):
     assert other.headers["ETag"] != etag
     stale = client.get("/sparql", query_string={"query": CITY_NAMES}, headers={"If-None-Match": '"old"'})
     assert stale.status_code == 200
+
+
+@pytest.mark.parametrize("query,accept,status", [
+    ("SELEC garbage", None, 400),
+    ("CLEAR ALL", None, 403),
+    ("SELECT * WHERE { SERVICE <http://evil.example/> { ?s ?p ?o } }", None, 403),
+    ("CONSTRUCT WHERE { ?s ?p ?o }", "text/csv", 406),
+], ids=["syntax", "update", "service", "not-acceptable"])
+def test_if_none_match_star_does_not_turn_an_error_into_304(client, query, accept, status):
+    """RFC 9110 §13.2.1: preconditions count only where the answer without them is a 2xx."""
+    headers = {"If-None-Match": "*", **({"Accept": accept} if accept else {})}
+    response = client.get("/sparql", query_string={"query": query}, headers=headers)
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert "ETag" not in response.headers
+
+
+def test_if_none_match_star_is_304_for_an_answer(client):
+    query = "# star\n" + COUNT_PARTNERSHIPS  # not answered before: no cache holds it
+    response = client.get("/sparql", query_string={"query": query}, headers={"If-None-Match": "*"})
+    assert response.status_code == 304 and response.data == b""
+    assert response.headers["ETag"] == client.get("/sparql", query_string={"query": query}).headers["ETag"]
+
+
+@pytest.mark.parametrize("query,fmt", [
+    ("SELECT (NOW() AS ?now) (RAND() AS ?r) {}", "csv"),
+    ("SELECT ?s (STRUUID() AS ?id) WHERE { ?s a <https://twinkg.example.org/ontology#City> } LIMIT 2", "json"),
+    ("SELECT (uuid() AS ?id) (BNODE() AS ?b) {}", "tsv"),
+    ("SELECT ?s WHERE { ?s ?p ?o } ORDER BY RAND() LIMIT 5", "json"),
+    ("CONSTRUCT { [] <http://example.org/p> ?s } WHERE { ?s a <https://twinkg.example.org/ontology#City> }", "nt"),
+    ("CONSTRUCT { _:x <http://example.org/p> 1 } WHERE {}", "ttl"),
+], ids=["now-rand", "struuid", "uuid-bnode", "order-by-rand", "construct-[]", "construct-_:x"])
+def test_answers_that_change_per_run_have_no_etag_and_are_not_stored(client, query, fmt):
+    """SPARQL evaluates these per run: a cached answer froze them, and one strong ETag named
+    different bytes in different workers."""
+    runs = [client.get("/sparql", query_string={"query": query, "format": fmt}),
+            client.get("/sparql", query_string={"query": query, "format": fmt}),
+            client.post("/sparql", data={"query": query, "format": fmt}),
+            client.post("/sparql", data={"query": query, "format": fmt})]
+    for response in runs:
+        assert response.status_code == 200
+        assert "ETag" not in response.headers
+        assert response.headers["Cache-Control"] == "no-store"
+    assert len({r.data for r in runs}) == len(runs)  # each run is a new evaluation
+    revalidated = client.get("/sparql", query_string={"query": query, "format": fmt},
+                             headers={"If-None-Match": '"anything"'})
+    assert revalidated.status_code == 200
 
 
 def test_etag_changes_with_the_dataset(client, mini_data, tmp_path, curated_settings):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import io
 import urllib.parse
 
 import pytest
@@ -9,6 +11,22 @@ from sparql_helpers import (BASE, CITY_NAMES, COUNT_ALL, COUNT_PARTNERSHIPS, TK,
                             direct)
 
 JSON = "application/sparql-results+json"
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+
+
+@pytest.fixture
+def flask_route(app):
+    """A client of Flask's /sparql route itself: server/fastpath.py, which answers query
+    requests before Flask routes them, is left out."""
+    from werkzeug.test import Client
+
+    from twinkg.server.fastpath import SparqlFastPath
+
+    wsgi = app.wsgi_app
+    while not isinstance(wsgi, SparqlFastPath):
+        wsgi = wsgi.wsgi_app
+    return Client(wsgi.wsgi_app)
 
 
 def test_get_post_form_and_post_direct_give_the_same_answer(client, curated_store):
@@ -130,13 +148,155 @@ def test_non_ascii_plus_and_charset(client):
     assert bad.status_code == 400 and "not valid utf-8" in bad.get_data(as_text=True)
 
 
-def test_percent_escapes_that_are_not_utf8_stay_as_written(client):
-    """%FF is no UTF-8: GET (read by the fast path) and form POST (by werkzeug) keep it as the text %FF."""
-    raw = "query=SELECT%20(%22a%FFb%22%20AS%20%3Fx)%20%7B%7D"
-    got = client.get("/sparql?" + raw)
-    form = client.post("/sparql", data=raw, content_type="application/x-www-form-urlencoded")
-    assert got.status_code == form.status_code == 200
-    assert bindings(got.data) == bindings(form.data) == [{"x": "a%FFb"}]
+@pytest.mark.parametrize("escape,problem", [
+    ("%FF", "the percent-escape %FF in parameter 'query' is not part of a UTF-8 character"),
+    ("%E9", "the percent-escape %E9 in parameter 'query' is not part of a UTF-8 character"),  # é in Latin-1
+    ("%ZZ", "malformed percent-escape '%ZZ'"),
+    ("%", "malformed percent-escape '%b%'"),
+])
+@pytest.mark.parametrize("how", ["get", "form", "get-flask", "form-flask"])
+def test_percent_escapes_that_are_not_utf8_or_malformed_are_400(client, flask_route, escape, problem, how):
+    """Such escapes were kept as the text %FF and the changed query ran; now nothing runs."""
+    raw = f"query=SELECT%20(%22a{escape}b%22%20AS%20%3Fx)%20%7B%7D"
+    sender = flask_route if how.endswith("flask") else client
+    if how.startswith("get"):
+        response, where = sender.get("/sparql?" + raw), "the URL's query string"
+    else:
+        response, where = sender.post("/sparql", data=raw, content_type=FORM), "the form body"
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    text = response.get_data(as_text=True)
+    assert text.startswith(f"400 Bad Request: {where} ") and problem in text
+
+
+def test_valid_percent_escapes_read_as_before(client, flask_route):
+    """UTF-8 escapes, %25 and a U+FFFD the client sent (which takes the strict path) are read as written."""
+    raw = "query=SELECT%20(%22caf%C3%A9%2025%25%20%EF%BF%BD%22%20AS%20%3Fx)%20%7B%7D"
+    for response in (client.get("/sparql?" + raw), flask_route.get("/sparql?" + raw),
+                     client.post("/sparql", data=raw, content_type="application/x-www-form-urlencoded")):
+        assert response.status_code == 200
+        assert bindings(response.data) == [{"x": "café 25% \ufffd"}]
+
+
+@pytest.mark.parametrize("content_type", [FORM, FORM + "; charset=ISO-8859-1"])
+def test_a_form_body_that_is_not_utf8_is_400_naming_it(client, content_type):
+    response = client.post("/sparql", data='query=SELECT ("Straße" AS ?x) {}'.encode("latin-1"),
+                           content_type=content_type)
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.get_data(as_text=True).rstrip() == \
+        "400 Bad Request: the form body is not valid UTF-8: invalid continuation byte at byte 19"
+
+
+def test_an_update_form_with_a_byte_that_is_not_utf8_is_still_403(client, curated_store):
+    before = next(direct(curated_store, COUNT_ALL))["n"].value
+    for body in (b"update=CLEAR ALL&x=\xff", b"update=CLEAR%20ALL&x=%FF"):
+        response = client.post("/sparql", data=body, content_type=FORM)
+        assert response.status_code == 403
+        assert "read-only" in response.get_data(as_text=True)
+    assert next(direct(curated_store, COUNT_ALL))["n"].value == before
+
+
+def test_a_byte_order_mark_before_the_query_is_ignored(client):
+    for body, charset in ((b"\xef\xbb\xbfASK {}", ""), ("\ufeffASK {}".encode("utf-16-le"), "; charset=UTF-16LE")):
+        response = client.post("/sparql", data=body, content_type=DIRECT + charset)
+        assert response.status_code == 200, response.data
+        assert response.json == {"head": {}, "boolean": True}
+
+
+# --- streamed (chunked) bodies -------------------------------------------------------------
+
+def _padded_body(size: int, form: bool) -> bytes:
+    """A body of ``size`` bytes: a query (as a form, or the query itself) that ends in LIMIT 1
+    after a comment padding it; a body cut short loses the LIMIT."""
+    head, tail = "SELECT ?s WHERE { ?s ?p ?o } #", "\nLIMIT 1"
+    if form:
+        head, tail = "query=" + urllib.parse.quote(head, safe=""), urllib.parse.quote(tail, safe="")
+    return (head + "x" * (size - len(head) - len(tail)) + tail).encode()
+
+
+def _chunked(sender, body: bytes, content_type: str):
+    """A POST without Content-Length, as a WSGI server hands a chunked body over (it ends the
+    stream: ``wsgi.input_terminated``)."""
+    return sender.post("/sparql", input_stream=io.BytesIO(body), content_type=content_type,
+                       headers={"Transfer-Encoding": "chunked"}, environ_overrides={"wsgi.input_terminated": True})
+
+
+@pytest.mark.parametrize("how", ["direct", "form"])
+@pytest.mark.parametrize("path", ["fast", "flask"])
+def test_a_chunked_body_over_the_limit_is_413(client, flask_route, app, how, path):
+    limit = app.extensions["twinkg"].settings.max_body_bytes
+    sender = flask_route if path == "flask" else client
+    for size, status in ((limit + 1, 413), (limit, 200)):
+        body = _padded_body(size, how == "form")
+        assert len(body) == size
+        response = _chunked(sender, body, FORM if how == "form" else DIRECT)
+        assert response.status_code == status, response.data
+        if status == 413:
+            assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+            assert response.get_data(as_text=True).rstrip() == \
+                f"413 Request Entity Too Large: the request body is over the limit of {limit} bytes"
+        else:  # read whole: the LIMIT after the padding counts
+            assert response.headers["X-Twinkg-Rows"] == "1"
+
+
+def _post_chunked(base: str, body: bytes, content_type: str):
+    url = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    try:
+        try:
+            # an iterable body and no Content-Length: http.client sends Transfer-Encoding: chunked
+            connection.request("POST", "/sparql", body=(body[i:i + 65536] for i in range(0, len(body), 65536)),
+                               headers={"Content-Type": content_type, "Accept": JSON})
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the server answered (413) before it read the whole body: its answer is waiting
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("how", ["direct", "form"])
+def test_a_chunked_body_over_the_limit_is_413_from_the_real_server(live_server, how):
+    """granian hands chunked bodies over as a stream that it ends: werkzeug cut them at the
+    limit without a word, and the cut query ran."""
+    limit = 1_000_000  # the default max_body_bytes of the live server
+    for size, status in ((limit + 100, 413), (3 * limit, 413), (limit, 200)):
+        body = _padded_body(size, how == "form")
+        got, headers, data = _post_chunked(live_server, body, FORM if how == "form" else DIRECT)
+        if status == 413:
+            assert got == 413, data
+            assert headers["Content-Type"] == "text/plain; charset=utf-8"
+            assert f"over the limit of {limit} bytes" in data.decode()
+        else:
+            assert got == 200 and headers["X-Twinkg-Rows"] == "1"
+
+
+# --- errors the query causes ---------------------------------------------------------------
+
+def test_an_unsupported_function_is_400_with_the_engine_message(client):
+    fn = "http://jena.apache.org/ARQ/function#strjoin"
+    response = client.get("/sparql", query_string={"query": f'SELECT (<{fn}>(",", "a") AS ?x) {{}}'})
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert response.get_data(as_text=True).rstrip() == (
+        f"400 Bad Request: the query calls a function this endpoint does not support: "
+        f"The custom function <{fn}> is not supported")
+
+
+def test_an_answer_the_format_cannot_carry_is_406_naming_formats_that_can(client):
+    query = ("CONSTRUCT { <http://ex.org/s> <http://ex.org/p> "
+             "<<( <http://ex.org/a> <http://ex.org/b> <http://ex.org/c> )>> } WHERE {}")
+    response = client.get("/sparql", query_string={"query": query, "format": "jsonld"})
+    assert response.status_code == 406
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
+    text = response.get_data(as_text=True)
+    assert text.startswith("406 Not Acceptable: this answer cannot be written as application/ld+json "
+                           "(JSON-LD does not support RDF 1.2 yet); formats that can carry it: text/turtle, "
+                           "application/n-triples")
+    assert "application/ld+json" not in text.split("carry it:")[1]
+    turtle = client.get("/sparql", query_string={"query": query, "format": "ttl"})
+    assert turtle.status_code == 200 and b"<<(" in turtle.data
 
 
 SOURCE_GRAPH = BASE + "graph/waz-tours-60"

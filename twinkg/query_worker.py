@@ -2,7 +2,7 @@
 
 pyoxigraph cannot interrupt a running query, so the server runs users' queries here, in a
 process it can kill when the time limit is up (server/executor.py is the other side). This
-module imports only pyoxigraph (and twinkg's constants), so that a replacement child is ready
+module imports only pyoxigraph (and small twinkg modules), so that a replacement child is ready
 in a fraction of a second.
 
 Answers are serialized here and sent back as bytes. At most ``max_rows`` rows (or triples)
@@ -20,6 +20,7 @@ from __future__ import annotations
 import pickle
 import re
 import sys
+import threading
 from functools import lru_cache, partial
 from itertools import islice
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from pyoxigraph import (NamedNode, QueryBoolean, QueryResultsFormat, QuerySoluti
                         Variable, parse_query_results, serialize)
 
 from twinkg.config import PREFIXES
+from twinkg.query_inspect import QUERY_STACK_BYTES
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,13 @@ class Answer:
 
 @dataclass(frozen=True)
 class Failure:
-    kind: str  # "syntax" or "io"
+    #: What went wrong: "syntax" (the query does not parse), "function" (it calls a function
+    #: the engine does not have), "format" (the answer cannot be written in the format asked
+    #: for), "io" (storage or a SERVICE call failed; anything else unexpected).
+    kind: str
     message: str
+    #: For "format": the media types the answer can be written in.
+    formats: tuple[str, ...] = ()
 
 
 class _Enough(Exception):
@@ -170,8 +177,18 @@ def run(store: Store, job: Job) -> Answer | Failure:
         return _graph(results, job)
     except SyntaxError as exc:
         return Failure("syntax", str(exc))
+    except RuntimeError as exc:
+        # pyoxigraph raises its evaluation errors as RuntimeError; the query's own mistakes
+        # among them are told by their message. Any other is unexpected: raised on.
+        if _UNSUPPORTED_FUNCTION.match(str(exc)):
+            return Failure("function", str(exc))
+        raise
     except OSError as exc:  # storage or a SERVICE call failed
         return Failure("io", str(exc))
+
+
+#: pyoxigraph 0.5's message for a call of an IRI that names no function it has.
+_UNSUPPORTED_FUNCTION = re.compile(r"The custom function <[^>]*> is not supported$")
 
 
 _TSV = QueryResultsFormat.TSV
@@ -233,12 +250,39 @@ def _graph(triples, job: Job) -> Answer:
     kept = list(islice(triples, job.max_rows + 1))
     truncated = len(kept) > job.max_rows
     del kept[job.max_rows:]
-    body = serialize(kept, format=RdfFormat.from_media_type(job.graph_format), prefixes=PREFIXES)
+    try:
+        body = serialize(kept, format=RdfFormat.from_media_type(job.graph_format), prefixes=PREFIXES)
+    except (OSError, ValueError) as exc:
+        # The triples are in memory: an error now is the format's (JSON-LD cannot carry
+        # RDF 1.2 triple terms), not storage's. Which formats can is found by trying them.
+        return Failure("format", str(exc), tuple(fmt.media_type for fmt in _GRAPH_FORMATS
+                                                 if fmt.media_type != job.graph_format and _writes(kept, fmt)))
     return Answer("graph", job.graph_format, body, truncated, len(kept))
 
 
+#: The graph formats tried when one cannot write an answer (server/formats.py offers them).
+_GRAPH_FORMATS = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML,
+                  RdfFormat.N_QUADS, RdfFormat.TRIG)
+
+
+def _writes(triples: list, fmt: RdfFormat) -> bool:
+    try:
+        serialize(triples, format=fmt, prefixes=PREFIXES)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def main(argv: list[str]) -> None:
-    """``python -m twinkg.query_worker STORE_PATH READ_FD WRITE_FD``: serve jobs until EOF."""
+    """``python -m twinkg.query_worker STORE_PATH READ_FD WRITE_FD``: serve jobs until EOF, on a
+    thread with a stack as deep as the server's query threads have (query_inspect)."""
+    threading.stack_size(QUERY_STACK_BYTES)
+    thread = threading.Thread(target=_serve, args=(argv,), name="twinkg-query")
+    thread.start()
+    thread.join()
+
+
+def _serve(argv: list[str]) -> None:
     path, read_fd, write_fd = argv[0], int(argv[1]), int(argv[2])
     inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     store = Store.read_only(path)
