@@ -49,6 +49,9 @@ _TOKEN = re.compile(
     r'|(?P<op>\|\||&&|!=|<=|>=|[+\-*/|^=<>])'
     r'|(?P<open>[({\[])|(?P<close>[)}\]])'
     r'|(?P<other>\S)')
+#: Characters of operators, and how many of them an IRI may hold without counting (slashes).
+_OPERATOR_CHARS = "+-*/|^=!&"
+_IRI_OPERATOR_CHARS = 16
 #: Keywords that chain graph patterns, as binary operators chain expressions.
 _CHAINING = {"union", "optional", "minus"}
 _UPDATE_WORDS = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
@@ -126,6 +129,18 @@ def _read(text: str) -> QueryShape:
             if values_depth is None:
                 operators += 1
             continue
+        if kind == "iri" and values_depth is None:
+            # Where Oxigraph reads '<' as less-than ("1<((((1))))>0"), what looks like an IRI
+            # here is code to it: its brackets count, and its operators beyond an IRI's share
+            inner = value[1:-1]
+            if "(" in inner or "[" in inner:
+                for char in inner:
+                    if char in "([":
+                        depth += 1
+                        deepest = max(deepest, depth)
+                    elif char in ")]":
+                        depth = max(depth - 1, 0)
+            operators += max(0, sum(map(inner.count, _OPERATOR_CHARS)) - _IRI_OPERATOR_CHARS)
         word = value.lower() if kind == "word" else None
         if word == "values":
             values_next = True
