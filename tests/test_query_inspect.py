@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from pyoxigraph import Store
+from pyoxigraph import QueryBoolean, Store
 
 from twinkg.errors import TwinkgError
 from twinkg.query_inspect import MAX_NESTING, MAX_OPERATORS, inspect_query, is_update
@@ -24,6 +24,9 @@ HIDDEN_SERVICES = [
     f'PREFIX ex: <http://ex.org/> SELECT ?x WHERE {{ {{ ?s ex:p\\#x ?o }} UNION {{ SERVICE <{EVIL}> {{ ?x ?y ?z }} }} }}',
     # a comment ends at a carriage return too
     f"# a comment\rSELECT * WHERE {{ SERVICE <{EVIL}> {{ ?s ?p ?o }} }}",
+    # Oxigraph's parser lets a keyword run into what follows it
+    "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:sparql {} }",
+    "PREFIX e: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEe:sparql {} }",
     # \u escapes in an IRI; and '#' in one is no comment
     f"SELECT * WHERE {{ SERVICE <{EVIL}\\u002F#x> {{ ?s ?p ?o }} }} # {{",
 ]
@@ -33,7 +36,8 @@ HIDDEN_SERVICES = [
 def test_every_service_oxigraph_calls_is_found(query):
     # Oxigraph does try to call it (port 9 is refused as a port for HTTP: the call was made)
     with pytest.raises(OSError):
-        list(Store().query(query))
+        answer = Store().query(query)
+        list(answer) if not isinstance(answer, QueryBoolean) else bool(answer)
     services = inspect_query(query).services
     assert services and all(s is None or s.startswith(EVIL) for s in services)
 
@@ -41,10 +45,15 @@ def test_every_service_oxigraph_calls_is_found(query):
 @pytest.mark.parametrize("query, services", [
     (f"SELECT * {{ SERVICE <{EVIL}> {{}} }}", (EVIL,)),
     (f"SELECT * {{ service SILENT <{EVIL}> {{}} }}", (EVIL,)),
+    # SILENT hides the failed call from the oracle above, but Oxigraph calls it all the same
+    (f"SELECT * {{ SERVICESILENT <{EVIL}> {{}} }}", (EVIL,)),
     ("PREFIX r: <http://127.0.0.1:9/> SELECT * { SERVICE r:sparql {} }", (EVIL,)),
     ("PREFIX r: <http://127.0.0.1:9/> SELECT * { SERVICE q:sparql {} }", (None,)),  # undeclared
     ("SELECT * { VALUES ?e { <x:y> } SERVICE ?e {} }", (None,)),
-    ("BASE <http://127.0.0.1:9/> SELECT * { SERVICE <sparql> {} }", (EVIL,)),
+    # relative endpoints are not resolved here: Oxigraph keeps './' and '//' that urljoin drops
+    ("BASE <http://127.0.0.1:9/> SELECT * { SERVICE <sparql> {} }", (None,)),
+    ("BASE <http://127.0.0.1:9/d//> SELECT * { SERVICE <sparql> {} }", (None,)),
+    ("PREFIX r: <d/> SELECT * { SERVICE r:sparql {} }", (None,)),
     (f"SELECT*WHERE{{?s ?p ?o.SERVICE<{EVIL}>{{?a ?b ?from}}}}", (EVIL,)),
     (f"SELECT * {{ \\u0053ERVICE <{EVIL}> {{}} }}", (None, EVIL)),  # SPARQL 1.1 would call it
     # the word elsewhere is no SERVICE
@@ -57,6 +66,14 @@ def test_service_endpoints(query, services):
 
 def test_from_in_a_string_that_oxigraph_keeps_open_is_still_a_dataset():
     assert inspect_query('SELECT * FROM <http://nope.example/> { BIND("\\u0022 # " AS ?q) }').has_dataset
+
+
+@pytest.mark.parametrize("query", ["SELECT * FROMNAMED<http://ex.org/g> { GRAPH ?g {} }",
+                                   "PREFIX f: <http://ex.org/> SELECT * FROM f:g { ?s ?p ?o }",
+                                   "PREFIX : <http://ex.org/> SELECT * FROM:g { ?s ?p ?o }"])
+def test_a_dataset_clause_run_together_is_found(query):
+    list(Store().query(query))  # Oxigraph takes it
+    assert inspect_query(query).has_dataset
 
 
 @pytest.mark.parametrize("text, update", [

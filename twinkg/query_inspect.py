@@ -9,8 +9,9 @@ less: the lexer reads the text as Oxigraph's does (comments to the end of a line
 ``\\u`` escapes; escapes in prefixed names such as ``ex:p\\#x``, where ``#`` is no comment).
 Oxigraph (0.5) undoes ``\\u`` escapes only inside strings and IRIs, SPARQL 1.1 (§19.2)
 everywhere: where a text has such an escape it is read both ways, and the answer takes
-every clause either reading finds. An endpoint that is not a constant IRI (a variable, or a
-prefixed name whose prefix is not declared) is None, which the allow-list refuses.
+every clause either reading finds. An endpoint that is not a constant absolute IRI (a
+variable, a relative IRI, a prefixed name whose prefix is not declared) is None, which the
+allow-list refuses.
 
 The engine recurses on nesting and on chains of operators, and a deep enough query
 overflows the thread's stack, which ends the whole server process: such queries are refused
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from twinkg.errors import TwinkgError
 
@@ -35,6 +35,7 @@ MAX_OPERATORS = 20000
 #: MAX_OPERATORS and nesting far deeper than MAX_NESTING were answered in tests.
 QUERY_STACK_BYTES = 256 << 20
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _TOKEN = re.compile(
@@ -101,16 +102,20 @@ def _tokens(text: str):
 
 
 def _read(text: str) -> QueryShape:
-    prefixes: dict[str, str] = {}
-    base = ""
+    prefixes: dict[str, str | None] = {}
     has_dataset = False
     services: list[str | None] = []
     depth = deepest = operators = 0
     values_depth = None  # the depth of the VALUES data block we are in (its operators are signs)
-    expect = None  # what the previous words announced: "prefix", "prefix-iri", "base", "service"
+    expect = None  # what the previous words announced: "prefix", "prefix-iri", "service"
     pending_prefix = ""
     values_next = False
+    pending_service: str | None = None
     for kind, value in _tokens(text):
+        if expect == "service-brace":  # a keyword run into its endpoint (SERVICE:b {…})?
+            if kind == "open" and value == "{":
+                services.append(pending_service)
+            expect = None
         if kind == "open":
             depth += 1
             deepest = max(deepest, depth)
@@ -149,7 +154,7 @@ def _read(text: str) -> QueryShape:
         if expect == "service":
             if word == "silent":
                 continue
-            services.append(_iri(value, base) if kind == "iri" else
+            services.append(_iri(value) if kind == "iri" else
                             _pname(value, prefixes) if kind == "pname" else None)
             expect = None
             continue
@@ -159,22 +164,22 @@ def _read(text: str) -> QueryShape:
             continue
         if expect == "prefix-iri":
             if kind == "iri":
-                prefixes[pending_prefix] = _iri(value, base) or ""
+                prefixes[pending_prefix] = _iri(value)
             expect = None
             continue
-        if expect == "base":
-            if kind == "iri":
-                base = _iri(value, base) or base
-            expect = None
-            continue
+        # Oxigraph's parser has no separate lexer: a keyword may run into what follows it
+        # ("SERVICESILENT <x> {", "SERVICE:b {", "FROMNAMED<g>", "FROM:g")
+        glued = value.lower() if kind in ("word", "pname") else ""
         if word == "prefix":
             expect = "prefix"
-        elif word == "base":
-            expect = "base"
-        elif word == "service":
+        elif word in ("service", "servicesilent"):
             expect = "service"
-        elif word == "from":
+        elif word == "from" or (depth == 0 and glued.startswith("from")):
             has_dataset = True
+        elif kind == "pname" and depth > 0 and glued.startswith("service"):
+            rest = value[len("service"):]
+            rest = rest[len("silent"):] if rest.lower().startswith("silent") else rest
+            pending_service, expect = _pname(rest, prefixes), "service-brace"
         elif word is not None and "\\" in value:  # an escaped word: maybe a keyword, unknown
             if "service" in unescape(value).lower():
                 services.append(None)
@@ -189,14 +194,17 @@ def _read(text: str) -> QueryShape:
     return QueryShape(has_dataset, tuple(services))
 
 
-def _iri(token: str, base: str) -> str | None:
+def _iri(token: str) -> str | None:
+    """The IRI of ``<…>`` if it is absolute; a relative one is None (refused): resolving it
+    against BASE as Oxigraph does (which keeps './' and '//', where urljoin drops them) is
+    not worth the risk of reporting another endpoint than the one called."""
     iri = unescape(token[1:-1])
-    return urljoin(base, iri) if base else iri
+    return iri if _SCHEME.match(iri) else None
 
 
-def _pname(token: str, prefixes: dict[str, str]) -> str | None:
+def _pname(token: str, prefixes: dict[str, str | None]) -> str | None:
     prefix, _, local = token.partition(":")
-    if prefix not in prefixes:
+    if prefixes.get(prefix) is None:  # undeclared, or declared with a relative IRI
         return None
     # PN_LOCAL escapes stand for the character itself; %-escapes stay as written (SPARQL 1.1 §19.5)
     return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
