@@ -107,6 +107,11 @@ def test_too_deep_or_too_long_is_refused_naming_the_limit():
     for query in (hidden, hidden_chain):
         with pytest.raises(TwinkgError):
             inspect_query(query)
+    # a chain of '!' and a list of 400,000 objects overflowed the stack, brackets or not
+    for query in ("SELECT * WHERE { FILTER(" + "!" * 400000 + "true) }",
+                  "SELECT * WHERE { <x:s> <x:p> " + ",".join(["1"] * 400000) + " }"):
+        with pytest.raises(TwinkgError):
+            inspect_query(query)
     # real IRIs, many of them with their slashes, are not operators
     inspect_query("CONSTRUCT { " + " ".join(f"<http://ex.org/a/b/c/{i}> <http://ex.org/p> 1 ." for i in range(8000))
                   + " } WHERE {}")

@@ -29,7 +29,8 @@ from twinkg.errors import TwinkgError
 
 #: Brackets deeper than this are refused (the engine overflowed an 8 MiB stack at ~3,000).
 MAX_NESTING = 1000
-#: Operators (UNION, OPTIONAL, MINUS, ||, &&, +, -, *, /, |, comparisons) outside VALUES data, in all.
+#: Operators (UNION, OPTIONAL, MINUS, ||, &&, +, -, *, /, |, !, comparisons, and commas, which
+#: chain objects and arguments) outside VALUES data, in all.
 MAX_OPERATORS = 20000
 #: The stack of a thread that runs users' queries: with it, chains far longer than
 #: MAX_OPERATORS and nesting far deeper than MAX_NESTING were answered in tests.
@@ -47,11 +48,11 @@ _TOKEN = re.compile(
     # a prefixed name, its local part with escapes (\#, \., ...) and %-escapes
     r'|(?P<pname>(?:[^\W\d][\w.-]*)?:(?:[\w:%\-.]|\\.)*)'
     rf'|(?P<word>(?:\w|{_UCHAR}|\\.)+)'
-    r'|(?P<op>\|\||&&|!=|<=|>=|[+\-*/|^=<>])'
+    r'|(?P<op>\|\||&&|!=|<=|>=|[+\-*/|^=<>!,])'
     r'|(?P<open>[({\[])|(?P<close>[)}\]])'
     r'|(?P<other>\S)')
 #: Characters of operators, and how many of them an IRI may hold without counting (slashes).
-_OPERATOR_CHARS = "+-*/|^=!&"
+_OPERATOR_CHARS = "+-*/|^=!&,"
 _IRI_OPERATOR_CHARS = 16
 #: Keywords that chain graph patterns, as binary operators chain expressions.
 _CHAINING = {"union", "optional", "minus"}
