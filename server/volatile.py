@@ -8,8 +8,8 @@ representation: server/answers.py neither keeps it in the response cache nor giv
 ``is_volatile`` decides from the query text, conservatively (a query wrongly called volatile
 only loses caching; one wrongly called stable would be frozen): a function name counts as a
 word outside strings, IRIs and comments, whatever follows it. The scan is two regular
-expression passes, linear in the text. It could later use the query lexer that
-twinkg/query_inspect.py is getting.
+expression passes, linear in the text. (twinkg/query_inspect.py's lexer, written at the same
+time, could serve both; not merged yet.)
 
 The one place where SPARQL's tokens are ambiguous is ``<``: ``?a<?b&&NOW()>?c`` holds an
 IRIREF token, but Oxigraph (a scannerless parser) reads it as two comparisons. The text is
