@@ -137,3 +137,34 @@ def test_what_is_let_through_runs_on_a_query_thread_without_overflowing():
         "assert done.wait(120)\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=180)
     assert result.returncode == 0, result.stderr.decode()[-500:]
+
+
+ALLOWED = "http://allowed.example/sparql"
+
+
+@pytest.mark.parametrize("query", [
+    f"SELECT * WHERE {{ ?s ?p 1SERVICE<{EVIL}>{{}} }}",  # a keyword run into a value
+    f"SELECT * WHERE {{ ?s ?p trueSERVICE<{EVIL}>{{}} }}",
+    "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { FILTER(1<2)SERVICE:sparql#>\n{} }",  # '<' is less-than
+    "PREFIX silent: <http://allowed.example/> PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE silent:sparql {} }",
+    "PREFIX p: <http://allowed.example/> PREFIXp:<http://127.0.0.1:9/> SELECT * WHERE { SERVICE p:sparql {} }",
+    "PREFIX : <http://allowed.example/> PREFIX:<http://127.0.0.1:9/> SELECT * WHERE { SERVICE :sparql {} }",
+    'PREFIX p: <http://127.0.0.1:9/> SELECT * WHERE { VALUES (?a ?b ?c) { ("x"@prefix p: <http://allowed.example/>) } '
+    "SERVICE p:sparql {} }",  # a language tag is no PREFIX
+    f'SELECT * WHERE {{ FILTER("a"@prefix)SERVICE<{EVIL}>{{}} }}',
+])
+def test_red_team_spellings_never_pass_for_the_allowed_endpoint(query):
+    # found by a fuzzer against Oxigraph's real calls: each calls 127.0.0.1:9
+    services = inspect_query(query)
+    assert services.services and ALLOWED not in services.services
+    assert all(s is None or s.startswith("http://127.0.0.1:9/") for s in services.services)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s <x:p> (" + " 1" * 200000 + ") }",  # a collection's elements
+    "SELECT * WHERE { FILTER(" + ("(" * 990 + "<x:a(" + ")" * 991 + "> + ") * 200 + "1" + ")" * 198000 + ") }",
+    'SELECT * WHERE { ?s ?p "x"@values OPTIONAL { FILTER(' + "1+" * 400000 + "1) } }",  # @values is no VALUES
+])
+def test_red_team_stack_overflows_are_refused(query):
+    with pytest.raises(TwinkgError):
+        inspect_query(query)
