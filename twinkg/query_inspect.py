@@ -100,9 +100,8 @@ def is_update(text: str) -> bool:
 
 def _tokens(text: str):
     for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind not in ("comment",):
-            yield kind, m.group()
+        if m.lastgroup != "comment":
+            yield m.lastgroup, m.group()
 
 
 def _read(text: str) -> QueryShape:
