@@ -49,19 +49,23 @@ def validate_data(settings: Settings, progress: Progress = lambda _: None) -> Va
     # Accepted Wikidata suggestions (data/enrichment/wikidata.yaml): checked for shape, then
     # added in their own graph after SHACL, which judges the curated statements.
     enrichment, enrichment_problems = enrichment_quads(settings, curated)
-    problems += enrichment_problems + _dataset_file_problems(settings)
+    problems += enrichment_problems + _dataset_file_problems(settings, curated)
     if problems:
         raise InvalidInput(problems)
     built.quads.extend(enrichment)
     return Validated(curated, built)
 
 
-def _dataset_file_problems(settings: Settings) -> list[Problem]:
-    """DATASET.toml (the export's dataset description) is input too: checked with the YAML."""
+def _dataset_file_problems(settings: Settings, curated: Curated) -> list[Problem]:
+    """DATASET.toml (the export's dataset description) is input too: checked with the YAML,
+    and its publisher must be one of the curated organizations (its IRI is theirs)."""
     from twinkg.export.metadata import FILE_NAME, dataset_info
 
     try:
-        dataset_info(settings)
+        info = dataset_info(settings)
+        if info.publisher and info.publisher.organization not in curated.ids.get("organization", {}):
+            raise info.error("publisher.organization", f"unknown organization {info.publisher.organization!r} "
+                             "(an id in organizations.yaml)")
     except TwinkgError as exc:
         label = f"{settings.data_dir}/{FILE_NAME}"
         message = exc.message.replace(str(settings.data_dir / FILE_NAME) + ": ", "")

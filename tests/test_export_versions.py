@@ -87,7 +87,7 @@ def test_citation_names_the_release_and_its_version_iri(exported):
     assert cff["title"] == "Town twinning of Mülheim an der Ruhr"
     assert cff["version"] == f"0.1.0+{exported.release.build_version}"
     assert cff["license"] == "CC-BY-4.0"
-    assert cff["authors"] == [{"name": "twinkg"}]
+    assert cff["authors"] == [{"name": "City of Mülheim an der Ruhr", "alias": "Stadt Mülheim an der Ruhr"}]
     assert str(cff["date-released"]) == exported.release.loaded_at[:10]
     (identifier,) = cff["identifiers"]
     description = rdflib.Graph().parse(exported.directory / "void.ttl")
@@ -133,7 +133,7 @@ def test_a_broken_dataset_file_stops_the_load_and_keeps_the_served_store(mini_da
     (mini_data / "DATASET.toml").write_text('version = "1.0"\n[title]\nde = "nur deutsch"\n')
     result = CliRunner().invoke(main, ["load", "--data", str(mini_data), "--store", str(settings.store)])
     assert result.exit_code == 1
-    assert "DATASET.toml: [title] needs a text for each of de, en" in result.output
+    assert "DATASET.toml:2: title: needs a text for each of de, en" in result.output
     assert settings.store.resolve() == served
     assert [p.name for p in (tmp_path / "store.d").iterdir()] == [served.name]
 

@@ -7,17 +7,33 @@ from pathlib import Path
 import yaml
 
 from .description import Release
+from .licences import LICENCES
 from .metadata import DatasetInfo
 
-#: SPDX identifiers of licence IRIs; CFF wants an SPDX id, else we give the licence URL.
-SPDX = {
-    "https://creativecommons.org/licenses/by/4.0/": "CC-BY-4.0",
-    "https://creativecommons.org/licenses/by-sa/4.0/": "CC-BY-SA-4.0",
-    "https://creativecommons.org/publicdomain/zero/1.0/": "CC0-1.0",
-    "http://opendatacommons.org/licenses/odbl/1-0/": "ODbL-1.0",
-    "https://www.govdata.de/dl-de/by-2-0": "DL-DE-BY-2.0",
-    "https://www.govdata.de/dl-de/zero-2-0": "DL-DE-ZERO-2.0",
-}
+#: The author when DATASET.toml names no publisher (a fixture): CFF needs one.
+ANONYMOUS = "anonymous"
+
+
+def _keywords(info: DatasetInfo) -> list[str]:
+    """All languages' keywords, each once: CFF wants unique items, and "Mülheim an der
+    Ruhr" or "Linked Data" / "linked data" are the same word in German and English."""
+    seen: dict[str, str] = {}
+    for words in info.keywords.values():
+        for word in words:
+            seen.setdefault(word.casefold(), word)
+    return list(seen.values())
+
+
+def _authors(info: DatasetInfo) -> list[dict]:
+    """The publisher, as a CFF entity (an organization, not a person)."""
+    if info.publisher is None:
+        return [{"name": ANONYMOUS}]
+    name = info.publisher.name
+    author = {"name": name.get("en") or next(iter(name.values()))}
+    other = [n for n in name.values() if n != author["name"]]
+    if other:
+        author["alias"] = other[0]
+    return [author]
 
 
 def citation(release: Release, info: DatasetInfo) -> dict:
@@ -27,16 +43,17 @@ def citation(release: Release, info: DatasetInfo) -> dict:
         "type": "dataset",
         "title": info.title.get("en") or next(iter(info.title.values())),
         "abstract": info.description.get("en") or next(iter(info.description.values())),
-        "authors": [{"name": info.publisher}],
+        "authors": _authors(info),
         "version": f"{info.version}+{release.build_version}",
         "date-released": release.loaded_at[:10],
         "url": release.dataset.value,
         "identifiers": [{"type": "url", "value": release.version_iri.value,
                          "description": "The version IRI of this release"}],
-        "keywords": [w for words in info.keywords.values() for w in words],
+        "keywords": _keywords(info),
     }
-    if info.license in SPDX:
-        cff["license"] = SPDX[info.license]
+    licence = LICENCES.get(info.license)
+    if licence and licence.cff:
+        cff["license"] = licence.cff
     else:
         cff["license-url"] = info.license
     return cff

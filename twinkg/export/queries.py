@@ -17,3 +17,10 @@ def select(store: Store, name: str, **bindings) -> list:
     substitutions = {Variable(k): v for k, v in bindings.items()} or None
     return list(store.query(read_query(name), use_default_graph_as_union=True,
                             substitutions=substitutions))
+
+
+
+def exists(store: Store, name: str, **bindings) -> bool:
+    """Whether a SELECT has a row (pyoxigraph binds only projected variables, so the value
+    looked for is projected: no ASK)."""
+    return bool(select(store, name, **bindings))

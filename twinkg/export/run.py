@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from pyoxigraph import RdfFormat, Store
+from pyoxigraph import NamedNode, RdfFormat, Store
 
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
@@ -21,8 +21,9 @@ from .diff import Diff, changelog_entry, diff_exports
 from .dumps import write_dumps
 from .files import EXPORT_DIR, MANIFEST, ExportFile, describe, is_export, read_manifest, write_manifest
 from .jsonld import build_context
-from .metadata import dataset_info
+from .metadata import DatasetInfo, dataset_info
 from .ontodoc import write_ontology_doc
+from .queries import exists
 from .vocabularies import write_vocabularies
 
 CONTEXT = "context.jsonld"
@@ -41,6 +42,7 @@ class Exported:
     version: str
     diff: Diff | None
     ontology_doc: str  # "pylode" or "template"
+    info: DatasetInfo | None = None
 
 
 def export_build(store, meta: dict, settings: Settings, build: Path, earlier: Iterable[Path] = (),
@@ -74,6 +76,7 @@ def export_store(store, meta: dict, settings: Settings, out: Path, previous: Pat
         from twinkg.backends.mirror import local_mirror, remote_quads
 
         store = local_mirror(remote_quads(store, meta))
+    _check_publisher(store, release, info)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = out.parent / f".{out.name}.partial-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
@@ -90,6 +93,16 @@ def export_store(store, meta: dict, settings: Settings, out: Path, previous: Pat
     work.rmdir()
     exported.directory = out
     return exported
+
+
+def _check_publisher(store: Store, release: Release, info: DatasetInfo) -> None:
+    """The publisher's IRI is its organization's entity IRI: the store must have it."""
+    if info.publisher is None:
+        return
+    iri = NamedNode(f"{release.base_iri}id/organization/{info.publisher.organization}")
+    if not exists(store, "has-organization", organization=iri):
+        raise info.error("publisher.organization", f"unknown organization {info.publisher.organization!r} "
+                         "(an id in organizations.yaml)")
 
 
 def _write_export(store: Store, meta: dict, info, release: Release, out: Path, previous: Path | None,
@@ -124,7 +137,7 @@ def _write_export(store: Store, meta: dict, info, release: Release, out: Path, p
         "version_iri": release.version_iri.value, "issued": meta["loaded_at"],
         "ontology_doc": generator,
     })
-    return Exported(out, files, release, info.version, diff, generator)
+    return Exported(out, files, release, info.version, diff, generator, info)
 
 
 def _changes(out: Path, previous: Path | None, release: Release, meta: dict, files: list[ExportFile],
