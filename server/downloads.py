@@ -14,7 +14,7 @@ bp = Blueprint("downloads", __name__)
 conditional_get(bp, html=True)  # the listing (each file has its own digest as its ETag)
 
 #: The order of the page's sections (titled by ``download.role.<role>`` in messages.json).
-ROLES = ("dump", "description", "ontology", "shapes", "context", "documentation", "citation", "changelog")
+ROLES = ("dump", "description", "ontology", "shapes", "context", "documentation", "citation", "changelog", "release")
 
 
 def _human(size: int, lang: str) -> str:
@@ -48,7 +48,7 @@ def listing():
                            human=lambda size: _human(size, lang), title=lambda f: _title(f.name, f.title, lang))
 
 
-@bp.route("/download/<name>")
+@bp.route("/download/<path:name>")  # releases/<release>.ttl too
 def file(name: str):
     path, media_type, etag = published().served_as(name)
     # (send_file adds "; charset=utf-8" to text types; JSON is UTF-8 by definition)

@@ -8,7 +8,7 @@ from werkzeug.utils import get_content_type
 
 from twinkg.errors import TwinkgError
 from twinkg.export.description import NS
-from twinkg.export.run import DESCRIPTION
+from twinkg.export.run import DESCRIPTION, RELEASES
 
 from .caching import cache_headers, etag_for, is_not_modified, not_modified
 from .dataset import dataset
@@ -74,19 +74,38 @@ def void():
     return cache_headers(response, etag, ds.settings.cache_max_age)
 
 
+@bp.route("/catalog")
 @bp.route("/dataset")
 @bp.route("/dataset/<version>")
 @bp.route("/dataset/<version>/<path:part>")  # its distributions and linksets
 def dataset_iri(version: str | None = None, part: str | None = None):
-    """The dataset IRI, its version IRIs and their parts are described by /void (303: see
-    other); a browser asking for HTML is sent to /download, the description's page."""
-    if version is not None and version != published().manifest["release"]:
-        raise TwinkgError(f"release {version!r} is not served here; the current one is "
-                          f"{published().manifest['release']}", 404)
+    """The catalogue, the dataset IRI, its version IRIs and their parts are described by /void
+    (303: see other); a browser asking for HTML is sent to /download, the description's page.
+    An earlier release whose description the export kept is described by that file."""
+    pub = published()
+    if version is not None and version != pub.manifest["release"]:
+        return _earlier_release(version)
     # RDF first: */* (curl, RDF tools) gets the description, as before there was a page
     offers = (*(f.media_type for f in OFFERED), "text/html")
     picked = negotiate(request.headers.get("Accept"), offers, media_type=lambda m: m,
                        aliases=lambda m: ("application/xhtml+xml",) if m == "text/html" else ())
     response = redirect("/download" if picked == "text/html" else "/void", 303)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _earlier_release(version: str):
+    """303 to ``/download/releases/<release>.ttl`` (Turtle, as the export keeps it; the static
+    site has the same file at the same address), or to /download for a browser; an unknown
+    release is 404."""
+    pub = published()
+    name = f"{RELEASES}/{version}.ttl"
+    if name not in pub.files:
+        raise TwinkgError(f"release {version!r} is not known here; the current one is "
+                          f"{pub.manifest['release']}", 404)
+    picked = negotiate(request.headers.get("Accept"), (RdfFormat.TURTLE.media_type, "text/html"),
+                       media_type=lambda m: m,
+                       aliases=lambda m: ("application/xhtml+xml",) if m == "text/html" else ())
+    response = redirect("/download" if picked == "text/html" else f"/download/{name}", 303)
     response.headers["Vary"] = "Accept"
     return response

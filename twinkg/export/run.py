@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
-from pyoxigraph import NamedNode, RdfFormat, Store
+from pyoxigraph import NamedNode, RdfFormat, Store, Triple, parse
 
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
 from twinkg.loaders.ontology import ontology_bytes, ontology_store
 
 from .citation import write_citation
-from .description import Release, describe_dataset, release_for, write_turtle
+from .description import Earlier, Release, describe_dataset, release_for, write_turtle
 from .diff import Diff, changelog_entry, diff_exports
 from .dumps import write_dumps
 from .files import EXPORT_DIR, MANIFEST, ExportFile, describe, is_export, read_manifest, write_manifest
@@ -32,6 +33,10 @@ ONTOLOGY_HTML = "ontology.html"
 CITATION = "CITATION.cff"
 CHANGELOG = "CHANGELOG.md"
 DIFF = "diff.json"
+#: The descriptions of earlier releases: ``releases/<release>.ttl`` (listed in the manifest).
+RELEASES = "releases"
+DCT = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
 
 
 @dataclass
@@ -88,8 +93,7 @@ def export_store(store, meta: dict, settings: Settings, out: Path, previous: Pat
         raise
     out.mkdir(exist_ok=True)
     _clear_previous_run(out)
-    for path in work.iterdir():
-        os.replace(path, out / path.name)
+    _move_into(work, out)
     work.rmdir()
     exported.directory = out
     return exported
@@ -122,12 +126,13 @@ def _write_export(store: Store, meta: dict, info, release: Release, out: Path, p
                           "text/html"))
 
     diff, previous_version = _changes(out, previous, release, meta, files, progress)
+    earlier = _keep_releases(out, previous, release, files) if previous is not None else ()
     write_citation(out / CITATION, release, info)
     files.append(describe(out / CITATION, "citation", "how to cite this release (CITATION.cff)",
                           "application/yaml"))
 
     progress(f"describing the dataset in {DESCRIPTION}")
-    triples = describe_dataset(store, release, info, files, previous_version)
+    triples = describe_dataset(store, release, info, files, previous_version, earlier)
     write_turtle(triples, out / DESCRIPTION)
     files.append(describe(out / DESCRIPTION, "description", "dataset description (VoID + DCAT, Turtle)",
                           RdfFormat.TURTLE.media_type))
@@ -167,9 +172,66 @@ def _changes(out: Path, previous: Path | None, release: Release, meta: dict, fil
     return diff, previous_version
 
 
+def _keep_releases(out: Path, previous: Path, release: Release, files: list[ExportFile]) -> tuple[Earlier, ...]:
+    """The descriptions of the releases before this one, so that their IRIs (in
+    dcat:previousVersion, in their CITATION.cff) keep answering: the previous export's
+    void.ttl and the earlier ones it kept, each now saying which release replaces it
+    (dct:isReplacedBy, and the dataset's dcat:hasCurrentVersion, point to this one)."""
+    before = read_manifest(previous)
+    kept = {f["name"].removeprefix(RELEASES + "/").removesuffix(".ttl"): previous / f["name"]
+            for f in before.get("files", []) if f.get("role") == "release"}
+    if before.get("release"):
+        kept[before["release"]] = previous / DESCRIPTION
+    kept.pop(release.build_version, None)  # an export against one of the same build
+    earlier = []
+    for name, source in sorted(kept.items()):
+        if not _RELEASE_NAME.fullmatch(name) or not source.exists():
+            continue
+        iri = f"{release.base_iri}dataset/{name}"
+        triples = _replaced(parse(source.read_bytes(), format=RdfFormat.TURTLE), NamedNode(iri), release)
+        (out / RELEASES).mkdir(exist_ok=True)
+        path = out / RELEASES / f"{name}.ttl"
+        write_turtle(triples, path)
+        files.append(replace(describe(path, "release", f"description of the earlier release {name} (Turtle)",
+                                      RdfFormat.TURTLE.media_type), name=f"{RELEASES}/{name}.ttl"))
+        issued = next((t.object.value for t in triples
+                       if t.subject.value == iri and t.predicate.value == DCT + "issued"), None)
+        earlier.append(Earlier(iri, issued))
+    return tuple(earlier)
+
+
+#: A release name as `twinkg load` makes them (<UTC time>-<hash>): safe as a file name.
+_RELEASE_NAME = re.compile(r"[0-9A-Za-z][0-9A-Za-z._+-]*")
+
+
+def _replaced(quads, old: NamedNode, current: Release) -> list[Triple]:
+    """An earlier release's description, pointing to the current release instead of itself."""
+    stale = {DCT + "isReplacedBy", DCAT + "hasCurrentVersion"}
+    triples = [Triple(q.subject, q.predicate, q.object) for q in quads if q.predicate.value not in stale]
+    return triples + [Triple(old, NamedNode(DCT + "isReplacedBy"), current.version_iri),
+                      Triple(current.dataset, NamedNode(DCAT + "hasCurrentVersion"), current.version_iri)]
+
+
 def _clear_previous_run(out: Path) -> None:
     """Re-exporting into a directory: remove the files the last export there listed, so no
     stale file (an old diff.json) survives next to the new ones."""
     if is_export(out):
         for entry in read_manifest(out).get("files", []):
-            (out / Path(entry["name"]).name).unlink(missing_ok=True)
+            name = Path(entry["name"])
+            if name.parts and ".." not in name.parts and not name.is_absolute():
+                (out / name).unlink(missing_ok=True)
+        releases = out / RELEASES
+        if releases.is_dir() and not any(releases.iterdir()):
+            releases.rmdir()
+
+
+def _move_into(work: Path, out: Path) -> None:
+    """Move the finished files into ``out``; a folder (releases/) file by file, as one may be
+    there already."""
+    for path in work.iterdir():
+        target = out / path.name
+        if path.is_dir() and target.is_dir():
+            _move_into(path, target)
+            path.rmdir()
+        else:
+            os.replace(path, target)
