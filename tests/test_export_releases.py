@@ -131,3 +131,20 @@ def test_an_export_against_its_own_build_keeps_no_copy_of_itself(mini_data, tmp_
     # re-exporting into the same directory leaves no stale release file behind
     third = export_store(store, meta, settings, tmp_path / "a", again.directory)
     assert not (third.directory / "releases").exists()
+
+
+def test_the_static_site_has_the_earlier_descriptions_under_download_releases(three_loads, tmp_path):
+    """The layout a web server configuration serves /dataset/<release> from."""
+    from click.testing import CliRunner
+
+    from twinkg.cli import main
+
+    settings, [(first, _), (second, _), _] = three_loads
+    site = tmp_path / "site"
+    result = CliRunner().invoke(main, ["export", "--site", str(site), "--store", str(settings.store),
+                                       "--data", str(settings.data_dir)])
+    assert result.exit_code == 0, result.output
+    export = settings.store.resolve() / "export"
+    for release in (first, second):
+        name = f"releases/{release}.ttl"
+        assert (site / "download" / name).read_bytes() == (export / name).read_bytes()
