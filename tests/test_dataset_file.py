@@ -85,3 +85,12 @@ def test_the_export_checks_the_publisher_against_the_store(mini_data, tmp_path):
     with pytest.raises(TwinkgError, match=r"DATASET.toml: publisher.organization: unknown organization "
                                           r"'beta-admin' .* \(at line 17, column 1\)"):
         export_store(open_read_only(settings.store), store_meta(settings.store), settings, tmp_path / "out")
+
+
+def test_a_dataset_file_names_its_publisher(mini_data, tmp_path):
+    """DCAT-AP: the catalogue and the dataset have a publisher; only without any DATASET.toml
+    (a fixture) is none stated."""
+    text = GOOD[:GOOD.index("[publisher]")]
+    (mini_data / "DATASET.toml").write_text(text, encoding="utf-8")
+    assert problems(mini_data, tmp_path) == [
+        "data/DATASET.toml: publisher: missing: a [publisher] table with organization, type and name"]

@@ -168,10 +168,12 @@ class _Reader:
                 raise self.error(prefix + key, "unknown key; allowed: " + ", ".join(sorted(allowed)))
 
 
-def _publisher(r: _Reader) -> Publisher | None:
+def _publisher(r: _Reader, required: bool) -> Publisher | None:
     table = r.raw.get("publisher")
-    if table is None:
+    if table is None and not required:
         return None
+    if table is None:  # DCAT-AP: a catalogue and a dataset have a publisher
+        raise r.error("publisher", "missing: a [publisher] table with organization, type and name")
     if not isinstance(table, dict):
         raise r.error("publisher", "is a table: [publisher] with organization, type and name")
     r.unknown(table, {"organization", "type", "name"}, "publisher.")
@@ -240,7 +242,7 @@ def dataset_info(settings: Settings) -> DatasetInfo:
         keywords={lang: [str(k).strip() for k in words] for lang, words in keywords.items()},
         license=settings.dataset_license,
         themes=_themes(r),
-        publisher=_publisher(r),
+        publisher=_publisher(r, required=path.exists()),
         contact=_contact(r),
         path=str(path),
         lines=lines.lines,
