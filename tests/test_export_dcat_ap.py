@@ -63,6 +63,23 @@ def test_exactly_the_expected_recommended_warnings(description):
     assert warnings == EXPECTED_WARNINGS
 
 
+def test_a_licence_twinkg_does_not_know_leaves_one_warning(curated_store, curated_oxigraph, tmp_path):
+    """Its licence type (ADMS) is not known: the one recommended property left out."""
+    from dataclasses import replace
+
+    from twinkg.config import load_settings
+    from twinkg.export.run import export_store
+    from twinkg.store import store_meta
+
+    settings = replace(load_settings(store=curated_store), dataset_license="https://example.org/our-licence")
+    out = export_store(curated_oxigraph, store_meta(curated_store), settings, tmp_path / "out").directory
+    graph = rdflib.Graph().parse(out / "void.ttl", format="turtle")
+    for shapes in ("shapes.ttl", "range.ttl"):
+        assert results(graph, shapes) == []
+    warnings = {(focus, path) for severity, focus, path, _ in results(graph, "shapes_recommended.ttl")}
+    assert warnings == {("https://example.org/our-licence", str(DCTERMS.type))}
+
+
 def test_the_range_shapes_see_an_untyped_value(description):
     """Offline, the range shapes work on the classes the description states: without them,
     each licence is a violation again (as before DCAT-AP 3 was looked at)."""

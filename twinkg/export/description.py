@@ -302,6 +302,7 @@ def _coverage(g: _Graph, store: Store, release: Release) -> Coverage:
 @dataclass(frozen=True)
 class _Shared:
     """The values every record of the description refers to."""
+    landing_page: NamedNode
     licence: NamedNode
     publisher: NamedNode | None
     contact: NamedNode | None
@@ -321,6 +322,7 @@ def _about(g: _Graph, node, info: DatasetInfo, shared: _Shared) -> None:
     g.texts(node, "dct:title", info.title)
     g.texts(node, "dct:description", info.description)
     g.add(node, "dct:license", shared.licence)
+    g.add(node, "dcat:landingPage", shared.landing_page)
     if shared.publisher:
         g.add(node, "dct:publisher", shared.publisher)
     if shared.contact:
@@ -461,7 +463,9 @@ def describe_dataset(store: Store, release: Release, info: DatasetInfo, files: l
     them)."""
     g = _Graph()
     dataset, version = release.dataset, release.version_iri
-    shared = _Shared(_licence(g, info), _publisher(g, release, info), _contact(g, release, info),
+    # the downloads page: every file of the release, how to cite it, where to query it
+    landing_page = g.typed(release.base_iri + "download", "foaf:Document")
+    shared = _Shared(landing_page, _licence(g, info), _publisher(g, release, info), _contact(g, release, info),
                      _themes(g, info), _languages(g, info), _coverage(g, store, release))
     issued = [e.issued for e in earlier if e.issued] + [release.issued.value]
     _catalog(g, release, info, shared, Literal(min(issued), datatype=XSD("dateTime")))
