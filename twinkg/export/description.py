@@ -17,6 +17,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, 
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES, Settings
 
+from .canonical import canonical_triples, rdflib_graph
 from .files import ExportFile
 from .metadata import DatasetInfo
 from .queries import select
@@ -233,11 +234,9 @@ def describe_dataset(store: Store, release: Release, info: DatasetInfo, files: l
 
 
 def write_turtle(triples: list[Triple], path) -> None:
-    """Turtle with nested blank nodes (rdflib), readable by people: the description is small."""
-    import rdflib
+    """Turtle with nested blank nodes (rdflib), readable by people: the description is small.
 
-    graph = rdflib.Graph()
-    for prefix, ns in NS.items():
-        graph.bind(prefix, ns, override=True, replace=True)
-    graph.parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
+    Blank nodes get canonical labels (rdflib orders nested ones by label): the same
+    description always gives the same bytes."""
+    graph = rdflib_graph(canonical_triples(triples), NS)
     graph.serialize(path, format="turtle", encoding="utf-8")

@@ -47,6 +47,7 @@ SEEDS = ("/", "/download", "/download/manifest.json", "/download/SHA256SUMS", "/
          "/ontology.html", "/ontology.ttl", "/ontology.rdf", "/ontology.jsonld", "/void", "/.well-known/void")
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("form", "action"))
 LANGUAGE_SWITCH = "/lang/"
+DOWNLOADS = "/download/"
 SEARCH = "/search"
 SEARCH_INDEX = "search-index.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._~-]")
@@ -144,7 +145,8 @@ class SiteWriter:
         if response.status_code != 200:
             self.result.failures[url] = response.status_code
             return []
-        if response.mimetype == "text/html":
+        # The release's files are published as they are (SHA256SUMS lists their bytes), HTML too.
+        if response.mimetype == "text/html" and not url.startswith(DOWNLOADS):
             soup = BeautifulSoup(response.get_data(), "html.parser")
             self.soups[lang][url] = soup
             return [internal_path(element[attribute]) for tag, attribute in LINK_ATTRIBUTES
