@@ -22,6 +22,7 @@ from .dumps import write_dumps
 from .files import EXPORT_DIR, MANIFEST, ExportFile, describe, is_export, read_manifest, write_manifest
 from .jsonld import build_context
 from .metadata import dataset_info
+from .notices import LICENSE, LICENSE_TITLE, README, README_TITLE, write_license, write_readme
 from .ontodoc import write_ontology_doc
 from .vocabularies import write_vocabularies
 
@@ -119,10 +120,18 @@ def _write_export(store: Store, meta: dict, info, release: Release, out: Path, p
     files.append(describe(out / DESCRIPTION, "description", "dataset description (VoID + DCAT, Turtle)",
                           RdfFormat.TURTLE.media_type))
 
+    write_license(out, release, info)
+    files.append(describe(out / LICENSE, "license", LICENSE_TITLE, "text/plain"))
+    write_readme(out, release, info, files)
+    files.append(describe(out / README, "readme", README_TITLE, "text/plain"))
+
     write_manifest(out, files, {
         "release": release.build_version, "version": info.version,
         "version_iri": release.version_iri.value, "issued": meta["loaded_at"],
         "ontology_doc": generator,
+        # what pages say about the release (footer, schema.org): the release's own words
+        "dataset": {"iri": release.dataset.value, "title": info.title, "description": info.description,
+                    "keywords": info.keywords, "publisher": info.publisher, "license": info.license},
     })
     return Exported(out, files, release, info.version, diff, generator)
 

@@ -38,6 +38,7 @@ from twinkg.config import ONTOLOGY_NS
 
 from .files import is_export, read_manifest
 from .queries import select
+from .sitefiles import pages_as_of_release, write_site_files
 
 #: Addresses a static copy cannot have; each gets a page that says where the live one is.
 SKIP_PREFIXES = ("/sparql",)
@@ -304,6 +305,7 @@ def write_site(app, out: Path, progress=lambda _: None) -> SiteResult:
 
     out.mkdir(parents=True, exist_ok=True)
     languages = (DEFAULT, *(lang for lang in LANGUAGES if lang != DEFAULT))
+    pages_as_of_release(app)
     writer = SiteWriter(app, out, languages, DEFAULT, progress)
     for lang in languages:
         progress(f"rendering the pages in {lang}")
@@ -311,6 +313,7 @@ def write_site(app, out: Path, progress=lambda _: None) -> SiteResult:
     writer.write_pages()
     writer.search_index()
     writer.extras()
+    write_site_files(writer, TEST_ORIGIN)  # robots.txt, sitemap.xml, 404.html
     write_web_config(out)
     downloads = out / "download"
     manifest = read_manifest(downloads) if is_export(downloads) else {}
