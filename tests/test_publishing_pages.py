@@ -176,3 +176,25 @@ def test_download_page_lists_license_and_readme(served):
     response = served.get("/download/LICENSE")
     assert response.status_code == 200 and response.mimetype == "text/plain"
     assert LICENCE in response.get_data(as_text=True)
+
+
+def test_schema_org_names_the_data_catalog_of_the_dcat_description(curated_settings, tmp_path):
+    """includedInDataCatalog when void.ttl has a dcat:Catalog listing the dataset (read from a
+    copy of the store build whose description is given one)."""
+    import shutil
+    from dataclasses import replace
+
+    from twinkg.server import create_app
+
+    copy = tmp_path / "curated"
+    shutil.copytree(curated_settings.store.parent, copy, symlinks=True)
+    description = copy / "store" / "export" / "void.ttl"
+    with description.open("a", encoding="utf-8") as f:
+        f.write(f'\n<{BASE}catalog> a <http://www.w3.org/ns/dcat#Catalog> ;\n'
+                f'  <http://purl.org/dc/terms/title> "Open data of the city"@en, "Offene Daten der Stadt"@de ;\n'
+                f'  <http://www.w3.org/ns/dcat#dataset> <{BASE}dataset> .\n')
+    client = create_app(replace(curated_settings, store=copy / "store"), {"TESTING": True}).test_client()
+    g = _schema_org(client.get("/", headers={"Accept-Language": "de"}).data)
+    catalog, = g.objects(URIRef(BASE + "dataset"), SDO.includedInDataCatalog)
+    assert catalog == URIRef(BASE + "catalog") and (catalog, RDF.type, SDO.DataCatalog) in g
+    assert {str(n) for n in g.objects(catalog, SDO.name)} == {"Offene Daten der Stadt"}

@@ -13,6 +13,7 @@ import xml.etree.ElementTree as ET
 from bs4 import BeautifulSoup
 
 from twinkg.config import PAGES_AS_OF_RELEASE
+from twinkg.errors import TwinkgError
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 #: An address no page has: the app's own "not found" page answers it.
@@ -62,7 +63,8 @@ def _not_found_page(writer) -> bytes:
     """The app's error page for an unknown address, for the web server's 404 (any depth:
     its links are absolute). Without the language switch, which would lead to that address."""
     response = writer.client.get(MISSING, headers={"Accept": "text/html", "Accept-Language": writer.default})
-    assert response.status_code == 404, response.status_code
+    if response.status_code != 404:
+        raise TwinkgError(f"{MISSING} answered {response.status_code}, not the app's 404 page")
     soup = BeautifulSoup(response.get_data(), "html.parser")
     for switch in soup.select(".lang-switch"):
         switch.decompose()
