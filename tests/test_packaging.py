@@ -42,7 +42,15 @@ def installed_wheel(tmp_path_factory) -> Path:
     (no editable install; pip's cache makes the install quick). Returns the venv's bin/."""
     work = tmp_path_factory.mktemp("wheel")
     env = _clean_env()
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work / "dist"), str(ROOT)],
+    # Built from a copy of what the package is made of: setuptools writes build/ and
+    # *.egg-info into the source tree, which must stay untouched.
+    source = work / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for folder in _package_dirs():
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work / "dist"), str(source)],
                    check=True, cwd=work, env=env)
     wheel, = (work / "dist").glob("twinkg-*.whl")
     venv = work / "venv"
@@ -50,6 +58,12 @@ def installed_wheel(tmp_path_factory) -> Path:
     subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
                    check=True, cwd=work, env=env)
     return venv / "bin"
+
+
+def _package_dirs() -> set[str]:
+    """The top-level folders the packages are installed from (twinkg, loaders, server, …)."""
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    return {tool["package-dir"].get(pkg, pkg.replace(".", "/")).split("/")[0] for pkg in tool["packages"]}
 
 
 def _clean_env() -> dict:
