@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from twinkg.errors import TwinkgError
-from twinkg.licences import Licence, attribution, licence
+from twinkg.licences import Licence, licence
 
 from .dataset import dataset
 from .published import published
@@ -31,9 +31,6 @@ class About:
 
     def text(self, texts: dict[str, str], lang: str) -> str:
         return texts.get(lang) or texts.get("en") or next(iter(texts.values()), "")
-
-    def attribution(self, lang: str) -> str:
-        return attribution(self.publisher, self.text(self.title, lang), self.licence, self.dataset)
 
 
 def about() -> About:
