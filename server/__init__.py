@@ -29,12 +29,13 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
         recycler = Recycler(supervisor)
     app.extensions["twinkg"] = Dataset(settings, recycler)
 
-    from . import deref, pages, queries_api, sparql
+    from . import deref, pages, queries_api, sitemap, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(deref.bp)
+    app.register_blueprint(sitemap.bp)  # /robots.txt, /sitemap.xml, /favicon.ico
     from .publication import bp as publication_bp  # /void, /download, /ontology
     app.register_blueprint(publication_bp)
     register_error_handlers(app)

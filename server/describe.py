@@ -9,19 +9,45 @@ from pyoxigraph import NamedNode, RdfFormat, Triple, Variable, serialize
 from twinkg.config import PREFIXES
 from twinkg.store import run_query
 
+from .about import about
+from .dataset import dataset
 from .queryfiles import server_query
 
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
+FOAF_DOCUMENT = NamedNode(PREFIXES["foaf"] + "Document")
+FOAF_PRIMARY_TOPIC = NamedNode(PREFIXES["foaf"] + "primaryTopic")
+VOID_IN_DATASET = NamedNode("http://rdfs.org/ns/void#inDataset")
+DCT_LICENSE = NamedNode(PREFIXES["dct"] + "license")
 
 #: The formats of the data documents, from the library: Turtle first (the default).
 DATA_FORMATS = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
 
 
 def describe(store, iri: str) -> list[Triple]:
-    """Outgoing (incl. fragment nodes) and incoming statements, and labels of what is linked."""
+    """Outgoing (incl. fragment nodes) and incoming statements, and labels of what is linked;
+    then what the document says about itself (:func:`document_statements`)."""
     results = run_query(store, server_query("describe"), {Variable("e"): NamedNode(iri)})
     # Sorted so that the same data always gives the same document.
-    return sorted(set(results), key=str)
+    triples = sorted(set(results), key=str)
+    if triples:  # an unknown entity's document stays empty (and answers 404)
+        triples += document_statements(iri)
+    return triples
+
+
+def document_statements(iri: str) -> list[Triple]:
+    """The data document as a document of the dataset, under the dataset's licence (VoID's
+    void:inDataset, whose domain is foaf:Document). Its IRI, ``{base}data/{kind}/{slug}``,
+    names the document in all its formats (the same statements in each)."""
+    ds, info = dataset(), about()
+    parts = ds.iris.split(iri)
+    if parts is None:
+        return []
+    kind, slug, _ = parts
+    document = NamedNode(f"{ds.iris.base}data/{kind}/{slug}")
+    return [Triple(document, RDF_TYPE, FOAF_DOCUMENT),
+            Triple(document, FOAF_PRIMARY_TOPIC, NamedNode(iri)),
+            Triple(document, VOID_IN_DATASET, NamedNode(info.dataset)),
+            Triple(document, DCT_LICENSE, NamedNode(info.licence.iri))]
 
 
 def exists(store, iri: str) -> bool:

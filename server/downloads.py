@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, send_file
+from flask import Blueprint, render_template, request, send_file
 
 from .conditional import conditional_get
 from .dates import XSD, format_date
+from .about import about
 from .i18n import catalogue, current_language, decimal
 from .published import HTML_LANGUAGE, published
+from .schemaorg import dataset_jsonld
 from .views import Text
 
 bp = Blueprint("downloads", __name__)
 conditional_get(bp, html=True)  # the listing (each file has its own digest as its ETag)
 
 #: The order of the page's sections (titled by ``download.role.<role>`` in messages.json).
-ROLES = ("dump", "description", "ontology", "shapes", "context", "documentation", "citation", "changelog", "release")
+ROLES = ("dump", "description", "ontology", "shapes", "context", "documentation", "citation", "license", "readme",
+         "changelog", "release")
 
 
 def _human(size: int, lang: str) -> str:
@@ -45,7 +48,8 @@ def listing():
     return render_template("download.html", manifest=pub.manifest,
                            issued=format_date(issued[:10], XSD + "date", lang),
                            sections=[(role, fs) for role, fs in sections if fs],
-                           human=lambda size: _human(size, lang), title=lambda f: _title(f.name, f.title, lang))
+                           human=lambda size: _human(size, lang), title=lambda f: _title(f.name, f.title, lang),
+                           dataset_jsonld=dataset_jsonld(about(), lang, request.host_url))
 
 
 @bp.route("/download/<path:name>")  # releases/<release>.ttl too

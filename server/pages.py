@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, redirect, render_template, request
 
+from twinkg.config import PAGES_AS_OF_RELEASE
 from twinkg.errors import TwinkgError
 
 from . import listings
+from .about import about
 from .conditional import conditional_get
 from .dataset import dataset
 from .deref import entity_iri
 from .entity import build_page
 from .iris import class_of_kind
+from .schemaorg import dataset_jsonld
 from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language, other_languages, translator
 from .search import search as run_search
 
@@ -26,7 +30,14 @@ def ui_helpers() -> dict:
     """Available in every template, error pages included."""
     lang = current_language()
     return {"_": translator(lang), "lang": lang, "other_languages": other_languages(),
-            "list_kinds": [(k, class_of_kind(k)) for k in listings.LIST_KINDS]}
+            "list_kinds": [(k, class_of_kind(k)) for k in listings.LIST_KINDS], "about": about()}
+
+
+
+def _today(ds) -> datetime.date | None:
+    if current_app.config.get(PAGES_AS_OF_RELEASE):
+        return datetime.date.fromisoformat(ds.meta["loaded_at"][:10])
+    return None  # build_page takes today's date
 
 
 @bp.after_app_request
@@ -46,14 +57,15 @@ def home():
     ds = dataset()
     lang = current_language()
     return render_template("home.html", counts=listings.class_counts(ds), meta=ds.meta,
-                           latest=listings.latest_events(ds, lang), city_map=listings.home_map(ds, lang))
+                           latest=listings.latest_events(ds, lang), city_map=listings.home_map(ds, lang),
+                           dataset_jsonld=dataset_jsonld(about(), lang, request.host_url))
 
 
 @bp.route("/page/<kind>/<slug>")
 def entity(kind: str, slug: str):
     ds = dataset()
     iri = entity_iri(kind, slug)  # build_page answers 404 when the data has no such entity
-    page = build_page(ds, kind, slug, iri, current_language(), page_url=request.base_url)
+    page = build_page(ds, kind, slug, iri, current_language(), page_url=request.base_url, today=_today(ds))
     template = current_app.jinja_env.select_template([f"entity/{kind}.html", "entity/entity.html"])
     response = render_template(template, page=page, v=page.view)
     links = ", ".join(f'<{a.href}>; rel="alternate"; type="{a.media_type}"' for a in page.alternates)

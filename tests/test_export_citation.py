@@ -11,7 +11,7 @@ import yaml
 
 from tools import tool
 from twinkg.export.citation import citation
-from twinkg.export.licences import LICENCES
+from twinkg.licences import KNOWN as LICENCES
 
 
 @pytest.fixture(scope="session")

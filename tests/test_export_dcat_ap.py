@@ -31,7 +31,7 @@ GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
 #: temporal coverage, distributions of the dataset and of the release (format, availability,
 #: description, licence), catalogue language, licence, issued/modified, homepage and theme
 #: taxonomy, a licence type for the licences twinkg knows. A licence IRI that
-#: twinkg/export/licences.py does not know would add (dct:LicenseDocument, dct:type).
+#: twinkg/licences.py does not know would add (dct:LicenseDocument, dct:type).
 EXPECTED_WARNINGS: set[tuple[str, str]] = set()
 
 

@@ -1,12 +1,19 @@
-"""A wheel (non-editable install) carries every file the code reads: templates, .rq, .ttl, static files."""
+"""A wheel (non-editable install) carries every file the code reads and every dependency it imports:
+templates, .rq, .ttl, static files; `twinkg export --site` works from a plain install."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import tomllib
 from glob import glob
 from pathlib import Path
 
-from conftest import ROOT
+import pytest
+
+from conftest import DATA, ROOT
 
 
 def test_every_data_file_of_a_package_is_in_package_data():
@@ -25,3 +32,58 @@ def test_every_data_file_of_a_package_is_in_package_data():
             if path not in shipped:
                 missing.append(str(path.relative_to(ROOT)))
     assert missing == [], f"not in [tool.setuptools.package-data]: {missing}"
+
+
+# -- the wheel, installed as a user installs it ------------------------------------------------
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory) -> Path:
+    """The wheel built from this checkout, installed with its dependencies into a fresh venv
+    (no editable install; pip's cache makes the install quick). Returns the venv's bin/."""
+    work = tmp_path_factory.mktemp("wheel")
+    env = _clean_env()
+    # Built from a copy of what the package is made of: setuptools writes build/ and
+    # *.egg-info into the source tree, which must stay untouched.
+    source = work / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    for folder in _package_dirs():
+        shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work / "dist"), str(source)],
+                   check=True, cwd=work, env=env)
+    wheel, = (work / "dist").glob("twinkg-*.whl")
+    venv = work / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, cwd=work, env=env)
+    subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+                   check=True, cwd=work, env=env)
+    return venv / "bin"
+
+
+def _package_dirs() -> set[str]:
+    """The top-level folders the packages are installed from (twinkg, loaders, server, …)."""
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    return {tool["package-dir"].get(pkg, pkg.replace(".", "/")).split("/")[0] for pkg in tool["packages"]}
+
+
+def _clean_env() -> dict:
+    # Nothing of this checkout on the path: the installed package must stand on its own.
+    return {k: v for k, v in os.environ.items()
+            if k not in ("PYTHONPATH", "VIRTUAL_ENV", "PYTHONHOME") and not k.startswith("TWINKG_")}
+
+
+def test_installed_wheel_exports_the_static_site(installed_wheel, tmp_path):
+    """`pip install twinkg` then `twinkg load` and `twinkg export out --site site` (issue 13.1:
+    beautifulsoup4 was only a test dependency, so --site failed with ModuleNotFoundError)."""
+    shutil.copytree(DATA, tmp_path / "data")
+    env = {**_clean_env(), "TWINKG_DATA_DIR": "data", "TWINKG_STORE": "var/store"}
+    twinkg = str(installed_wheel / "twinkg")
+    where = subprocess.run([str(installed_wheel / "python"), "-c", "import twinkg; print(twinkg.__file__)"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True, check=True).stdout
+    assert str(installed_wheel.parent) in where and str(ROOT) not in where
+    for command in ([twinkg, "load"], [twinkg, "export", "out", "--site", "site"]):
+        done = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, f"{command}: {done.stderr[-2000:]}"
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert (tmp_path / "site" / "download" / "SHA256SUMS").is_file()
+    assert (tmp_path / "out" / "manifest.json").is_file()

@@ -18,6 +18,10 @@ SHAPES_NS = "https://twinkg.example.org/shapes#"
 #: The languages of the web UI (the first is the dataset's own); lists are pre-sorted in each.
 UI_LANGUAGES = ("de", "en")
 
+#: Flask config key: render entity pages as of the release's date instead of today's (the
+#: static site sets it: two copies of one store must be the same, whatever the day).
+PAGES_AS_OF_RELEASE = "TWINKG_PAGES_AS_OF_RELEASE"
+
 #: The prefixes every SPARQL text and every serialization of twinkg may use.
 PREFIXES = {
     "tk": ONTOLOGY_NS,

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import yaml
 
+from twinkg.licences import known_licence
+
 from .description import Release
-from .licences import LICENCES
 from .metadata import DatasetInfo
 
 #: The author when DATASET.toml names no publisher (a fixture): CFF needs one.
@@ -51,7 +52,7 @@ def citation(release: Release, info: DatasetInfo) -> dict:
                          "description": "The version IRI of this release"}],
         "keywords": _keywords(info),
     }
-    licence = LICENCES.get(info.license)
+    licence = known_licence(info.license)
     if licence and licence.cff:
         cff["license"] = licence.cff
     else:

@@ -24,9 +24,10 @@ from decimal import Decimal
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, serialize
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES, Settings
+from twinkg.licences import ADMS_LICENCE_TYPES, known_licence
 
+from .canonical import canonical_triples, rdflib_graph
 from .files import ExportFile
-from .licences import ADMS_LICENCE_TYPES, LICENCES
 from .metadata import PUBLISHER_TYPES, THEMES, DatasetInfo
 from .queries import select
 
@@ -172,7 +173,7 @@ class _Graph:
 
 def _licence(g: _Graph, info: DatasetInfo) -> NamedNode:
     node = g.typed(info.license, "dct:LicenseDocument")
-    known = LICENCES.get(info.license)
+    known = known_licence(info.license)
     if known:
         g.add(node, "dct:title", Literal(known.title))
         for kind in known.types:
@@ -495,11 +496,9 @@ def describe_dataset(store: Store, release: Release, info: DatasetInfo, files: l
 
 
 def write_turtle(triples: list[Triple], path) -> None:
-    """Turtle with nested blank nodes (rdflib), readable by people: the description is small."""
-    import rdflib
+    """Turtle with nested blank nodes (rdflib), readable by people: the description is small.
 
-    graph = rdflib.Graph()
-    for prefix, ns in NS.items():
-        graph.bind(prefix, ns, override=True, replace=True)
-    graph.parse(data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt")
+    Blank nodes get canonical labels (rdflib orders nested ones by label): the same
+    description always gives the same bytes."""
+    graph = rdflib_graph(canonical_triples(triples), NS)
     graph.serialize(path, format="turtle", encoding="utf-8")

@@ -98,6 +98,13 @@ class DatasetInfo:
     #: table.key → line, for those messages
     lines: dict[str, int] | None = None
 
+    def publisher_name(self, lang: str = "en") -> str:
+        """The publisher's name in ``lang`` (else English, else any); "" when none is stated."""
+        if self.publisher is None:
+            return ""
+        names = self.publisher.name
+        return names.get(lang) or names.get("en") or next(iter(names.values()), "")
+
     def error(self, key: str, message: str) -> TwinkgError:
         """A problem with the value of ``key`` (e.g. an organization the data lacks)."""
         line = (self.lines or {}).get(key, 0)

@@ -8,6 +8,7 @@ pyLODE is missing or fails, a template of our own lists every term instead.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -136,11 +137,45 @@ def _import_pylode():
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
     try:
-        from pylode import OntPub
+        from pylode import OntPub, utils
     finally:
         root.handlers[:] = handlers
         root.setLevel(level)
+    if not getattr(utils.intersperse, "sorts_sets", False):
+        utils.intersperse = _ordered_intersperse(utils.intersperse)
     return OntPub
+
+
+def _ordered_intersperse(intersperse):
+    """pyLODE 3.3 collects the members of a union (``A or B or C``) in a set of HTML elements,
+    which iterates in memory-address order: sort them by their HTML, so the page is the same
+    on every run."""
+    def ordered(items, sep):
+        return intersperse(sorted(items, key=str) if isinstance(items, (set, frozenset)) else items, sep)
+
+    ordered.sorts_sets = True
+    return ordered
+
+
+class _SortedJsonLd:
+    """pyLODE's schema.org JSON-LD (in the page's head) with keys and arrays in a fixed order:
+    rdflib serialises in the order of its hash-ordered indexes, which varies between runs."""
+
+    def __init__(self, graph):
+        self.graph = graph
+
+    def serialize(self, format: str) -> str:
+        return json.dumps(_sorted_json(json.loads(self.graph.serialize(format=format))),
+                          indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def _sorted_json(value):
+    # No @list in this JSON-LD (pyLODE writes names, descriptions, licences): arrays are sets.
+    if isinstance(value, dict):
+        return {k: _sorted_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return sorted((_sorted_json(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
+    return value
 
 
 @lru_cache(maxsize=4)  # pyLODE takes about half a second; the ontology rarely changes between loads
@@ -158,6 +193,9 @@ def pylode_html(turtle: bytes) -> str:
         def _make_main_sections(self):
             super()._make_main_sections()
             self.content.add(raw(supplement))
+
+        def _make_schema_org(self):
+            return _SortedJsonLd(super()._make_schema_org())
 
     graph = turtle_graph(turtle)
     doc = _OntPub(ontology=graph)

@@ -23,6 +23,7 @@ from .dumps import write_dumps
 from .files import EXPORT_DIR, MANIFEST, ExportFile, describe, is_export, read_manifest, write_manifest
 from .jsonld import build_context
 from .metadata import DatasetInfo, dataset_info
+from .notices import LICENSE, LICENSE_TITLE, README, README_TITLE, write_license, write_readme
 from .ontodoc import write_ontology_doc
 from .queries import exists
 from .vocabularies import write_vocabularies
@@ -99,6 +100,14 @@ def export_store(store, meta: dict, settings: Settings, out: Path, previous: Pat
     return exported
 
 
+def _publisher_entry(release: Release, info: DatasetInfo) -> dict:
+    """The publisher as pages name it: its IRI (the organization's entity) and its names."""
+    if info.publisher is None:
+        return {}
+    return {"iri": f"{release.base_iri}id/organization/{info.publisher.organization}",
+            "name": dict(info.publisher.name)}
+
+
 def _check_publisher(store: Store, release: Release, info: DatasetInfo) -> None:
     """The publisher's IRI is its organization's entity IRI: the store must have it."""
     if info.publisher is None:
@@ -137,10 +146,19 @@ def _write_export(store: Store, meta: dict, info, release: Release, out: Path, p
     files.append(describe(out / DESCRIPTION, "description", "dataset description (VoID + DCAT, Turtle)",
                           RdfFormat.TURTLE.media_type))
 
+    write_license(out, release, info)
+    files.append(describe(out / LICENSE, "license", LICENSE_TITLE, "text/plain"))
+    write_readme(out, release, info, files)
+    files.append(describe(out / README, "readme", README_TITLE, "text/plain"))
+
     write_manifest(out, files, {
         "release": release.build_version, "version": info.version,
         "version_iri": release.version_iri.value, "issued": meta["loaded_at"],
         "ontology_doc": generator,
+        # what pages say about the release (footer, schema.org): the release's own words
+        "dataset": {"iri": release.dataset.value, "title": info.title, "description": info.description,
+                    "keywords": info.keywords, "license": info.license,
+                    "publisher": _publisher_entry(release, info)},
     })
     return Exported(out, files, release, info.version, diff, generator, info)
 

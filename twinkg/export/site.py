@@ -38,6 +38,7 @@ from twinkg.config import ONTOLOGY_NS
 
 from .files import is_export, read_manifest
 from .queries import select
+from .sitefiles import pages_as_of_release, write_site_files
 
 #: Addresses a static copy cannot have; each gets a page that says where the live one is.
 SKIP_PREFIXES = ("/sparql",)
@@ -47,6 +48,7 @@ SEEDS = ("/", "/download", "/download/manifest.json", "/download/SHA256SUMS", "/
          "/ontology.html", "/ontology.ttl", "/ontology.rdf", "/ontology.jsonld", "/void", "/.well-known/void")
 LINK_ATTRIBUTES = (("a", "href"), ("link", "href"), ("script", "src"), ("img", "src"), ("form", "action"))
 LANGUAGE_SWITCH = "/lang/"
+DOWNLOADS = "/download/"
 SEARCH = "/search"
 SEARCH_INDEX = "search-index.json"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._~-]")
@@ -144,7 +146,8 @@ class SiteWriter:
         if response.status_code != 200:
             self.result.failures[url] = response.status_code
             return []
-        if response.mimetype == "text/html":
+        # The release's files are published as they are (SHA256SUMS lists their bytes), HTML too.
+        if response.mimetype == "text/html" and not url.startswith(DOWNLOADS):
             soup = BeautifulSoup(response.get_data(), "html.parser")
             self.soups[lang][url] = soup
             return [internal_path(element[attribute]) for tag, attribute in LINK_ATTRIBUTES
@@ -302,6 +305,7 @@ def write_site(app, out: Path, progress=lambda _: None) -> SiteResult:
 
     out.mkdir(parents=True, exist_ok=True)
     languages = (DEFAULT, *(lang for lang in LANGUAGES if lang != DEFAULT))
+    pages_as_of_release(app)
     writer = SiteWriter(app, out, languages, DEFAULT, progress)
     for lang in languages:
         progress(f"rendering the pages in {lang}")
@@ -309,6 +313,7 @@ def write_site(app, out: Path, progress=lambda _: None) -> SiteResult:
     writer.write_pages()
     writer.search_index()
     writer.extras()
+    write_site_files(writer, TEST_ORIGIN)  # robots.txt, sitemap.xml, 404.html
     write_web_config(out)
     downloads = out / "download"
     manifest = read_manifest(downloads) if is_export(downloads) else {}

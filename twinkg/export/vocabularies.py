@@ -9,7 +9,7 @@ from pyoxigraph import RdfFormat, serialize
 from twinkg.config import PREFIXES, SHAPES_NS
 from twinkg.loaders.ontology import ontology_bytes, shapes_bytes, turtle_store
 
-from .dumps import merged_subjects
+from .canonical import by_subject, canonical_triples
 from .files import ExportFile, describe
 from .jsonld import write_jsonld
 
@@ -27,13 +27,14 @@ def write_vocabularies(out: Path, context: dict, progress=lambda _: None) -> lis
     for stem, role, title, source, prefixes in VOCABULARIES:
         progress(f"writing {stem}.ttl, .rdf, .jsonld")
         text = source()
-        store = turtle_store(text)
+        # Sorted, with canonical blank-node labels: the same vocabulary gives the same bytes.
+        triples = canonical_triples(q.triple for q in turtle_store(text))
         # The Turtle is the curated file itself: its comments and layout are documentation.
         (out / f"{stem}.ttl").write_bytes(text)
         with (out / f"{stem}.rdf").open("wb") as f:
-            serialize((q.triple for q in store), f, RdfFormat.RDF_XML, prefixes=prefixes)
+            serialize(triples, f, RdfFormat.RDF_XML, prefixes=prefixes)
         with (out / f"{stem}.jsonld").open("wb") as f:
-            write_jsonld(f, {**prefixes, **context}, merged_subjects(store))
+            write_jsonld(f, {**prefixes, **context}, by_subject(triples))
         entries += [describe(out / f"{stem}.{fmt.file_extension}", role, f"{title} ({fmt.name})", fmt.media_type)
                     for fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML, RdfFormat.JSON_LD)]
     return entries
