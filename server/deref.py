@@ -18,7 +18,7 @@ from .dataset import dataset
 from .describe import DATA_FORMATS, describe, exists, is_entity, serialize_document
 from .i18n import translate
 from .iris import valid_kind_and_slug
-from .negotiation import negotiate
+from twinkg.negotiation import negotiate
 
 bp = Blueprint("deref", __name__)
 allow_cross_origin(bp, READ_METHODS)  # /id and /data, followed by linked-data clients anywhere

@@ -22,7 +22,7 @@ from .dataset import dataset
 from .describe import DATA_FORMATS, exists
 from .deref import HTML, OFFERED
 from .formats import Choice
-from .negotiation import negotiate
+from twinkg.negotiation import negotiate
 from .published import published
 from .queryfiles import server_query
 

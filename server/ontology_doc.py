@@ -13,7 +13,7 @@ from flask import Blueprint, redirect, request, send_file
 
 from twinkg.errors import TwinkgError
 
-from .negotiation import negotiate
+from twinkg.negotiation import negotiate
 from .published import HTML_LANGUAGE, published
 
 

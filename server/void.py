@@ -12,7 +12,7 @@ from twinkg.export.run import DESCRIPTION
 
 from .caching import cache_headers, etag_for, is_not_modified, not_modified
 from .dataset import dataset
-from .negotiation import negotiate
+from twinkg.negotiation import negotiate
 from .published import published
 
 bp = Blueprint("void", __name__)
