@@ -12,12 +12,12 @@ from twinkg.export.run import DESCRIPTION
 
 from .caching import cache_headers, etag_for, is_not_modified, not_modified
 from .dataset import dataset
-from twinkg.negotiation import negotiate
+from twinkg.negotiation import DATASET, PAGE, VOID, negotiate
 from .published import published
 
 bp = Blueprint("void", __name__)
 
-OFFERED = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
+OFFERED = VOID
 
 
 def _chosen() -> RdfFormat:
@@ -84,9 +84,7 @@ def dataset_iri(version: str | None = None, part: str | None = None):
         raise TwinkgError(f"release {version!r} is not served here; the current one is "
                           f"{published().manifest['release']}", 404)
     # RDF first: */* (curl, RDF tools) gets the description, as before there was a page
-    offers = (*(f.media_type for f in OFFERED), "text/html")
-    picked = negotiate(request.headers.get("Accept"), offers, media_type=lambda m: m,
-                       aliases=lambda m: ("application/xhtml+xml",) if m == "text/html" else ())
-    response = redirect("/download" if picked == "text/html" else "/void", 303)
+    picked = negotiate(request.headers.get("Accept"), DATASET)
+    response = redirect("/download" if picked is PAGE else "/void", 303)
     response.headers["Vary"] = "Accept"
     return response
