@@ -1,0 +1,172 @@
+"""The live server's content negotiation (twinkg/negotiation.py) compiled into ordered regular
+expressions over the ``Accept`` header, for web servers that cannot weigh q-values: nginx
+(``map $http_accept … { ~*REGEX value; }``, first match wins) and Apache's mod_rewrite
+(``RewriteCond %{HTTP_ACCEPT} REGEX [NC]`` chains, first match wins).
+
+``negotiate()`` ranks each offered format by (q, specificity, -index): q of the most specific
+range that names it (exact type 2, ``type/*`` 1, ``*/*`` 0; an alias such as
+application/xhtml+xml counts only when named, as specificity 2), then the offered order. The
+rules enumerate that ranking from the top: q tiers 1, 0.9…, 0.8…, …, 0.1…, 0.0[1-9]…, 0.00… (q=0 never
+matches); within a tier specificity 2, 1, 0; within those the offered order. A rule for
+format F at tier T and specificity S matches when:
+
+* S=2: the first range naming F's type exactly has its q in T; or, F's type not being named
+  at all, the first range naming one of F's aliases has;
+* S=1: ``type/*`` (first occurrence) has its q in T and F's type is not named anywhere;
+* S=0: ``*/*`` has its q in T and neither F's type nor ``type/*`` is named anywhere.
+
+The first matching rule gives the choice; an empty or absent header gives the default (the
+first offered); a non-empty header that matches no rule is not acceptable (406).
+
+Residual differences from ``negotiate()`` (also in the README):
+
+* q-values that differ only in the second or third decimal fall in the same tier, where
+  specificity and then the offered order decide (``a;q=0.85, b;q=0.8`` picks whichever is
+  offered first; live picks ``a``);
+* malformed headers: a q that is not a number ``0``–``1`` (live clamps ``q=2`` to 1 and reads
+  ``q=1.5`` as 1: here only ``1``, ``1.`` and ``1.x`` count as 1), several ``q`` parameters
+  in one range (live takes the last), commas inside quoted parameter values (live splits on
+  every comma, so do the rules, but with different results for what follows).
+
+The expressions use only what Python's ``re``, PCRE (nginx) and APR/PCRE (Apache) share:
+groups, alternation, character classes, lazy-free quantifiers and negative lookahead. They
+are matched case-insensitively (``~*``, ``[NC]``, ``re.IGNORECASE``) and contain no space,
+no quote and no backslash sequence that nginx's or Apache's configuration parser would
+rewrite (``\\s`` and ``\\.`` pass through both unchanged).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, Sequence
+
+from twinkg.negotiation import aliases as offer_aliases
+
+#: What the rules give when nothing in a non-empty header is acceptable.
+NOT_ACCEPTABLE = "406"
+#: What an empty or absent header matches (it gets the default, the first offered).
+EMPTY = r"^\s*$"
+
+_WS = r"\s*"
+#: The q-value tiers, best first: the regex of a q parameter's value in each.
+Q_TIERS = (
+    ("1", r"1(?:\.\d*)?"),
+    *((f"0.{d}", rf"0?\.{d}\d*") for d in range(9, 0, -1)),
+    ("0.0", r"0?\.0[1-9]\d*"),
+    ("0.00", r"0?\.00\d*[1-9]\d*"),
+)
+#: A parameter that is not q (a charset, a profile, …).
+_OTHER_PARAM = r";(?!\s*q\s*(?:=|;|,|$))[^,;]*"
+
+
+def _params(tier: int) -> str:
+    """The parameters of a range whose q falls in ``Q_TIERS[tier]`` (no q at all is q=1)."""
+    q = rf";\s*q\s*=\s*(?:{Q_TIERS[tier][1]})\s*"
+    middle = f"(?:{q})?" if tier == 0 else q
+    return f"(?:{_OTHER_PARAM})*{middle}(?:{_OTHER_PARAM})*"
+
+
+def _named(media: str) -> str:
+    """``media`` (a regex) as the type of some range of the header."""
+    return rf"(?:^|,){_WS}(?:{media}){_WS}(?:;|,|$)"
+
+
+def _first_with_q(media: str, tier: int) -> str:
+    """From the start: the first range naming ``media`` has its q in the tier.
+
+    The ranges before it are skipped one by one (none of them may name ``media``): live
+    reads the first range of a type listed twice, and so do the rules."""
+    return (rf"^(?:(?!{_WS}(?:{media}){_WS}(?:;|,|$))[^,]*,)*{_WS}(?:{media}){_WS}"
+            rf"{_params(tier)}(?:,|$)")
+
+
+def _not_named(*media: str) -> str:
+    return "".join(rf"(?!.*{_named(m)})" for m in media)
+
+
+def _literal(text: str) -> str:
+    """A media type as a regex: only ``.``, ``+`` and ``*`` occur in them and need escaping
+    (``re.escape`` would also escape ``-`` and ``/``, which some readers take amiss)."""
+    return re.sub(r"([.+*])", r"\\\1", text.lower())
+
+
+def _type_pattern(media_type: str) -> str:
+    return _literal(media_type)
+
+
+def _wild_sub(media_type: str) -> str:
+    """``text/*`` for ``text/html`` (and a bare ``text`` or ``text/``, which live reads as
+    ``text/*``)."""
+    return rf"{_literal(media_type.split('/', 1)[0])}(?:/\*?)?"
+
+
+#: ``*/*`` (and a bare ``*``, as old Java clients send it; live reads it as ``*/*``).
+_ANY = r"\*(?:/\*?)?"
+
+
+@dataclass(frozen=True)
+class Rule:
+    pattern: str
+    choice: str  # the offered format's file extension (or NOT_ACCEPTABLE)
+    tier: str
+    specificity: int
+
+    def matches(self, accept: str) -> bool:
+        return re.search(self.pattern, accept, re.IGNORECASE) is not None
+
+
+def _choice(offer) -> str:
+    return offer.file_extension
+
+
+def compile_rules(offered: Sequence) -> list[Rule]:
+    """The ordered rules equivalent to ``negotiate(accept, offered)`` (without the empty and
+    the not-acceptable cases, which :func:`decide` adds)."""
+    rules: list[Rule] = []
+    for tier, (name, _) in enumerate(Q_TIERS):
+        for offer in offered:
+            own = _type_pattern(offer.media_type)
+            exact = [f"^(?={_first_with_q(own, tier)})"]
+            for alias in offer_aliases(offer):
+                exact.append(f"^{_not_named(own)}(?={_first_with_q(_type_pattern(alias), tier)})")
+            rules.append(Rule("|".join(exact), _choice(offer), name, 2))
+        for offer in offered:
+            own = _type_pattern(offer.media_type)
+            rules.append(Rule(f"^{_not_named(own)}(?={_first_with_q(_wild_sub(offer.media_type), tier)})",
+                              _choice(offer), name, 1))
+        for offer in offered:
+            own = _type_pattern(offer.media_type)
+            rules.append(Rule(f"^{_not_named(own, _wild_sub(offer.media_type))}(?={_first_with_q(_ANY, tier)})",
+                              _choice(offer), name, 0))
+    return _merged(rules)
+
+
+def _merged(rules: list[Rule]) -> list[Rule]:
+    """Neighbouring rules with the same choice as one alternation (fewer lines, same order)."""
+    merged: list[Rule] = []
+    for rule in rules:
+        if merged and merged[-1].choice == rule.choice and len(merged[-1].pattern) < 2000:
+            last = merged[-1]
+            merged[-1] = Rule(f"{last.pattern}|{rule.pattern}", rule.choice, last.tier, last.specificity)
+        else:
+            merged.append(rule)
+    return merged
+
+
+def decide(accept: str | None, offered: Sequence, rules: list[Rule] | None = None) -> str:
+    """What a web server running the rules answers: a file extension or NOT_ACCEPTABLE."""
+    if accept is None or re.search(EMPTY, accept):
+        return _choice(offered[0])
+    for rule in rules if rules is not None else compile_rules(offered):
+        if rule.matches(accept):
+            return rule.choice
+    return NOT_ACCEPTABLE
+
+
+def ordered(offered: Sequence) -> Iterator[tuple[str, str]]:
+    """``(regex, choice)`` in the order a web server must try them, the empty header first;
+    whatever matches none is NOT_ACCEPTABLE."""
+    yield EMPTY, _choice(offered[0])
+    for rule in compile_rules(offered):
+        yield rule.pattern, rule.choice
