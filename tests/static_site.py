@@ -33,7 +33,7 @@ def plain_server(site: Path):
 
 @contextmanager
 def nginx_server(site: Path, work: Path):
-    """nginx with the generated nginx.conf included in its server block."""
+    """nginx with the generated nginx-http.conf in its http block and nginx.conf in its server block."""
     port = free_port()
     work.mkdir(parents=True, exist_ok=True)
     conf = work / "nginx-test.conf"
@@ -44,6 +44,7 @@ http {{
   include /etc/nginx/mime.types; access_log off;
   client_body_temp_path {work}; proxy_temp_path {work}; fastcgi_temp_path {work};
   uwsgi_temp_path {work}; scgi_temp_path {work};
+  include {site}/nginx-http.conf;
   server {{ listen 127.0.0.1:{port}; root {site}; include {site}/nginx.conf; }}
 }}
 """)

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from twinkg.errors import TwinkgError
-from twinkg.export.accept_rules import NOT_ACCEPTABLE, compile_rules, decide, ordered
+from twinkg.export.accept_rules import (NOT_ACCEPTABLE, compile_rules, decide, decide_in_steps, first_params,
+                                       media_patterns, ordered, tier_tests)
 from twinkg.negotiation import DATASET, ENTITY, ONTOLOGY, SHAPES, VOID, negotiate
 
 from accept_headers import ALL
@@ -49,22 +50,30 @@ def random_headers(offered, count: int, seed: int) -> list[str]:
     return headers
 
 
-@pytest.mark.parametrize("name", OFFERED)
-def test_rules_agree_with_live_for_real_clients_and_reproducers(name):
-    offered = OFFERED[name]
+def deciders(offered):
+    """The flat rules (nginx) and the same ranking in steps (Apache)."""
     rules = compile_rules(offered)
-    disagree = {client: (decide(accept, offered, rules), live(accept, offered))
-                for client, accept in ALL.items() if decide(accept, offered, rules) != live(accept, offered)}
+    return {"rules": lambda accept: decide(accept, offered, rules),
+            "steps": lambda accept: decide_in_steps(accept, offered)}
+
+
+@pytest.mark.parametrize("form", ["rules", "steps"])
+@pytest.mark.parametrize("name", OFFERED)
+def test_rules_agree_with_live_for_real_clients_and_reproducers(name, form):
+    offered = OFFERED[name]
+    decider = deciders(offered)[form]
+    disagree = {client: (decider(accept), live(accept, offered))
+                for client, accept in ALL.items() if decider(accept) != live(accept, offered)}
     assert disagree == {}
 
 
+@pytest.mark.parametrize("form", ["rules", "steps"])
 @pytest.mark.parametrize("name", OFFERED)
-def test_rules_agree_with_live_for_random_headers(name):
+def test_rules_agree_with_live_for_random_headers(name, form):
     offered = OFFERED[name]
-    rules = compile_rules(offered)
+    decider = deciders(offered)[form]
     headers = random_headers(offered, 3000, seed=13)
-    disagree = [(h, decide(h, offered, rules), live(h, offered)) for h in headers
-                if decide(h, offered, rules) != live(h, offered)]
+    disagree = [(h, decider(h), live(h, offered)) for h in headers if decider(h) != live(h, offered)]
     assert disagree[:5] == []
     # the sample covers every choice, refusals included
     assert {live(h, offered) for h in headers} == {o.file_extension for o in offered} | {NOT_ACCEPTABLE}
@@ -84,7 +93,7 @@ def test_rules_agree_with_live_for_random_headers(name):
     ("text/*;q=0.5, */*", "nt"),  # */* reaches the application/* types only (N-Triples first)
 ])
 def test_the_issue_s_reproducers_and_edge_cases(accept, expected):
-    assert decide(accept, ENTITY) == expected == live(accept, ENTITY)
+    assert decide(accept, ENTITY) == decide_in_steps(accept, ENTITY) == expected == live(accept, ENTITY)
 
 
 def test_residual_difference_second_decimal():
@@ -96,8 +105,11 @@ def test_residual_difference_second_decimal():
 def test_the_regexes_suit_nginx_and_apache():
     """No space, quote, brace or backslash escape that the servers' config parsers would
     change (``\\\\``, ``\\t``…), and each compiles."""
+    patterns = [first_params(m) for m in media_patterns(*OFFERED.values())] + [t for _, t in tier_tests()]
     for offered in OFFERED.values():
-        for pattern, _ in ordered(offered):
+        patterns += [pattern for pattern, _ in ordered(offered)]
+    for pattern in patterns:
+        if True:
             re.compile(pattern)
             assert not re.search(r"[\s\"'{}]|\\[\\tnr\"']", pattern), pattern
             assert len(pattern) < 8000  # Apache's configuration lines are limited to 8 KiB

@@ -25,7 +25,7 @@ def site(curated_settings, tmp_path_factory):
 def test_site_has_the_publication(site):
     for name in ("index.html", "download/index.html", "download/twinkg.nq.gz", "download/SHA256SUMS",
                  "void", ".well-known/void", "ontology.html", "ontology/index.html", "sparql/index.html",
-                 ".htaccess", "nginx.conf", "SITE.md", "static/vendor/leaflet/leaflet.js"):
+                 ".htaccess", "nginx.conf", "nginx-http.conf", "404.html", "SITE.md", "static/vendor/leaflet/leaflet.js"):
         assert (site / name).is_file(), name
 
 
@@ -59,21 +59,21 @@ def test_language_trees(site):
     de = BeautifulSoup((site / "de/page/city/tours/index.html").read_text(), "html.parser")
     assert en.html["lang"] == "en" and de.html["lang"] == "de"
     # the switch leads to the same page in the other tree
-    assert en.find("a", hreflang="de")["href"] == "/de/page/city/tours/"
-    assert de.find("a", hreflang="en")["href"] == "/page/city/tours/"
+    assert en.find("a", hreflang="de")["href"] == "/de/page/city/tours"
+    assert de.find("a", hreflang="en")["href"] == "/page/city/tours"
     # the map's markers (JSON for the script) link within the tree too
     import json
 
     de_map = BeautifulSoup((site / "de/map/index.html").read_text(), "html.parser")
     hrefs = {m["href"] for m in json.loads(de_map.find(attrs={"data-markers": True})["data-markers"])}
-    assert "/de/page/city/tours/" in hrefs and all(h.startswith("/de/page/city/") for h in hrefs)
+    assert "/de/page/city/tours" in hrefs and all(h.startswith("/de/page/city/") for h in hrefs)
 
 
 def test_no_broken_internal_link_in_the_german_tree(site):
     with plain_server(site) as base:
         status, linked_from = crawl(base, "/de/")
     assert {url: (c, linked_from.get(url)) for url, c in status.items() if c != 200} == {}
-    assert "/de/page/city/tours/" in status
+    assert "/de/page/city/tours" in status
 
 
 @pytest.mark.browser
@@ -87,11 +87,11 @@ def test_forwarding_page_keeps_the_fragment_on_a_plain_server(site, browser):
         page.goto(base + "/search/?q=tours")
         page.wait_for_selector("#static-search a")
         links = page.eval_on_selector_all("#static-search a", "els => els.map(e => e.getAttribute('href'))")
-        assert "/page/city/tours/" in links
+        assert "/page/city/tours" in links
         page.goto(base + "/de/search/?q=m%C3%BClheim")
         page.wait_for_selector("#static-search a")
         links = page.eval_on_selector_all("#static-search a", "els => els.map(e => e.getAttribute('href'))")
-        assert "/de/page/city/muelheim/" in links
+        assert "/de/page/city/muelheim" in links
         page.close()
 
 
