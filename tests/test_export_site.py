@@ -6,20 +6,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from click.testing import CliRunner
-
-from twinkg.cli import main
 
 from static_site import APACHE, NGINX, apache_server, crawl, head, nginx_server, plain_server
-
-
-@pytest.fixture(scope="session")
-def site(curated_settings, tmp_path_factory):
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = CliRunner().invoke(main, ["export", "--site", str(out), "--store", str(curated_settings.store),
-                                       "--data", str(curated_settings.data_dir)])
-    assert result.exit_code == 0, result.output
-    return out
 
 
 def test_site_has_the_publication(site):
