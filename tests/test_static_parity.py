@@ -178,6 +178,8 @@ def test_minted_iris_dereference(site, servers, server):
         ("/graph/waz-beykoz-2008", "application/n-triples", 200, None),
         ("/void", "application/ld+json", 200, None),
         ("/shapes", "application/rdf+xml", 303, "/download/shapes.rdf"),
+        ("/void?format=nt", "text/html", 200, None),
+        ("/void?format=html", "text/turtle", 400, None),
     ]:
         got, headers, _ = client.get(path, accept)
         assert (got, urlsplit(headers.get("Location") or "").path or None) == (status, target), (path, accept)
