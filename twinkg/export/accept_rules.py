@@ -1,13 +1,13 @@
 """The live server's content negotiation (twinkg/negotiation.py) compiled into ordered regular
 expressions over the ``Accept`` header, for web servers that cannot weigh q-values: nginx
-(``map $http_accept … { ~*REGEX value; }``, first match wins) and Apache's mod_rewrite
-(``RewriteCond %{HTTP_ACCEPT} REGEX [NC]`` chains, first match wins).
+(``map $http_accept … { ~*REGEX value; }``, first match wins: :func:`ordered`) and Apache's
+mod_rewrite (the same ranking in cheaper steps: :func:`steps`, below).
 
 ``negotiate()`` ranks each offered format by (q, specificity, -index): q of the most specific
 range that names it (exact type 2, ``type/*`` 1, ``*/*`` 0; an alias such as
 application/xhtml+xml counts only when named, as specificity 2), then the offered order. The
-rules enumerate that ranking from the top: q tiers 1, 0.9…, 0.8…, …, 0.1…, 0.0[1-9]…, 0.00… (q=0 never
-matches); within a tier specificity 2, 1, 0; within those the offered order. A rule for
+rules enumerate that ranking from the top: q tiers 1, 0.9…, 0.8…, …, 0.1…, 0.0[1-9]…,
+0.00… (q=0 never matches); within a tier specificity 2, 1, 0; within those the offered order. A rule for
 format F at tier T and specificity S matches when:
 
 * S=2: the first range naming F's type exactly has its q in T; or, F's type not being named
@@ -23,13 +23,14 @@ Residual differences from ``negotiate()`` (also in the README):
 * q-values that differ only in the second or third decimal fall in the same tier, where
   specificity and then the offered order decide (``a;q=0.85, b;q=0.8`` picks whichever is
   offered first; live picks ``a``);
-* malformed headers: a q that is not a number ``0``–``1`` (live clamps ``q=2`` to 1 and reads
-  ``q=1.5`` as 1: here only ``1``, ``1.`` and ``1.x`` count as 1), several ``q`` parameters
-  in one range (live takes the last), commas inside quoted parameter values (live splits on
-  every comma, so do the rules, but with different results for what follows).
+* malformed headers: a q outside the RFC grammar (live clamps ``q=2`` to 1 and reads ``q=01``
+  as 1: here only ``1`` and ``1.x`` count as 1), several ``q`` parameters in one range (live
+  takes the last), commas inside quoted parameter values (live splits on every comma, so do
+  the rules, but with different results for what follows).
 
 The expressions use only what Python's ``re``, PCRE (nginx) and APR/PCRE (Apache) share:
-groups, alternation, character classes, lazy-free quantifiers and negative lookahead. They
+non-capturing groups (nginx maps must not clobber a location's captures), alternation,
+character classes, greedy quantifiers and lookahead. They
 are matched case-insensitively (``~*``, ``[NC]``, ``re.IGNORECASE``) and contain no space,
 no quote and no backslash sequence that nginx's or Apache's configuration parser would
 rewrite (``\\s`` and ``\\.`` pass through both unchanged).
