@@ -20,7 +20,7 @@ of the output):
 * what only negotiation reaches (the description in each format, each named graph's
   statements) is under ``_variants/``, which the configurations serve only through
   ``/void`` and ``/graph/…``;
-* the language switch ``/lang/de?next=/a`` links to the page in the other tree (``/de/a/``);
+* the language switch ``/lang/de?next=/a`` links to the page in the other tree (``/de/a``);
 * ``/search?q=…`` runs in the browser over ``search-index.json``.
 """
 
@@ -325,7 +325,7 @@ class SiteWriter:
         """The pages written for queries (``timeline`` for ``/timeline?year=2022``), in every
         language's tree; the search runs its query in the browser."""
         stems = {urlsplit(url).path for lang in self.languages for url in self.soups[lang]
-                 if urlsplit(url).query and urlsplit(url).path != SEARCH}
+                 if urlsplit(url).query and urlsplit(url).path not in (SEARCH, "/")}
         return sorted("/".join(p for p in (self.prefix(lang).strip("/"), stem.strip("/")) if p)
                       for stem in stems for lang in self.languages)
 
@@ -333,7 +333,8 @@ class SiteWriter:
         """The app's own 404 page, for the web servers to show (unless the export wrote one)."""
         if (self.out / ERROR_PAGE).exists():
             return
-        response = self.client.get("/id/-/-", headers={"Accept": "text/html", "Accept-Language": self.default})
+        # an address no route knows: the generic "not found" message
+        response = self.client.get("/" + ERROR_PAGE, headers={"Accept": "text/html", "Accept-Language": self.default})
         soup = BeautifulSoup(response.get_data(), "html.parser")
         self._rewrite(soup, self.default)  # its links (the language switch) as the pages' are
         self._write(ERROR_PAGE, str(soup).encode("utf-8"))
