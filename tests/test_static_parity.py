@@ -81,16 +81,18 @@ class Client:
 
 
 def answer(base: str, status: int, headers, body: bytes, path: str):
-    """What must be equal: status, resolved Location (path and query), and for a 200 of RDF
-    its media type and graph; for other 200s the media type."""
+    """What must be equal: status, resolved Location (path and query), for a 200 its media
+    type and for RDF its graph, and whether a 200 or 303 varies by Accept."""
     location = headers.get("Location")
     target = None
     if location:
         resolved = urlsplit(urljoin(base + path, location))
         target = resolved.path + (f"?{resolved.query}" if resolved.query else "")
     media = (headers.get("Content-Type") or "").split(";")[0].strip() if status == 200 else None
+    # caches must know a negotiated answer depends on Accept (error answers aside)
+    varies = "accept" in (headers.get("Vary") or "").lower() if status in (200, 303) else None
     content = body if media in RDF_PARSERS else None
-    return status, target, media, content
+    return status, target, media, varies, content
 
 
 def same_graph(media: str, a: bytes, b: bytes) -> bool:
@@ -117,8 +119,8 @@ def test_every_dataset_iri_answers_alike_on_live_nginx_and_apache(site, servers)
         live = results["live"][i]
         for name in ("nginx", "apache"):
             static = results[name][i]
-            if static[:3] != live[:3] or (live[3] is not None and not same_graph(live[2], live[3], static[3])):
-                differences.append((name, path, accept, live[:3], static[:3]))
+            if static[:4] != live[:4] or (live[4] is not None and not same_graph(live[2], live[4], static[4])):
+                differences.append((name, path, accept, live[:4], static[:4]))
     summary = sorted({(name, re.sub(r"/[^/]+$", "/…", path), live, static) for name, path, _, live, static in differences})
     assert not differences, f"{len(differences)} differences:\n" + "\n".join(map(str, summary[:30]))
     # the sweep saw every kind of answer
