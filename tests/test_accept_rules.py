@@ -8,8 +8,9 @@ import re
 import pytest
 
 from twinkg.errors import TwinkgError
-from twinkg.export.accept_rules import (NOT_ACCEPTABLE, compile_rules, decide, decide_in_steps, first_params,
-                                       media_patterns, ordered, tier_tests)
+from twinkg.export.accept_rules import (NOT_ACCEPTABLE, compile_rules, composite_rules, decide,
+                                       decide_by_composite, decide_in_steps, first_params, media_patterns, ordered,
+                                       tier_tests)
 from twinkg.negotiation import DATASET, ENTITY, ONTOLOGY, SHAPES, VOID, negotiate
 
 from accept_headers import ALL
@@ -50,14 +51,20 @@ def random_headers(offered, count: int, seed: int) -> list[str]:
     return headers
 
 
+PATTERNS = media_patterns(*OFFERED.values())
+FORMS = ["rules", "steps", "composite"]
+
+
 def deciders(offered):
-    """The flat rules (nginx) and the same ranking in steps (Apache)."""
+    """The flat rules, the same ranking in steps (Apache's .htaccess) and the steps as nginx's
+    chained maps (the ranges of all offered lists, as the generated nginx-http.conf has them)."""
     rules = compile_rules(offered)
     return {"rules": lambda accept: decide(accept, offered, rules),
-            "steps": lambda accept: decide_in_steps(accept, offered)}
+            "steps": lambda accept: decide_in_steps(accept, offered),
+            "composite": lambda accept: decide_by_composite(accept, offered, PATTERNS)}
 
 
-@pytest.mark.parametrize("form", ["rules", "steps"])
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("name", OFFERED)
 def test_rules_agree_with_live_for_real_clients_and_reproducers(name, form):
     offered = OFFERED[name]
@@ -67,7 +74,7 @@ def test_rules_agree_with_live_for_real_clients_and_reproducers(name, form):
     assert disagree == {}
 
 
-@pytest.mark.parametrize("form", ["rules", "steps"])
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("name", OFFERED)
 def test_rules_agree_with_live_for_random_headers(name, form):
     offered = OFFERED[name]
@@ -93,20 +100,24 @@ def test_rules_agree_with_live_for_random_headers(name, form):
     ("text/*;q=0.5, */*", "nt"),  # */* reaches the application/* types only (N-Triples first)
 ])
 def test_the_issue_s_reproducers_and_edge_cases(accept, expected):
-    assert decide(accept, ENTITY) == decide_in_steps(accept, ENTITY) == expected == live(accept, ENTITY)
+    assert decide(accept, ENTITY) == decide_in_steps(accept, ENTITY) == decide_by_composite(accept, ENTITY, PATTERNS) \
+        == expected == live(accept, ENTITY)
 
 
 def test_residual_difference_second_decimal():
     """Documented: q-values equal in the first decimal tie; the offered order decides."""
     accept = "application/ld+json;q=0.85, application/n-triples;q=0.8"
-    assert live(accept, ENTITY) == "jsonld" and decide(accept, ENTITY) == "nt"
+    assert live(accept, ENTITY) == "jsonld"
+    assert decide(accept, ENTITY) == decide_in_steps(accept, ENTITY) == decide_by_composite(accept, ENTITY, PATTERNS) \
+        == "nt"
 
 
 def test_the_regexes_suit_nginx_and_apache():
     """No space, quote, brace or backslash escape that the servers' config parsers would
     change (``\\\\``, ``\\t``…), and each compiles."""
-    patterns = [first_params(m) for m in media_patterns(*OFFERED.values())] + [t for _, t in tier_tests()]
+    patterns = [first_params(m) for m in PATTERNS] + [t for _, t in tier_tests()]
     for offered in OFFERED.values():
+        patterns += [pattern for pattern, _ in composite_rules(offered, PATTERNS)]
         flat = [pattern for pattern, _ in ordered(offered)]
         # nginx: a map's captures would overwrite those of the location that reads the map
         assert all(re.compile(pattern).groups == 0 for pattern in flat)

@@ -1,7 +1,16 @@
 """The live server's content negotiation (twinkg/negotiation.py) compiled into ordered regular
-expressions over the ``Accept`` header, for web servers that cannot weigh q-values: nginx
-(``map $http_accept … { ~*REGEX value; }``, first match wins: :func:`ordered`) and Apache's
-mod_rewrite (the same ranking in cheaper steps: :func:`steps`, below).
+expressions over the ``Accept`` header, for web servers that cannot weigh q-values.
+
+Three forms of one ranking, each checked against ``negotiate()`` by tests/test_accept_rules.py:
+
+* :func:`ordered`: flat ``(regex over Accept, choice)`` rules, first match wins — for any server
+  that can only try regexes in order. Each regex scans the whole header, which costs: ~15 ms
+  a request in an Apache ``.htaccess`` (compiled per request), up to ~120 ms in nginx for a
+  7 kB header of commas. The generated configurations therefore run the other two forms:
+* :func:`steps` (Apache's ``.htaccess``): each media range's tier in an environment variable,
+  then the choices as string comparisons (~1.5 ms a request);
+* :func:`composite_rules` (nginx's ``map`` chain): the same tiers joined into a short key, the
+  choices as regexes over that key (a few ms for the worst header).
 
 ``negotiate()`` ranks each offered format by (q, specificity, -index): q of the most specific
 range that names it (exact type 2, ``type/*`` 1, ``*/*`` 0; an alias such as
@@ -15,7 +24,8 @@ format F at tier T and specificity S matches when:
 * S=1: ``type/*`` (first occurrence) has its q in T and F's type is not named anywhere;
 * S=0: ``*/*`` has its q in T and neither F's type nor ``type/*`` is named anywhere.
 
-The first matching rule gives the choice; an empty or absent header gives the default (the
+The steps evaluate the same conditions from the tiers of the ranges (the first range naming
+each type, its q tier), so they choose alike. The first matching rule gives the choice; an empty or absent header gives the default (the
 first offered); a non-empty header that matches no rule is not acceptable (406).
 
 Residual differences from ``negotiate()`` (also in the README):
@@ -266,6 +276,54 @@ def decide_in_steps(accept: str | None, offered: Sequence) -> str:
         if all(tiers[key] == tier for key, tier in step.conditions):
             return step.choice
     return NOT_ACCEPTABLE
+
+
+# -- the steps as nginx maps ------------------------------------------------------------------
+#
+# nginx runs the steps as chained maps: one per media range (the parameters of its first
+# occurrence: "p" + parameters, "" when not named), one per range for its tier, and per
+# offered list one map over the tiers joined by commas ("e" first when Accept is empty), whose
+# short regexes are the steps. The flat rules cost nginx up to ~120 ms for a 7 kB header of
+# commas (each long regex scans the header); the steps cost a few ms.
+
+EMPTY_FIELD = "e"
+
+
+def composite_fields(patterns: Sequence[str]) -> list[str]:
+    """The media keys in the order of the composite key's fields (after the empty flag)."""
+    return [media_key(p) for p in patterns]
+
+
+def composite_key(accept: str | None, patterns: Sequence[str]) -> str:
+    """What nginx's composite map reads: ``e`` (or nothing), then each range's tier."""
+    empty = EMPTY_FIELD if accept is None or re.search(EMPTY, accept) else ""
+    tiers = tiers_of(accept or "", patterns)
+    return ",".join([empty, *(tiers[key] for key in composite_fields(patterns))])
+
+
+@cache
+def composite_rules(offered: Sequence, patterns: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """``(regex over the composite key, choice)``, first match wins; none is NOT_ACCEPTABLE."""
+    fields = composite_fields(patterns)
+    rules = [(f"^{EMPTY_FIELD},", _choice(offered[0]))]
+    for step in steps(offered):
+        wanted = dict(step.conditions)
+        last = max(fields.index(key) for key in wanted)
+        parts = [re.escape(wanted[key]) if key in wanted else "[^,]*" for key in fields[:last + 1]]
+        # the fields after the last one the step reads are left out: a short regex
+        rules.append(("^," + ",".join(parts) + ("$" if last == len(fields) - 1 else ","), step.choice))
+    return tuple(rules)
+
+
+@cache
+def _compiled(offered: Sequence, patterns: Sequence[str]) -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(pattern), choice) for pattern, choice in composite_rules(offered, patterns))
+
+
+def decide_by_composite(accept: str | None, offered: Sequence, patterns: Sequence[str]) -> str:
+    """What nginx running the composite maps answers."""
+    key = composite_key(accept, patterns)
+    return next((choice for pattern, choice in _compiled(offered, patterns) if pattern.search(key)), NOT_ACCEPTABLE)
 
 
 def ordered(offered: Sequence) -> Iterator[tuple[str, str]]:

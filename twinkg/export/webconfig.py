@@ -20,8 +20,8 @@ from pyoxigraph import RdfFormat
 
 from twinkg.negotiation import DATA, DATASET, ENTITY, ONTOLOGY, SHAPES, VOID
 
-from .accept_rules import (NAMED_BAD_Q, NOT_ACCEPTABLE, first_params, media_key, media_patterns, ordered, steps,
-                           tier_tests)
+from .accept_rules import (EMPTY, EMPTY_FIELD, NAMED_BAD_Q, NOT_ACCEPTABLE, composite_fields, composite_rules,
+                           first_params, media_key, media_patterns, steps, tier_tests)
 
 #: Media types by file extension, from the library, plus the non-RDF files of the export.
 TYPES = [(f.file_extension, f.media_type) for f in (*DATA, RdfFormat.N_QUADS, RdfFormat.TRIG)] + [
@@ -58,14 +58,18 @@ class SiteFacts:
     query_pages: list[str] = field(default_factory=list)
 
 
+def _patterns() -> tuple[str, ...]:
+    return media_patterns(*(offered for _, offered in NEGOTIATIONS))
+
+
 def _negotiations() -> list[dict]:
-    return [{"name": name, "default": offered[0].file_extension,
-             "rules": list(ordered(offered)), "steps": steps(offered)} for name, offered in NEGOTIATIONS]
+    return [{"name": name, "default": offered[0].file_extension, "steps": steps(offered),
+             "composite": composite_rules(offered, _patterns())} for name, offered in NEGOTIATIONS]
 
 
 def _media() -> list[tuple[str, str]]:
-    """(key, regex of its first range, parameters in group 1) for the ranges Apache's steps read."""
-    return [(media_key(m), first_params(m)) for m in media_patterns(*(offered for _, offered in NEGOTIATIONS))]
+    """(key, regex of its first range, parameters in group 1) for the ranges the steps read."""
+    return [(media_key(m), first_params(m)) for m in _patterns()]
 
 
 def _context(facts: SiteFacts) -> dict:
@@ -75,6 +79,9 @@ def _context(facts: SiteFacts) -> dict:
         "media": _media(),
         "tier_tests": tier_tests(),
         "named_bad_q": NAMED_BAD_Q,
+        "composite_fields": composite_fields(_patterns()),
+        "empty_field": EMPTY_FIELD,
+        "empty": EMPTY,
         "not_acceptable": NOT_ACCEPTABLE,
         "facts": facts,
         "variants": VARIANTS,
