@@ -55,7 +55,7 @@ CLIENTS = {
                 "application/json;q=0.45,text/n3;q=0.35,application/xml;q=0.3,image/svg+xml;q=0.3,"
                 "text/xml;q=0.3,text/html;q=0.2,application/xhtml+xml;q=0.18,text/shaclc;q=0.1,"
                 "text/shaclc-ext;q=0.05",
-    # the LDF server's own client (ldf-client, TPF): Turtle, TriG, N-Quads, JSON-LD
+    # the Linked Data Fragments client (ldf-client's FragmentsClient DEFAULT_ACCEPT)
     "ldf-client": "application/trig;q=1.0,application/n-quads;q=0.7,text/turtle;q=0.6,"
                   "application/n-triples;q=0.3,text/n3;q=0.2",
     # Java's URLConnection default
