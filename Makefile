@@ -20,12 +20,14 @@ serve: $(STAMP)
 
 ## Debian packages the tests drive for real: chromium (browser tests through Playwright, which
 ## never downloads a browser), nginx and Apache httpd (the static site's generated configurations;
-## the tests start them on loopback ports with their own config). One apt run installs what is missing.
+## the tests start them on loopback ports with their own config), rapper (raptor2-utils: an
+## independent RDF client dereferencing the served IRIs). One apt run installs what is missing.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	[ -x /usr/sbin/apache2 ] || missing="$$missing apache2"; \
+	command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "installing Debian packages:$$missing"; \

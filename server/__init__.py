@@ -6,6 +6,8 @@ from flask import Flask
 
 from twinkg.config import Settings, load_settings
 
+from . import addresses
+from .addresses import Addresses
 from .caching import install_response_cache
 from .dataset import Dataset
 from .errors import register_error_handlers
@@ -39,6 +41,8 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     from .publication import bp as publication_bp  # /void, /download, /ontology
     app.register_blueprint(publication_bp)
     register_error_handlers(app)
+    app.register_blueprint(addresses.bp)
     install_fast_path(app)  # inside the response cache: repeats never reach it
     install_response_cache(app)
+    app.wsgi_app = Addresses(app.wsgi_app)  # outermost: /de/… and trailing slashes before anything
     return app

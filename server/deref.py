@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import Blueprint, Response, redirect, request
 
 from twinkg.errors import TwinkgError
@@ -18,26 +16,16 @@ from .dataset import dataset
 from .describe import DATA_FORMATS, describe, exists, is_entity, serialize_document
 from .i18n import translate
 from .iris import valid_kind_and_slug
-from .negotiation import negotiate
+from twinkg.negotiation import ENTITY, PAGE, negotiate
 
 bp = Blueprint("deref", __name__)
 allow_cross_origin(bp, READ_METHODS)  # /id and /data, followed by linked-data clients anywhere
 conditional_get(bp, html=False)  # the data documents (the 303s of /id/ carry no ETag)
 
 
-@dataclass(frozen=True)
-class Html:
-    media_type: str = "text/html"
-
-
-HTML = Html()
+HTML = PAGE
 #: HTML first: a bare ``*/*`` (curl's default) gets the page, as browsers do.
-OFFERED = (HTML, *DATA_FORMATS)
-
-
-def _aliases(fmt) -> tuple[str, ...]:
-    return ("application/xhtml+xml",) if fmt is HTML else ()
-
+OFFERED = ENTITY
 
 def unknown_entity(kind: str, slug: str) -> TwinkgError:
     """The 404 for people to read when ``kind/slug`` names no entity."""
@@ -65,7 +53,7 @@ def entity_or_404(kind: str, slug: str) -> str:
 @bp.route("/id/<kind>/<slug>", methods=["GET", "HEAD"])
 def identifier(kind: str, slug: str):
     entity_or_404(kind, slug)
-    fmt = negotiate(request.headers.get("Accept"), OFFERED, aliases=_aliases)
+    fmt = negotiate(request.headers.get("Accept"), OFFERED)
     target = (f"/page/{kind}/{slug}" if fmt is HTML
               else f"/data/{kind}/{slug}.{fmt.file_extension}")
     response = redirect(target, 303)

@@ -7,6 +7,7 @@ from typing import Iterable
 from pyoxigraph import NamedNode, RdfFormat, Triple, Variable, serialize
 
 from twinkg.config import PREFIXES
+from twinkg.negotiation import DATA
 from twinkg.store import run_query
 
 from .about import about
@@ -20,7 +21,7 @@ VOID_IN_DATASET = NamedNode("http://rdfs.org/ns/void#inDataset")
 DCT_LICENSE = NamedNode(PREFIXES["dct"] + "license")
 
 #: The formats of the data documents, from the library: Turtle first (the default).
-DATA_FORMATS = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
+DATA_FORMATS = DATA
 
 
 def describe(store, iri: str) -> list[Triple]:

@@ -14,7 +14,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat
 
 from twinkg.errors import TwinkgError
 
-from .negotiation import essence, negotiate
+from twinkg.negotiation import essence, negotiate
 
 #: SELECT/ASK answers; the first is the default when the client accepts anything.
 RESULT_FORMATS = (QueryResultsFormat.JSON, QueryResultsFormat.XML,

@@ -1,6 +1,7 @@
 """The UI in German and English: a small message catalogue and the reader's language.
 
-The language is chosen by an explicit switch (remembered in a cookie), else by the browser's
+The language is chosen by the address (``/de/…``, server/addresses.py), else by an explicit
+switch (remembered in a cookie), else by the browser's
 ``Accept-Language``, else English (for clients that state no language: crawlers, scripts). A plain JSON catalogue is
 enough for two languages and a few hundred strings; it needs no compile step.
 """
@@ -19,6 +20,8 @@ LANGUAGES = UI_LANGUAGES
 DEFAULT = "en"
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
+#: The WSGI environ key where server/addresses.py puts the language of a ``/de/…`` address.
+LANGUAGE_PREFIX = "twinkg.language"
 
 
 @cache
@@ -31,7 +34,9 @@ def current_language() -> str:
     """The reader's language for this request (computed once, also for error pages)."""
     if "lang" not in g:
         cookie = request.cookies.get(COOKIE)
-        if cookie in LANGUAGES:
+        if request.environ.get(LANGUAGE_PREFIX) in LANGUAGES:
+            g.lang = request.environ[LANGUAGE_PREFIX]
+        elif cookie in LANGUAGES:
             g.lang = cookie
         else:
             g.lang = request.accept_languages.best_match(LANGUAGES) or DEFAULT

@@ -22,14 +22,13 @@ from .dataset import dataset
 from .describe import DATA_FORMATS, exists
 from .deref import HTML, OFFERED
 from .formats import Choice
-from .negotiation import negotiate
+from twinkg.negotiation import SHAPES, negotiate
 from .published import published
 from .queryfiles import server_query
 
 bp = Blueprint("minted", __name__)
 
 OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
-SHAPES = (RdfFormat.TURTLE, RdfFormat.RDF_XML, RdfFormat.JSON_LD)
 
 
 def _see_other(target: str):
@@ -44,8 +43,7 @@ def graph(name: str):
     iri = ds.settings.source_graph(name)
     if iri not in {g.value for g in ds.store.named_graphs()}:
         raise TwinkgError(f"no named graph {iri} in this dataset", 404)
-    fmt = negotiate(request.headers.get("Accept"), OFFERED,
-                    aliases=lambda f: ("application/xhtml+xml",) if f is HTML else ())
+    fmt = negotiate(request.headers.get("Accept"), OFFERED)
     if fmt is HTML:
         source = ds.iris.entity_iri("source", name)
         if "/" not in name and exists(ds.store, source):
@@ -67,8 +65,7 @@ def ontology_version(version: str):
 def shapes():
     # RDF first (*/* is most likely an RDF tool); the shapes have no page of their own: a
     # browser gets the downloads page, which lists them
-    fmt = negotiate(request.headers.get("Accept"), (*SHAPES, HTML),
-                    aliases=lambda f: ("application/xhtml+xml",) if f is HTML else ())
+    fmt = negotiate(request.headers.get("Accept"), SHAPES)
     return _see_other("/download" if fmt is HTML else f"/download/shapes.{fmt.file_extension}")
 
 

@@ -13,7 +13,7 @@ from flask import Blueprint, redirect, request, send_file
 
 from twinkg.errors import TwinkgError
 
-from .negotiation import negotiate
+from twinkg.negotiation import ONTOLOGY, aliases, negotiate
 from .published import HTML_LANGUAGE, published
 
 
@@ -22,16 +22,13 @@ class Representation:
     media_type: str
     extension: str
     file_name: str
+    aliases: tuple[str, ...] = ()
 
 
-# RDF first: a client that accepts anything (*/*) is most likely an RDF tool; browsers ask
-# for text/html explicitly.
-OFFERED = (
-    Representation("text/turtle", "ttl", "ontology.ttl"),
-    Representation("text/html", "html", "ontology.html"),
-    Representation("application/rdf+xml", "rdf", "ontology.rdf"),
-    Representation("application/ld+json", "jsonld", "ontology.jsonld"),
-)
+# RDF first (twinkg/negotiation.py ONTOLOGY): a client that accepts anything (*/*) is most
+# likely an RDF tool; browsers ask for text/html explicitly.
+OFFERED = tuple(Representation(o.media_type, o.file_extension, f"ontology.{o.file_extension}", aliases(o))
+                for o in ONTOLOGY)
 BY_EXTENSION = {r.extension: r for r in OFFERED}
 
 bp = Blueprint("ontology", __name__)
@@ -39,8 +36,7 @@ bp = Blueprint("ontology", __name__)
 
 @bp.route("/ontology")
 def namespace():
-    chosen = negotiate(request.headers.get("Accept"), OFFERED,
-                       aliases=lambda r: ("application/xhtml+xml",) if r.extension == "html" else ())
+    chosen = negotiate(request.headers.get("Accept"), OFFERED, aliases=lambda r: r.aliases)
     response = redirect(f"/ontology.{chosen.extension}", 303)
     response.headers["Vary"] = "Accept"
     return response

@@ -23,7 +23,7 @@ from .conditional import conditional_get
 from .cors import allow_cross_origin
 from .dataset import dataset
 from .i18n import current_language
-from .negotiation import negotiate
+from twinkg.negotiation import negotiate
 from .cells import term_view
 
 bp = Blueprint("queries_api", __name__)

@@ -13,7 +13,7 @@ from .caching import cache_headers, etag_for, is_not_modified, not_modified
 from .cors import allow_cross_origin
 from .dataset import dataset
 from .i18n import current_language
-from .negotiation import negotiate
+from twinkg.negotiation import negotiate
 from .protocol import read_query_request
 from .service_description import description, serialize_description
 

@@ -12,12 +12,12 @@ from twinkg.export.run import DESCRIPTION, RELEASES
 
 from .caching import cache_headers, etag_for, is_not_modified, not_modified
 from .dataset import dataset
-from .negotiation import negotiate
+from twinkg.negotiation import DATASET, PAGE, VOID, negotiate
 from .published import published
 
 bp = Blueprint("void", __name__)
 
-OFFERED = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
+OFFERED = VOID
 
 
 def _chosen() -> RdfFormat:
@@ -86,10 +86,8 @@ def dataset_iri(version: str | None = None, part: str | None = None):
     if version is not None and version != pub.manifest["release"]:
         return _earlier_release(version)
     # RDF first: */* (curl, RDF tools) gets the description, as before there was a page
-    offers = (*(f.media_type for f in OFFERED), "text/html")
-    picked = negotiate(request.headers.get("Accept"), offers, media_type=lambda m: m,
-                       aliases=lambda m: ("application/xhtml+xml",) if m == "text/html" else ())
-    response = redirect("/download" if picked == "text/html" else "/void", 303)
+    picked = negotiate(request.headers.get("Accept"), DATASET)
+    response = redirect("/download" if picked is PAGE else "/void", 303)
     response.headers["Vary"] = "Accept"
     return response
 
@@ -103,9 +101,9 @@ def _earlier_release(version: str):
     if name not in pub.files:
         raise TwinkgError(f"release {version!r} is not known here; the current one is "
                           f"{pub.manifest['release']}", 404)
-    picked = negotiate(request.headers.get("Accept"), (RdfFormat.TURTLE.media_type, "text/html"),
-                       media_type=lambda m: m,
-                       aliases=lambda m: ("application/xhtml+xml",) if m == "text/html" else ())
-    response = redirect("/download" if picked == "text/html" else f"/download/{name}", 303)
+    # the same choice as for the current release (and as the static site's configurations
+    # make): RDF clients get the kept description, which is Turtle, browsers the downloads page
+    picked = negotiate(request.headers.get("Accept"), DATASET)
+    response = redirect("/download" if picked is PAGE else f"/download/{name}", 303)
     response.headers["Vary"] = "Accept"
     return response

@@ -253,3 +253,17 @@ def exported(curated_store, curated_settings, curated_oxigraph, tmp_path_factory
 
     out = tmp_path_factory.mktemp("export") / "out"
     return export_store(curated_oxigraph, store_meta(curated_store), curated_settings, out)
+
+
+@pytest.fixture(scope="session")
+def site(curated_settings, tmp_path_factory):
+    """`twinkg export --site` of the curated store (the static site and its server configurations)."""
+    from click.testing import CliRunner
+
+    from twinkg.cli import main
+
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = CliRunner().invoke(main, ["export", "--site", str(out), "--store", str(curated_settings.store),
+                                       "--data", str(curated_settings.data_dir)])
+    assert result.exit_code == 0, result.output
+    return out

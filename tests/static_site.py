@@ -33,10 +33,12 @@ def plain_server(site: Path):
 
 @contextmanager
 def nginx_server(site: Path, work: Path):
-    """nginx with the generated nginx.conf included in its server block."""
+    """nginx with the generated nginx-http.conf in its http block and nginx.conf in its server block."""
     port = free_port()
     work.mkdir(parents=True, exist_ok=True)
     conf = work / "nginx-test.conf"
+    maps = site / "nginx-http.conf"
+    http_part = f"include {maps};" if maps.exists() else ""  # (absent in exports before it existed)
     conf.write_text(f"""
 daemon off; master_process off; pid {work}/nginx.pid; error_log stderr;
 events {{}}
@@ -44,6 +46,7 @@ http {{
   include /etc/nginx/mime.types; access_log off;
   client_body_temp_path {work}; proxy_temp_path {work}; fastcgi_temp_path {work};
   uwsgi_temp_path {work}; scgi_temp_path {work};
+  {http_part}
   server {{ listen 127.0.0.1:{port}; root {site}; include {site}/nginx.conf; }}
 }}
 """)

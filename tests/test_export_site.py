@@ -6,26 +6,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from click.testing import CliRunner
-
-from twinkg.cli import main
 
 from static_site import APACHE, NGINX, apache_server, crawl, head, nginx_server, plain_server
-
-
-@pytest.fixture(scope="session")
-def site(curated_settings, tmp_path_factory):
-    out = tmp_path_factory.mktemp("site") / "site"
-    result = CliRunner().invoke(main, ["export", "--site", str(out), "--store", str(curated_settings.store),
-                                       "--data", str(curated_settings.data_dir)])
-    assert result.exit_code == 0, result.output
-    return out
 
 
 def test_site_has_the_publication(site):
     for name in ("index.html", "download/index.html", "download/twinkg.nq.gz", "download/SHA256SUMS",
                  "void", ".well-known/void", "ontology.html", "ontology/index.html", "sparql/index.html",
-                 ".htaccess", "nginx.conf", "SITE.md", "static/vendor/leaflet/leaflet.js"):
+                 ".htaccess", "nginx.conf", "nginx-http.conf", "404.html", "SITE.md", "static/vendor/leaflet/leaflet.js"):
         assert (site / name).is_file(), name
 
 
@@ -59,21 +47,21 @@ def test_language_trees(site):
     de = BeautifulSoup((site / "de/page/city/tours/index.html").read_text(), "html.parser")
     assert en.html["lang"] == "en" and de.html["lang"] == "de"
     # the switch leads to the same page in the other tree
-    assert en.find("a", hreflang="de")["href"] == "/de/page/city/tours/"
-    assert de.find("a", hreflang="en")["href"] == "/page/city/tours/"
+    assert en.find("a", hreflang="de")["href"] == "/de/page/city/tours"
+    assert de.find("a", hreflang="en")["href"] == "/page/city/tours"
     # the map's markers (JSON for the script) link within the tree too
     import json
 
     de_map = BeautifulSoup((site / "de/map/index.html").read_text(), "html.parser")
     hrefs = {m["href"] for m in json.loads(de_map.find(attrs={"data-markers": True})["data-markers"])}
-    assert "/de/page/city/tours/" in hrefs and all(h.startswith("/de/page/city/") for h in hrefs)
+    assert "/de/page/city/tours" in hrefs and all(h.startswith("/de/page/city/") for h in hrefs)
 
 
 def test_no_broken_internal_link_in_the_german_tree(site):
     with plain_server(site) as base:
         status, linked_from = crawl(base, "/de/")
     assert {url: (c, linked_from.get(url)) for url, c in status.items() if c != 200} == {}
-    assert "/de/page/city/tours/" in status
+    assert "/de/page/city/tours" in status
 
 
 @pytest.mark.browser
@@ -87,11 +75,11 @@ def test_forwarding_page_keeps_the_fragment_on_a_plain_server(site, browser):
         page.goto(base + "/search/?q=tours")
         page.wait_for_selector("#static-search a")
         links = page.eval_on_selector_all("#static-search a", "els => els.map(e => e.getAttribute('href'))")
-        assert "/page/city/tours/" in links
+        assert "/page/city/tours" in links
         page.goto(base + "/de/search/?q=m%C3%BClheim")
         page.wait_for_selector("#static-search a")
         links = page.eval_on_selector_all("#static-search a", "els => els.map(e => e.getAttribute('href'))")
-        assert "/de/page/city/muelheim/" in links
+        assert "/de/page/city/muelheim" in links
         page.close()
 
 

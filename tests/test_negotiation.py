@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import QueryResultsFormat as R, RdfFormat as G
 
-from twinkg.server.negotiation import negotiate
+from twinkg.negotiation import negotiate
 from twinkg.errors import TwinkgError
 
 RESULTS = (R.JSON, R.XML, R.CSV, R.TSV)

@@ -258,7 +258,7 @@ def export(data, store, base_iri, directory, previous, site, **remote):
     Dumps (N-Quads, TriG, Turtle, N-Triples, JSON-LD, RDF/XML; gzip, with SHA256SUMS), the
     ontology and shapes, the VoID + DCAT description, the ontology documentation,
     CITATION.cff and a changelog. With --site, the pages, data documents and downloads as
-    static files, with .htaccess and nginx.conf restoring content negotiation (SITE.md).
+    static files, with .htaccess and nginx-http.conf + nginx.conf answering as the live server (SITE.md).
     """
     from twinkg.export.run import export_store
     from twinkg.store import dataset_meta, open_store

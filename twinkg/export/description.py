@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple, serialize
+from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES, Settings
 from twinkg.licences import ADMS_LICENCE_TYPES, known_licence

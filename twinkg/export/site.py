@@ -4,17 +4,23 @@ Every page is rendered by the real app through Flask's test client, once per lan
 written to a file; links are rewritten to the files. The IRI-to-file scheme (also in SITE.md
 of the output):
 
-* an HTML page ``/a/b`` is ``a/b/index.html`` and is linked as ``/a/b/`` (``/`` is
-  ``index.html``); in the other languages' trees it is ``de/a/b/index.html`` (``/de/a/b/``);
+* an HTML page ``/a/b`` is ``a/b/index.html`` and is linked as ``/a/b``, its live address
+  (``/`` is ``index.html``); in the other languages' trees it is ``de/a/b/index.html``
+  (``/de/a/b``, which the live server answers too);
 * a page with a query ``/a?k=v&k2=v2`` is ``a/k-v/k2-v2/index.html`` (characters other than
-  ``A–Z a–z 0–9 . _ ~ -`` in a query become ``_`` followed by a short hash of the value);
+  ``A–Z a–z 0–9 . _ ~ -`` in a query become ``_`` followed by a short hash of the value),
+  linked as ``/a/k-v/k2-v2`` so that a plain file server finds it; the live server and the
+  generated configurations redirect that address to ``/a?k=v&k2=v2``;
 * a page named with an extension (``/ontology.html``) is that file, in one language;
 * any other response (data documents, dumps, the description, static assets) is the file at
   its own path: ``/data/city/tours.ttl`` is ``data/city/tours.ttl``, ``/void`` is ``void``;
 * an address that answers 303 (``/id/…``, ``/ontology``) is a small page that forwards
   browsers (keeping a ``#fragment``); links in the pages point straight at the target. The
-  generated ``.htaccess`` and ``nginx.conf`` restore the real 303s with content negotiation.
-* the language switch ``/lang/de?next=/a`` links to the page in the other tree (``/de/a/``);
+  generated ``.htaccess`` and ``nginx.conf`` restore the real 303s with content negotiation;
+* what only negotiation reaches (the description in each format, each named graph's
+  statements) is under ``_variants/``, which the configurations serve only through
+  ``/void`` and ``/graph/…``;
+* the language switch ``/lang/de?next=/a`` links to the page in the other tree (``/de/a``);
 * ``/search?q=…`` runs in the browser over ``search-index.json``.
 """
 
@@ -32,13 +38,15 @@ from urllib.parse import parse_qs, parse_qsl, urldefrag, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
 from jinja2 import Environment, PackageLoader
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, RdfFormat, parse
 
 from twinkg.config import ONTOLOGY_NS
+from twinkg.negotiation import DATA, VOID
 
 from .files import is_export, read_manifest
 from .queries import select
 from .sitefiles import pages_as_of_release, write_site_files
+from .webconfig import VARIANTS, SiteFacts, write_web_config
 
 #: Addresses a static copy cannot have; each gets a page that says where the live one is.
 SKIP_PREFIXES = ("/sparql",)
@@ -51,6 +59,7 @@ LANGUAGE_SWITCH = "/lang/"
 DOWNLOADS = "/download/"
 SEARCH = "/search"
 SEARCH_INDEX = "search-index.json"
+OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._~-]")
 
 
@@ -201,10 +210,10 @@ class SiteWriter:
         if path in self.result.redirects and hops < 5:
             return self.target(lang, self.result.redirects[path], hops + 1) + anchor
         if path.startswith(SKIP_PREFIXES):
-            return "/" + urlsplit(path).path.strip("/") + "/" + anchor
+            return "/" + urlsplit(path).path.strip("/") + anchor
         if path in self.soups[lang] and not has_extension(path):
-            directory = page_dir(path)
-            return self.prefix(lang) + ("/" + directory if directory else "") + "/" + anchor
+            # the live address, without a trailing slash (servers answer it without redirect)
+            return "/" + "/".join(p for p in (self.prefix(lang).strip("/"), page_dir(path)) if p) + anchor
         return url  # files and extension-named pages are shared by all languages
 
     def _rewrite(self, soup: BeautifulSoup, lang: str) -> None:
@@ -288,6 +297,41 @@ class SiteWriter:
         document = {"classes": classes, "entries": sorted(entries.values(), key=lambda e: e["href"])}
         self._write(SEARCH_INDEX, json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
+    def graph_names(self) -> list[str]:
+        """The named graphs of the dataset (``graph/<name>``), which live dereferences."""
+        graph_base = self.dataset.settings.graph_base
+        return sorted(g.value[len(graph_base):] for g in self.dataset.store.named_graphs()
+                      if g.value.startswith(graph_base))
+
+    def variants(self) -> list[tuple[str, bool]]:
+        """What only negotiation reaches, as live answers it: the description in each of its
+        formats and each graph's statements in each data format. Returns the graphs, and
+        whether a browser is sent to a page for each."""
+        for fmt in VOID:
+            self._variant("/void", fmt, f"void.{fmt.file_extension}")
+        graphs = []
+        for name in self.graph_names():
+            for fmt in DATA:
+                self._variant(f"/graph/{name}", fmt, f"graph/{name}.{fmt.file_extension}")
+            browser = self.client.get(f"/graph/{name}", headers={"Accept": "text/html"})
+            graphs.append((name, browser.status_code == 303))
+        return graphs
+
+    def _variant(self, url: str, fmt, relative: str) -> None:
+        response = self.client.get(url, headers={"Accept": fmt.media_type})
+        if response.status_code != 200:
+            self.result.failures[f"{url} ({fmt.media_type})"] = response.status_code
+            return
+        self._write(f"{VARIANTS}/{relative}", response.get_data())
+
+    def query_pages(self) -> list[str]:
+        """The pages written for queries (``timeline`` for ``/timeline?year=2022``), in every
+        language's tree; the search runs its query in the browser."""
+        stems = {urlsplit(url).path for lang in self.languages for url in self.soups[lang]
+                 if urlsplit(url).query and urlsplit(url).path not in (SEARCH, "/")}
+        return sorted("/".join(p for p in (self.prefix(lang).strip("/"), stem.strip("/")) if p)
+                      for stem in stems for lang in self.languages)
+
     def extras(self) -> None:
         endpoint = (self.dataset.meta.get("base_iri") or self.dataset.settings.base_iri) + "sparql"
         page = _env().get_template("sparql-static.html").render(endpoint=endpoint)
@@ -301,8 +345,6 @@ class SiteWriter:
 def write_site(app, out: Path, progress=lambda _: None) -> SiteResult:
     from twinkg.server.i18n import DEFAULT, LANGUAGES
 
-    from .webconfig import write_web_config
-
     out.mkdir(parents=True, exist_ok=True)
     languages = (DEFAULT, *(lang for lang in LANGUAGES if lang != DEFAULT))
     pages_as_of_release(app)
@@ -314,9 +356,11 @@ def write_site(app, out: Path, progress=lambda _: None) -> SiteResult:
     writer.search_index()
     writer.extras()
     write_site_files(writer, TEST_ORIGIN)  # robots.txt, sitemap.xml, 404.html
-    write_web_config(out)
     downloads = out / "download"
     manifest = read_manifest(downloads) if is_export(downloads) else {}
+    write_web_config(out, SiteFacts(base_iri=writer.public_base, release=manifest.get("release", ""),
+                                    ontology_version=_ontology_version(out / "ontology.ttl"),
+                                    graphs=writer.variants(), query_pages=writer.query_pages()))
     text = _env(autoescape=False).get_template("SITE.md").render(
         release=manifest.get("release", "?"), version=manifest.get("version", "?"),
         languages=languages, default=DEFAULT)
@@ -324,3 +368,9 @@ def write_site(app, out: Path, progress=lambda _: None) -> SiteResult:
     result = writer.result
     progress(f"wrote {result.page_count} pages, {len(result.files)} files, {len(result.redirects)} forwarding pages")
     return result
+
+
+def _ontology_version(path: Path) -> str:
+    """owl:versionInfo of the published ontology (its version IRI is ``ontology/<version>``)."""
+    quads = parse(path.read_bytes(), format=RdfFormat.TURTLE) if path.exists() else []
+    return next((q.object.value for q in quads if q.predicate.value == OWL_VERSION_INFO), "")

@@ -15,6 +15,8 @@ from bs4 import BeautifulSoup
 from twinkg.config import PAGES_AS_OF_RELEASE
 from twinkg.errors import TwinkgError
 
+from .webconfig import ERROR_PAGE
+
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 #: An address no page has: the app's own "not found" page answers it.
 MISSING = "/.twinkg-missing-page"
@@ -32,7 +34,7 @@ def write_site_files(writer, origin: str) -> None:
     robots = writer.client.get("/robots.txt").get_data(as_text=True)
     writer._write("robots.txt", robots.replace(origin + "/", base).encode("utf-8"))
     writer._write("sitemap.xml", _sitemap(writer, origin))
-    writer._write("404.html", _not_found_page(writer))
+    writer._write(ERROR_PAGE, _not_found_page(writer))
 
 
 def _sitemap(writer, origin: str) -> bytes:

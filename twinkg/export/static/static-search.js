@@ -39,7 +39,7 @@
         groups[cls].forEach(function (entry) {
           var item = document.createElement("li");
           var link = document.createElement("a");
-          link.href = prefix + entry.href + "/";
+          link.href = prefix + entry.href;  // the live address: no trailing slash
           link.textContent = entry.labels[lang] || entry.labels.en || entry.labels.de || entry.labels[""] || entry.texts[0];
           item.appendChild(link);
           list.appendChild(item);

@@ -1,12 +1,18 @@
 """Content negotiation like Oxigraph's server: q-values first, then specificity.
 
 The offered formats come from pyoxigraph (``RdfFormat``, ``QueryResultsFormat``): their
-media types and file extensions are the library's, not a table of ours.
+media types and file extensions are the library's, not a table of ours. What each of the
+dataset's IRIs offers, in order, is declared here once: the live routes negotiate over these
+lists, and the export compiles the same lists into the static site's web-server rules
+(twinkg/export/accept_rules.py).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence, TypeVar
+
+from pyoxigraph import RdfFormat
 
 from twinkg.errors import TwinkgError
 
@@ -56,8 +62,38 @@ def _quality(media_type: str, ranges) -> tuple[float, int]:
     return best
 
 
+@dataclass(frozen=True)
+class Offer:
+    """A representation that is not an RDF format of the library (the HTML page)."""
+    media_type: str
+    file_extension: str
+    #: Other media types that name it, counted only when named (see :func:`negotiate`).
+    aliases: tuple[str, ...] = ()
+
+
+def aliases(offer) -> tuple[str, ...]:
+    return offer.aliases if isinstance(offer, Offer) else ()
+
+
+PAGE = Offer("text/html", "html", ("application/xhtml+xml",))
+#: The data documents and the description: Turtle first (the default).
+DATA = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
+#: ``/id/{kind}/{slug}`` and ``/graph/{name}``: HTML first, so that a bare ``*/*`` (curl's
+#: default) gets the page, as browsers do.
+ENTITY = (PAGE, *DATA)
+#: ``/ontology``: RDF first, a client that accepts anything is most likely an RDF tool;
+#: browsers ask for text/html explicitly.
+ONTOLOGY = (RdfFormat.TURTLE, PAGE, RdfFormat.RDF_XML, RdfFormat.JSON_LD)
+#: ``/shapes``: RDF first; a browser gets the downloads page, which lists them.
+SHAPES = (RdfFormat.TURTLE, RdfFormat.RDF_XML, RdfFormat.JSON_LD, PAGE)
+#: ``/void``, ``/.well-known/void``: the description itself (no page of its own).
+VOID = DATA
+#: ``/dataset``, ``/dataset/{release}/…``: RDF first (the description), browsers the downloads page.
+DATASET = (*DATA, PAGE)
+
+
 def negotiate(accept: str | None, offered: Sequence[F], media_type=lambda f: f.media_type,
-              aliases=lambda f: ()) -> F:
+              aliases=aliases) -> F:
     """Pick from ``offered`` (first = default when anything goes); 406 if none is acceptable."""
     if not accept or not accept.strip():
         return offered[0]

@@ -1,0 +1,81 @@
+"""The addresses of pages, one per page, the same on the live server and the static site.
+
+- A trailing slash redirects (301) to the address without it: ``/page/city/tours/`` →
+  ``/page/city/tours`` (the generated nginx and Apache configurations do the same).
+- ``/de/<path>`` is ``<path>`` in German (each language but the default has its tree, as in
+  the static site); the language switch keeps working through the cookie.
+- A page's query in the path form the static files use, ``/timeline/year-2022``, redirects
+  (301) to the live address ``/timeline?year=2022``.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from flask import Blueprint, redirect, request
+
+from twinkg.errors import TwinkgError
+
+from .i18n import DEFAULT, LANGUAGE_PREFIX, LANGUAGES
+
+bp = Blueprint("addresses", __name__)
+
+#: ``key-value`` as site.py names a query's pair (values with ``~`` are hashed: not reversible).
+_PAIR = re.compile(r"([A-Za-z0-9._]+)-([A-Za-z0-9._-]+)")
+_PREFIXED = tuple(lang for lang in LANGUAGES if lang != DEFAULT)
+
+
+class Addresses:
+    """WSGI middleware, outermost: it runs before routing, the response cache and the fast path."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO") or "/"
+        if path != "/" and path.endswith("/") and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            # one leading slash: "//host/" must not become a protocol-relative "//host"
+            target = "/" + path.strip("/")
+            query = environ.get("QUERY_STRING")
+            location = (environ.get("SCRIPT_NAME") or "") + target + (f"?{query}" if query else "")
+            start_response("301 Moved Permanently", [("Location", _header_safe(location)),
+                                                     ("Content-Type", "text/plain; charset=utf-8"),
+                                                     ("Content-Length", "0")])
+            return [b""]
+        first, _, rest = path.lstrip("/").partition("/")
+        if first in _PREFIXED:
+            # the prefix moves to SCRIPT_NAME: url_for and the redirects above keep the tree
+            environ["SCRIPT_NAME"] = (environ.get("SCRIPT_NAME") or "") + "/" + first
+            environ["PATH_INFO"] = "/" + rest
+            environ[LANGUAGE_PREFIX] = first
+        return self.wsgi_app(environ, start_response)
+
+
+def _header_safe(location: str) -> str:
+    """PATH_INFO is decoded bytes as latin-1; a header must not carry control characters."""
+    return re.sub(r"[\x00-\x1f\x7f]", "", location)
+
+
+def query_form(stem: str, pairs: str):
+    """``stem/k-v/k2-v2`` → 301 to ``stem?k=v&k2=v2`` (the page's live address)."""
+    matched = [_PAIR.fullmatch(segment) for segment in pairs.split("/")]
+    if not pairs or not all(matched):
+        raise TwinkgError(f"no page at {request.path}", 404)
+    query = urlencode([(m.group(1), m.group(2)) for m in matched])
+    return redirect(f"{request.script_root}{stem}?{query}", 301)
+
+
+@bp.route("/timeline/<path:pairs>")
+def timeline(pairs: str):
+    return query_form("/timeline", pairs)
+
+
+@bp.route("/map/<path:pairs>")
+def city_map(pairs: str):
+    return query_form("/map", pairs)
+
+
+@bp.route("/list/<kind>/<path:pairs>")
+def listing(kind: str, pairs: str):
+    return query_form(f"/list/{kind}", pairs)
