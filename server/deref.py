@@ -13,7 +13,7 @@ from twinkg.errors import TwinkgError
 from .conditional import conditional_get
 from .cors import READ_METHODS, allow_cross_origin
 from .dataset import dataset
-from .describe import DATA_FORMATS, describe, exists, is_entity, serialize_document
+from .describe import DATA_FORMATS, describe, document_statements, exists, is_entity, serialize_document
 from .i18n import translate
 from .iris import valid_kind_and_slug
 from twinkg.negotiation import ENTITY, PAGE, negotiate
@@ -72,7 +72,7 @@ def document(kind: str, slug: str, ext: str):
     triples = describe(dataset().store, iri)
     if not is_entity(triples, iri):
         raise unknown_entity(kind, slug)
-    body = serialize_document(triples, fmt)
+    body = serialize_document(triples + document_statements(iri, fmt), fmt)
     response = Response(body, content_type=f"{fmt.media_type}; charset=utf-8")
     response.headers["Link"] = f'<{iri}>; rel="describes"'
     return response

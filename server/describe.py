@@ -25,26 +25,23 @@ DATA_FORMATS = DATA
 
 
 def describe(store, iri: str) -> list[Triple]:
-    """Outgoing (incl. fragment nodes) and incoming statements, and labels of what is linked;
-    then what the document says about itself (:func:`document_statements`)."""
+    """Outgoing (incl. fragment nodes) and incoming statements, and labels of what is linked."""
     results = run_query(store, server_query("describe"), {Variable("e"): NamedNode(iri)})
     # Sorted so that the same data always gives the same document.
-    triples = sorted(set(results), key=str)
-    if triples:  # an unknown entity's document stays empty (and answers 404)
-        triples += document_statements(iri)
-    return triples
+    return sorted(set(results), key=str)
 
 
-def document_statements(iri: str) -> list[Triple]:
+def document_statements(iri: str, fmt: RdfFormat) -> list[Triple]:
     """The data document as a document of the dataset, under the dataset's licence (VoID's
-    void:inDataset, whose domain is foaf:Document). Its IRI, ``{base}data/{kind}/{slug}``,
-    names the document in all its formats (the same statements in each)."""
+    void:inDataset, whose domain is foaf:Document). Its IRI is its own address,
+    ``{base}data/{kind}/{slug}.{ext}``: each format is a document of its own, and each IRI
+    dereferences (live and on the static site)."""
     ds, info = dataset(), about()
     parts = ds.iris.split(iri)
     if parts is None:
         return []
     kind, slug, _ = parts
-    document = NamedNode(f"{ds.iris.base}data/{kind}/{slug}")
+    document = NamedNode(f"{ds.iris.base}data/{kind}/{slug}.{fmt.file_extension}")
     return [Triple(document, RDF_TYPE, FOAF_DOCUMENT),
             Triple(document, FOAF_PRIMARY_TOPIC, NamedNode(iri)),
             Triple(document, VOID_IN_DATASET, NamedNode(info.dataset)),

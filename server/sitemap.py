@@ -14,6 +14,7 @@ from twinkg.config import ONTOLOGY_NS
 from twinkg.store import run_query
 
 from .dataset import dataset
+from .i18n import DEFAULT, LANGUAGES
 from .listings import LIST_KINDS
 from .queryfiles import server_query
 
@@ -41,7 +42,10 @@ def robots():
 def sitemap():
     ds = dataset()
     site = request.host_url.rstrip("/")
-    body = render_template("sitemap.xml", urls=[site + path for path in page_paths(ds)],
+    # each page in every language tree (/de/… as on the static site)
+    trees = ["", *(f"/{lang}" for lang in LANGUAGES if lang != DEFAULT)]
+    urls = [site + (tree + path if path != "/" or not tree else tree) for tree in trees for path in page_paths(ds)]
+    body = render_template("sitemap.xml", urls=urls,
                            lastmod=ds.meta["loaded_at"]) + "\n"
     return body, 200, {"Content-Type": "application/xml; charset=utf-8"}
 

@@ -68,7 +68,9 @@ def test_sitemap_lists_every_entity_page_with_the_release_as_lastmod(served, cur
     assert len(pages) > 100
     for page in pages:
         assert entries.get("http://twinning.example.net" + page) == meta["loaded_at"], page
-    assert "http://twinning.example.net/" in entries and set(entries.values()) == {meta["loaded_at"]}
+        # and in the German tree, which the live server has as the static site does
+        assert entries.get("http://twinning.example.net/de" + page) == meta["loaded_at"], page
+    assert {"http://twinning.example.net/", "http://twinning.example.net/de"} <= set(entries) and set(entries.values()) == {meta["loaded_at"]}
     # each listed address answers with a page
     for loc in sorted(entries)[::10]:
         assert served.get(loc, headers={"Accept": "text/html"}).status_code == 200, loc
@@ -157,7 +159,8 @@ def test_schema_org_dataset_in_german(served):
 @pytest.mark.parametrize("ext,fmt", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdf", "xml")])
 def test_data_document_names_its_dataset_and_licence(served, ext, fmt):
     g = rdflib.Graph().parse(data=served.get(f"/data/city/tours.{ext}").data, format=fmt)
-    document = URIRef(BASE + "data/city/tours")
+    document = URIRef(BASE + f"data/city/tours.{ext}")  # its own address: it dereferences
+    assert served.get(f"/data/city/tours.{ext}").status_code == 200
     assert (document, RDF.type, FOAF.Document) in g
     assert (document, FOAF.primaryTopic, URIRef(BASE + "id/city/tours")) in g
     assert (document, VOID.inDataset, URIRef(BASE + "dataset")) in g
