@@ -11,7 +11,7 @@ from twinkg.config import PREFIXES, Settings
 
 from .check import Curated, Entry
 from .schema import AGENTS, DEPICTABLE
-from .values import XSD, parse_date
+from .values import XSD, date_bounds, parse_date
 
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 
@@ -24,6 +24,7 @@ def _ns(prefix: str):
 TK, RDFS, SKOS, DCT, FOAF, ORG, GEO, OWL = map(
     _ns, ("tk", "rdfs", "skos", "dct", "foaf", "org", "geo", "owl"))
 WKT = NamedNode(PREFIXES["geosparql"] + "wktLiteral")
+XSD_DATE = NamedNode(XSD + "date")
 
 
 @dataclass
@@ -54,9 +55,15 @@ class _Builder:
         for lang, text in value.items():
             self.add(s, p, Literal(text.strip(), language=lang), source)
 
-    def date(self, s, p, value, source: str) -> None:
+    def date(self, s, stem: str, value, source: str) -> None:
+        """tk:{stem}Date at the source's precision, and beside it the bounds a range filter
+        can use: tk:{stem}Earliest, tk:{stem}Latest (xsd:date) and tk:{stem}Precision."""
         lexical, datatype, _ = parse_date(value)
-        self.add(s, p, Literal(lexical, datatype=NamedNode(datatype)), source)
+        earliest, latest, precision = date_bounds(value)
+        self.add(s, TK(stem + "Date"), Literal(lexical, datatype=NamedNode(datatype)), source)
+        self.add(s, TK(stem + "Earliest"), Literal(earliest, datatype=XSD_DATE), source)
+        self.add(s, TK(stem + "Latest"), Literal(latest, datatype=XSD_DATE), source)
+        self.add(s, TK(stem + "Precision"), Literal(precision), source)
 
     def concept(self, scheme: str, notation: str) -> NamedNode:
         return NamedNode(self.concepts[scheme][notation])
@@ -151,9 +158,9 @@ class _Builder:
             self.add(o, DCT("source"), self.iri("source", osrc), osrc)
             if office.get("title"):
                 self.text(o, RDFS("label"), office["title"], osrc)
-            for key, prop in (("start", "startDate"), ("end", "endDate")):
+            for key in ("start", "end"):
                 if office.get(key) is not None:
-                    self.date(o, TK(prop), office[key], osrc)
+                    self.date(o, key, office[key], osrc)
 
     def _partnership(self, entry, e):
         d = entry.data
@@ -170,9 +177,9 @@ class _Builder:
         self.add(a, TK("twinnedWith"), b, src)
         self.add(b, TK("twinnedWith"), a, src)
         self.add(e, TK("partnershipKind"), self.concept("partnership-kind", d["kind"]), src)
-        for key, prop in (("start", "startDate"), ("end", "endDate")):
+        for key in ("start", "end"):
             if d.get(key) is not None:
-                self.date(e, TK(prop), d[key], src)
+                self.date(e, key, d[key], src)
         if d.get("continued_by"):
             self.add(e, TK("continuedBy"), self.iri("partnership", d["continued_by"]), src)
 
@@ -183,9 +190,9 @@ class _Builder:
         # An event the source gives no date for keeps none (never a guessed one).
         start = d.get("date") if d.get("date") is not None else d.get("start")
         if start is not None:
-            self.date(e, TK("startDate"), start, src)
+            self.date(e, "start", start, src)
         if d.get("end") is not None:
-            self.date(e, TK("endDate"), d["end"], src)
+            self.date(e, "end", d["end"], src)
         if d.get("place"):
             self.add(e, TK("place"), self.iri("city", d["place"]), src)
         if d.get("venue"):

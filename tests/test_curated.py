@@ -139,3 +139,35 @@ def test_provenance_is_queryable_by_graph(store):
          "<https://twinkg.example.org/id/partnership/muelheim-beykoz> ?p ?o } }")
     graphs = {s["g"].value for s in run_query(store, q)}
     assert graphs == {"https://twinkg.example.org/graph/waz-beykoz-2008"}
+
+
+# --- issue 14: questions researchers ask in plain SPARQL ---------------------------------
+
+TK_PREFIX = "PREFIX tk: <https://twinkg.example.org/ontology#> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> "
+EVENTS_OF_2024 = {"charity-ball-darlington-2024", "kick-it-like-friends-2024",
+                  "security-conference-kouvola-2024", "opole-artists-visit-2024",
+                  "opole-delegation-visit-2024", "anniversary-ceremony-muelheim-opole-2024",
+                  "allekotte-visit-opole-2024", "video-conference-flood-protection-2024",
+                  "fire-engine-donation-ivano-frankivsk-2024"}
+
+
+def test_a_2024_range_filter_on_the_bounds_finds_every_event_of_2024(store):
+    """Dates known to the year or month only are within the bounds' range too (a filter on
+    tk:startDate itself finds 5 of these 9)."""
+    q = TK_PREFIX + ("SELECT ?e WHERE { ?e a tk:Event ; tk:startEarliest ?from ; tk:startLatest ?to "
+                     "FILTER (?from >= \"2024-01-01\"^^xsd:date && ?to <= \"2024-12-31\"^^xsd:date) }")
+    found = {s["e"].value.rsplit("/", 1)[1] for s in run_query(store, q)}
+    assert found == EVENTS_OF_2024
+
+
+def test_every_date_has_bounds_and_a_precision(store):
+    q = TK_PREFIX + ("SELECT ?d ?from ?to ?precision WHERE { VALUES (?p ?pe ?pl ?pp) { "
+                     "(tk:startDate tk:startEarliest tk:startLatest tk:startPrecision) "
+                     "(tk:endDate tk:endEarliest tk:endLatest tk:endPrecision) } "
+                     "?s ?p ?d OPTIONAL { ?s ?pe ?from ; ?pl ?to ; ?pp ?precision } }")
+    found = {(s["d"].value, s["from"] and s["from"].value, s["to"] and s["to"].value,
+              s["precision"] and s["precision"].value) for s in run_query(store, q)}
+    assert ("1962-05", "1962-05-01", "1962-05-31", "month") in found
+    assert ("2024", "2024-01-01", "2024-12-31", "year") in found
+    assert ("2008-12-31", "2008-12-31", "2008-12-31", "day") in found
+    assert all(None not in row for row in found), [row for row in found if None in row]
