@@ -117,6 +117,8 @@ class _Builder:
         self.add(e, TK("country"), self.iri("country", d["country"]), src)
         if d.get("part_of"):
             self.add(e, TK("partOf"), self.iri("city", d["part_of"]), src)
+        if d.get("merged_into"):
+            self.add(e, TK("mergedInto"), self.iri("city", d["merged_into"]), src)
         if d.get("wikidata"):
             self.add(e, OWL("sameAs"), NamedNode(PREFIXES["wd"] + d["wikidata"]), src)
         geo = d.get("geo")

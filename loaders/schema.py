@@ -86,6 +86,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("city", "cities.yaml", "City", {
         "id": f(SLUG, True), "name": f(TEXT, True), "alt_names": f(ALT_NAMES),
         "country": f(REF, True, kinds=("country",)), "part_of": f(REF, kinds=("city",)),
+        "merged_into": f(REF, kinds=("city",)),
         "wikidata": f(QID), "geo": f(RECORD, fields=GEO), "note": f(TEXT),
         "source": f(REF, True, kinds=("source",)),
     }),

@@ -165,15 +165,29 @@ def _history(g: GraphIndex, L: Labeler, e: NamedNode) -> list[Dated]:
                   extra=None, sort="current" if p == e else "") for p in chain]
 
 
+def _lineage_start(g: GraphIndex, e: NamedNode):
+    """The first partnership this one continues (itself if none): anniversaries and "since"
+    count from its start (Mülheim–Kouvola from 1972, when it began with Kuusankoski)."""
+    first, seen = e, {e}
+    while (prev := next((s for s in g.subjects("tk:continuedBy", first) if s not in seen), None)):
+        first = prev
+        seen.add(prev)
+    return first
+
+
 def partnership(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dict:
-    start, end = g.value(e, "tk:startDate"), g.value(e, "tk:endDate")
+    first = _lineage_start(g, e)
+    start, end = g.value(first, "tk:startDate"), g.value(e, "tk:endDate")
     start_year = year_of(start.value) if start is not None else None
     end_year = year_of(end.value) if end is not None else None
     events = g.subjects("tk:partnership", e)
     return {
         "cities": _terms(g, L, e, "tk:partner"),
         "kind": _opt(g, L, e, "tk:partnershipKind"),
+        "since": _opt(g, L, first, "tk:startDate"),
         "start": _opt(g, L, e, "tk:startDate"),
+        # this partnership's own start, where the lineage began earlier
+        "own_start": _opt(g, L, e, "tk:startDate") if first != e else None,
         "end": _opt(g, L, e, "tk:endDate"),
         "description": L.text(g.objects(e, "dct:description")),
         "history": _history(g, L, e),

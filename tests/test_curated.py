@@ -24,16 +24,44 @@ def rows(store, name, **params):
 
 
 def test_partner_cities_lists_the_seven_partnerships(store):
-    found = [(r["partnerName"], r["kind"], r["start"]) for r in rows(store, "partner-cities")]
+    found = [(r["partnerName"], r["kind"], r["start"], r["since"]) for r in rows(store, "partner-cities")]
     assert found == [
-        ("Darlington", "twin town partnership", "1953"),
-        ("Tours", "twin town partnership", "1962-05"),
-        ("Kouvola", "twin town partnership", "1972"),
-        ("Opole", "twin town partnership", "1989"),
-        ("Kfar Saba", "twin town partnership", "1993"),
-        ("Beykoz", "twin town partnership", "2008-01-26"),
-        ("Ivano-Frankivsk", "cousin partnership", None),
+        ("Darlington", "twin town partnership", "1953", "1953"),
+        ("Tours", "twin town partnership", "1962-05", "1962-05"),
+        # since 1972, with Kuusankoski until 2008; with the new city of Kouvola from 2009
+        ("Kouvola", "twin town partnership", "2009", "1972"),
+        ("Opole", "twin town partnership", "1989", "1989"),
+        ("Kfar Saba", "twin town partnership", "1993", "1993"),
+        ("Beykoz", "twin town partnership", "2008-01-26", "2008-01-26"),
+        ("Ivano-Frankivsk", "cousin partnership", None, None),
     ]
+    kouvola = next(r for r in rows(store, "partner-cities") if r["partnerName"] == "Kouvola")
+    assert kouvola["continues"] == ID + "partnership/muelheim-kuusankoski"
+
+
+def test_partnerships_in_force_in_2005_include_kuusankoski_not_kouvola(store):
+    """Kouvola (the merged city) exists from 2009: no two Finnish partnerships side by side."""
+    found = {r["partnershipName"] for r in rows(store, "partnerships-in-force", year=2005)}
+    assert "Kuusankoski – Mülheim an der Ruhr" in found
+    assert "Kouvola – Mülheim an der Ruhr" not in found
+    assert {"Darlington – Mülheim an der Ruhr", "Mülheim an der Ruhr – Tours",
+            "Mülheim an der Ruhr – Opole", "Kfar Saba – Mülheim an der Ruhr"} <= found
+    in_2009 = {r["partnershipName"] for r in rows(store, "partnerships-in-force", year=2009)}
+    assert "Kouvola – Mülheim an der Ruhr" in in_2009 and "Kuusankoski – Mülheim an der Ruhr" not in in_2009
+
+
+def test_the_merger_and_the_council_decision_are_dated_and_sourced(store):
+    q = TK_PREFIX + ("PREFIX dct: <http://purl.org/dc/terms/> "
+                     "SELECT ?date ?type ?source WHERE { ?e a tk:Event ; tk:startDate ?date ; "
+                     "tk:eventType/skos:notation ?type ; dct:source ?source "
+                     "FILTER (?type IN (\"municipal-merger\", \"council-decision\")) }")
+    q = q.replace("PREFIX tk:", "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX tk:", 1)
+    found = {(s["date"].value, s["type"].value, s["source"].value) for s in run_query(store, q)}
+    assert found == {("2009-01-01", "municipal-merger", ID + "source/dfg-kouvola"),
+                     ("2009-04-20", "council-decision", ID + "source/dfg-kouvola")}
+    merged = ("PREFIX tk: <https://twinkg.example.org/ontology#> "
+              "ASK { <%scity/kuusankoski> tk:mergedInto <%scity/kouvola> }" % (ID, ID))
+    assert run_query(store, merged)
 
 
 def test_partner_cities_of_another_city(store):
@@ -93,7 +121,7 @@ def test_events_by_year(store):
     assert per_year["2022"] >= 1 and per_year["2025"] >= 1
     dated = ("SELECT ?e WHERE { ?e a <https://twinkg.example.org/ontology#Event> ; "
              "<https://twinkg.example.org/ontology#startDate> ?d }")
-    assert sum(per_year.values()) == len(list(run_query(store, dated))) == 13
+    assert sum(per_year.values()) == len(list(run_query(store, dated))) == 15  # 13 + merger + decision (2009)
 
 
 def test_people_offices(store):

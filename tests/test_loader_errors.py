@@ -34,7 +34,7 @@ CASES = [
      "data/events.yaml:5: events[0].place: unknown city 'tuors' (did you mean 'tours'?)"),
     ("unknown key", "cities.yaml", "country: de", "country: de\n  contry: de",
      "data/cities.yaml:4: cities[0].contry: unknown field (did you mean 'country'?); allowed: "
-     "id, name, alt_names, country, part_of, wikidata, geo, note, source"),
+     "id, name, alt_names, country, part_of, merged_into, wikidata, geo, note, source"),
     ("missing required field", "media.yaml", '  credit: "© Example | Alphastadt"\n', "",
      "data/media.yaml:1: media[0].credit: required field is missing"),
     ("wrong type", "partnerships.yaml", "cities: [alpha, tours]", "cities: alpha",

@@ -31,7 +31,7 @@ EXPECTED_NOTATIONS = {
     TK.EventTypes: {
         "visit", "reception", "conference", "anniversary", "youth-exchange",
         "school-exchange", "donation", "video-conference", "gala", "artists-visit",
-        "treaty-signing",
+        "treaty-signing", "council-decision", "municipal-merger",
     },
     TK.Roles: {
         "lord-mayor", "mayor", "deputy-mayor", "city-president", "alderman",

@@ -630,3 +630,14 @@ def test_the_ontology_documentation_is_english_for_every_reader(client):
 def test_if_none_match_star_does_not_hide_a_missing_page(client):
     for path in ("/page/city/nowhere", "/data/city/nowhere.ttl", "/queries/no-such-query"):
         assert client.get(path, headers={"Accept": "text/html", "If-None-Match": "*"}).status_code == 404, path
+
+
+def test_kouvola_partnership_counts_from_1972_and_says_since_when_in_this_form(client):
+    """Mülheim–Kouvola began in 2009 (the merged city); the lineage began in 1972 with
+    Kuusankoski: "since 1972", 50 years in 2022, in this form since 2009."""
+    soup = page(client, "/page/partnership/muelheim-kouvola")
+    assert soup.find("dd", class_="since").find("time")["datetime"] == "1972"
+    assert soup.find("dd", class_="own-start").find("time")["datetime"] == "2009"
+    assert "50 years: 2022" in texts(section(soup, "h-anniversaries"))
+    tours = page(client, "/page/partnership/muelheim-tours")
+    assert tours.find("dd", class_="own-start") is None
