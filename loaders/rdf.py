@@ -160,7 +160,7 @@ class _Builder:
             self.add(o, DCT("source"), self.iri("source", osrc), osrc)
             if office.get("title"):
                 self.text(o, RDFS("label"), office["title"], osrc)
-            for key in ("start", "end"):
+            for key in ("start", "end", "attested"):
                 if office.get(key) is not None:
                     self.date(o, key, office[key], osrc)
 
@@ -215,8 +215,18 @@ class _Builder:
             self.add(node, TK("agent"), agent, psrc)
             if part.get("role"):
                 self.add(node, TK("role"), self.concept("role", part["role"]), psrc)
+                if kind == "person":
+                    self._attest(agent, part["person"], part["role"], e, psrc)
             if part.get("title"):
                 self.text(node, RDFS("label"), part["title"], psrc)
+
+    def _attest(self, person: NamedNode, slug: str, role: str, event: NamedNode, source: str) -> None:
+        """The event attests the person's offices in the role they took part in: it gives an
+        office without start and end its time (tk:attestedAt)."""
+        offices = self.curated.ids["person"][slug].data.get("offices") or []
+        for i, office in enumerate(offices):
+            if office["role"] == role:
+                self.add(NamedNode(f"{person.value}#office-{i + 1}"), TK("attestedAt"), event, source)
 
     def _photo(self, entry, e):
         d = entry.data

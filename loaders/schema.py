@@ -56,6 +56,7 @@ OFFICE = {
     "title": f(TEXT),
     "start": f(DATE),
     "end": f(DATE),
+    "attested": f(DATE),
     "source": SOURCE,
 }
 

@@ -110,6 +110,11 @@ def _offices(g: GraphIndex, L: Labeler, offices) -> Capped:
             "title": L.text(g.objects(office, "rdfs:label")),
             "start": _opt(g, L, office, "tk:startDate"),
             "end": _opt(g, L, office, "tk:endDate"),
+            # without start and end: the date a source gives and the events attesting it
+            "attested_date": _opt(g, L, office, "tk:attestedDate"),
+            "attested": sorted((Dated(L.term(ev), _opt(g, L, ev, "tk:startDate"), _opt(g, L, ev, "tk:endDate"),
+                                      sort=_sortkey(g, ev)) for ev in g.objects(office, "tk:attestedAt")),
+                               key=lambda d: (d.sort, d.term.text.value)),
         })
     return cap(sorted(rows, key=lambda r: (r["person"].text.value if r["person"] else "")))
 

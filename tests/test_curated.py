@@ -96,8 +96,9 @@ def test_anniversaries(store, year, expected):
 
 def test_who_went_to_the_security_conference_in_kouvola(store):
     found = {(r["name"], r["role"]) for r in rows(store, "who-attended", place=ID + "city/kouvola")}
-    assert {("Marc Buchholz", "Oberbürgermeister/in"), ("Markus Püll", "Bürgermeister/in"),
-            ("Ann-Kathrin Allekotte", "Bürgermeister/in"), ("Felix Blasch", "Beigeordnete/r")} <= found
+    deputy = "ehrenamtliche/r Bürgermeister/in (Stellvertretung der Oberbürgermeisterin oder des Oberbürgermeisters)"
+    assert {("Marc Buchholz", "Oberbürgermeister/in"), ("Markus Püll", deputy),
+            ("Ann-Kathrin Allekotte", deputy), ("Felix Blasch", "Beigeordnete/r")} <= found
     assert ("Balatonfüred", None) in found
 
 
@@ -199,3 +200,49 @@ def test_every_date_has_bounds_and_a_precision(store):
     assert ("2024", "2024-01-01", "2024-12-31", "year") in found
     assert ("2008-12-31", "2008-12-31", "2008-12-31", "day") in found
     assert all(None not in row for row in found), [row for row in found if None in row]
+
+
+ROLES = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX org: <http://www.w3.org/ns/org#> "
+
+
+def test_allekotte_and_cossins_hold_distinct_roles(store):
+    q = TK_PREFIX + ROLES + ("SELECT ?person ?role WHERE { ?o org:member ?person ; org:role/skos:notation ?role }")
+    roles = {}
+    for s in run_query(store, q):
+        roles.setdefault(s["person"].value.rsplit("/", 1)[1], set()).add(s["role"].value)
+    assert roles["ann-kathrin-allekotte"] == roles["markus-puell"] == {"honorary-deputy-mayor"}
+    assert roles["jan-cossins"] == {"mayor"}
+    assert roles["marc-buchholz"] == {"lord-mayor"}
+
+
+def test_which_mayors_met_does_not_mix_deputies_with_heads_of_cities(store):
+    """Mayors (heads of cities, including lord mayors and city presidents by skos:broader)
+    at events: Cossins at the Charity Ball, not Allekotte, who is an honorary deputy."""
+    q = TK_PREFIX + ROLES + ("SELECT DISTINCT ?event ?name WHERE { ?event tk:participation ?p . "
+                             "?p tk:agent ?person ; tk:role ?role . ?role skos:broader* tk:role-mayor . "
+                             "?person rdfs:label ?name }")
+    q = q.replace("PREFIX tk:", "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX tk:", 1)
+    met = {(s["event"].value.rsplit("/", 1)[1], s["name"].value) for s in run_query(store, q)}
+    assert ("charity-ball-darlington-2024", "Jan Cossins") in met
+    assert ("treaty-signing-muelheim-tours-1962", "Jean Royer") in met
+    assert ("treaty-signing-muelheim-tours-1962", "Heinrich Thöne") in met
+    assert not {name for _, name in met} & {"Ann-Kathrin Allekotte", "Markus Püll"}
+
+
+def test_offices_have_their_time(store):
+    """No source gives terms of office: each office is dated by the events or the date at
+    which a source attests it."""
+    offices = {(r["name"], r["role"]): r for r in rows(store, "people-offices")}
+    thoene = offices[("Heinrich Thöne", "Oberbürgermeister/in")]
+    assert (thoene["attestedFrom"], thoene["attestedTo"]) == ("1962-05-01", "1962-05-31")
+    denis = offices[("Emmanuel Denis", "Bürgermeister/in (Stadtoberhaupt)")]
+    assert (denis["attestedFrom"], denis["attestedTo"]) == ("2022-01-01", "2022-12-31")
+    royer = offices[("Jean Royer", "Bürgermeister/in (Stadtoberhaupt)")]
+    assert royer["attestedFrom"] == "1962-05-01"
+    buchholz = offices[("Marc Buchholz", "Oberbürgermeister/in")]
+    assert (buchholz["attestedFrom"], buchholz["attestedTo"]) == ("2024-01-01", "2024-12-31")
+    muehlenfeld = offices[("Dagmar Mühlenfeld", "Oberbürgermeister/in")]
+    assert (muehlenfeld["attestedFrom"], muehlenfeld["attestedTo"]) == ("2008-01-26", "2008-01-26")
+    q = ("PREFIX tk: <https://twinkg.example.org/ontology#> SELECT ?o WHERE { ?o a tk:Office "
+         "FILTER NOT EXISTS { ?o tk:startDate|tk:attestedAt|tk:attestedDate ?any } }")
+    assert list(run_query(store, q)) == []

@@ -34,7 +34,7 @@ EXPECTED_NOTATIONS = {
         "treaty-signing", "council-decision", "municipal-merger",
     },
     TK.Roles: {
-        "lord-mayor", "mayor", "deputy-mayor", "city-president", "alderman",
+        "lord-mayor", "mayor", "deputy-mayor", "honorary-deputy-mayor", "city-president", "alderman",
         "head-of-international-relations", "staff", "deputy-fire-chief", "vehicle-crew",
         "artist", "member", "chair",
     },
@@ -148,8 +148,12 @@ def test_every_concept_has_labels_definitions_and_a_notation(ontology: Graph) ->
         assert notations[0].datatype is None and notations[0].language is None, c
         schemes = list(ontology.objects(c, SKOS.inScheme))
         assert len(schemes) == 1, c
-        assert (c, SKOS.topConceptOf, schemes[0]) in ontology, c
-        assert (schemes[0], SKOS.hasTopConcept, c) in ontology, c
+        # a concept with a broader one (Oberbürgermeister/in ⊑ mayor) is not a top concept
+        broader = list(ontology.objects(c, SKOS.broader))
+        assert all((b, SKOS.inScheme, schemes[0]) in ontology for b in broader), c
+        top = not broader
+        assert ((c, SKOS.topConceptOf, schemes[0]) in ontology) == top, c
+        assert ((schemes[0], SKOS.hasTopConcept, c) in ontology) == top, c
 
 
 def test_schemes_have_labels_and_definitions(ontology: Graph) -> None:
@@ -171,6 +175,16 @@ def test_notations_per_scheme_match_the_controlled_lists(ontology: Graph, scheme
 def test_role_concepts_are_org_roles(ontology: Graph) -> None:
     for c in ontology.subjects(SKOS.inScheme, TK.Roles):
         assert (c, RDF.type, ORG.Role) in ontology, c
+
+
+def test_offices_of_mayors_and_their_deputies_are_distinct_roles(ontology: Graph) -> None:
+    """Mülheim's Bürgermeister/innen are honorary deputies of the Oberbürgermeister/in, not
+    the head of a city like the mayor of a partner city."""
+    broader = {c: set(ontology.transitive_objects(c, SKOS.broader)) for c in ontology.subjects(SKOS.inScheme, TK.Roles)}
+    assert TK["role-mayor"] in broader[TK["role-lord-mayor"]]
+    assert TK["role-mayor"] in broader[TK["role-city-president"]]
+    assert TK["role-deputy-mayor"] in broader[TK["role-honorary-deputy-mayor"]]
+    assert TK["role-mayor"] not in broader[TK["role-honorary-deputy-mayor"]]
 
 
 def test_german_labels_of_partnership_kinds(ontology: Graph) -> None:

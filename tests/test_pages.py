@@ -641,3 +641,15 @@ def test_kouvola_partnership_counts_from_1972_and_says_since_when_in_this_form(c
     assert "50 years: 2022" in texts(section(soup, "h-anniversaries"))
     tours = page(client, "/page/partnership/muelheim-tours")
     assert tours.find("dd", class_="own-start") is None
+
+
+def test_an_office_without_a_term_shows_when_it_is_attested(client):
+    thoene = page(client, "/page/person/heinrich-thoene")
+    attested = thoene.find("table", class_="offices").find(class_="attested")
+    assert attested.find("a")["href"] == "/page/event/treaty-signing-muelheim-tours-1962"
+    assert attested.find("time")["datetime"] == "1962-05"
+    denis = page(client, "/page/person/emmanuel-denis")
+    assert denis.find("table", class_="offices").find(class_="attested").find("time")["datetime"] == "2022"
+    allekotte = page(client, "/page/person/ann-kathrin-allekotte")
+    offices = texts(allekotte.find("table", class_="offices"))
+    assert "honorary deputy mayor" in offices and "(mayor)" not in offices
