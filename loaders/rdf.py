@@ -25,6 +25,8 @@ TK, RDFS, SKOS, DCT, FOAF, ORG, GEO, OWL = map(
     _ns, ("tk", "rdfs", "skos", "dct", "foaf", "org", "geo", "owl"))
 WKT = NamedNode(PREFIXES["geosparql"] + "wktLiteral")
 XSD_DATE = NamedNode(XSD + "date")
+#: The partnership kind that tk:twinnedWith stands for (ontology/README.md).
+TWINNED_KIND = "twin-town"
 
 
 @dataclass
@@ -175,9 +177,12 @@ class _Builder:
             self.add(e, RDFS("label"), Literal(label, language=lang), src)
         for city in (a, b):
             self.add(e, TK("partner"), city, src)
-        # The direct city–city link (Wikidata's P190) makes the common question one hop.
-        self.add(a, TK("twinnedWith"), b, src)
-        self.add(b, TK("twinnedWith"), a, src)
+        # The direct city–city link (Wikidata's P190) makes the common question one hop, and
+        # means one thing: a twin-town partnership in force (no end). Ended, informal and other
+        # kinds stay reachable through the partnership node (tk:partner, kind, dates).
+        if d["kind"] == TWINNED_KIND and d.get("end") is None:
+            self.add(a, TK("twinnedWith"), b, src)
+            self.add(b, TK("twinnedWith"), a, src)
         self.add(e, TK("partnershipKind"), self.concept("partnership-kind", d["kind"]), src)
         for key in ("start", "end"):
             if d.get(key) is not None:

@@ -246,3 +246,17 @@ def test_offices_have_their_time(store):
     q = ("PREFIX tk: <https://twinkg.example.org/ontology#> SELECT ?o WHERE { ?o a tk:Office "
          "FILTER NOT EXISTS { ?o tk:startDate|tk:attestedAt|tk:attestedDate ?any } }")
     assert list(run_query(store, q)) == []
+
+
+def test_muelheims_current_partners_by_the_shortcut(store):
+    """tk:twinnedWith (⊑ wdt:P190) is the current formal partnerships only; the ended one
+    with Kuusankoski and the cousin partnership stay reachable through partnership nodes."""
+    q = ("PREFIX tk: <https://twinkg.example.org/ontology#> "
+         "SELECT ?partner WHERE { <%scity/muelheim> tk:twinnedWith ?partner }" % ID)
+    found = {s["partner"].value.rsplit("/", 1)[1] for s in run_query(store, q)}
+    assert found == {"darlington", "tours", "kouvola", "opole", "kfar-saba", "beykoz"}
+    nodes = ("PREFIX tk: <https://twinkg.example.org/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+             "SELECT ?partner ?kind WHERE { ?p tk:partner <%scity/muelheim>, ?partner ; "
+             "tk:partnershipKind/skos:notation ?kind FILTER (?partner != <%scity/muelheim>) }" % (ID, ID))
+    reachable = {(s["partner"].value.rsplit("/", 1)[1], s["kind"].value) for s in run_query(store, nodes)}
+    assert {("kuusankoski", "twin-town"), ("ivano-frankivsk", "cousin")} <= reachable
