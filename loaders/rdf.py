@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -12,6 +12,7 @@ from twinkg.config import PREFIXES, Settings
 from .check import Curated, Entry
 from .schema import AGENTS, DEPICTABLE
 from .values import XSD, date_bounds, parse_date
+from .yamlfile import LDict, LList
 
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 
@@ -21,8 +22,8 @@ def _ns(prefix: str):
     return lambda local: NamedNode(base + local)
 
 
-TK, RDFS, SKOS, DCT, FOAF, ORG, GEO, OWL = map(
-    _ns, ("tk", "rdfs", "skos", "dct", "foaf", "org", "geo", "owl"))
+TK, RDF, RDFS, SKOS, DCT, FOAF, ORG, GEO, OWL, PROV = map(
+    _ns, ("tk", "rdf", "rdfs", "skos", "dct", "foaf", "org", "geo", "owl", "prov"))
 WKT = NamedNode(PREFIXES["geosparql"] + "wktLiteral")
 XSD_DATE = NamedNode(XSD + "date")
 #: The partnership kind that tk:twinnedWith stands for (ontology/README.md).
@@ -72,8 +73,41 @@ class _Builder:
 
     def build(self) -> Built:
         for entry in self.curated.entries:
-            getattr(self, f"_{entry.kind.name}")(entry, self.iri(entry.kind.name, entry.id))
+            e = self.iri(entry.kind.name, entry.id)
+            quads = self._record(entry, e, entry.data, keep_origins=True)
+            self.out.quads.extend(quads)
+            self._mark_inferred(entry, e, quads)
         return self.out
+
+    def _record(self, entry: Entry, e: NamedNode, data, keep_origins: bool = False) -> list[Quad]:
+        """The quads one record (given as ``data``) makes, apart from the rest."""
+        out, self.out = self.out, Built()
+        try:
+            getattr(self, f"_{entry.kind.name}")(replace(entry, data=data), e)
+            return self.out.quads
+        finally:
+            if keep_origins:
+                out.origins.update(self.out.origins)
+            self.out = out
+
+    def _mark_inferred(self, entry: Entry, e: NamedNode, quads: list[Quad]) -> None:
+        """Each statement a field marked ``inferred`` makes (those the record would not make
+        without it) gets a tk:InferredStatement naming it and why: shown on the page,
+        filterable in SPARQL (ontology/README.md, "Inferred statements")."""
+        n = 0
+        for path, reason, source in _inferred_fields(entry.data):
+            without = set(self._record(entry, e, _without(entry.data, path)))
+            for q in (q for q in quads if q not in without):
+                n += 1
+                node = NamedNode(f"{e.value}#inferred-{n}")
+                self.out.origins[node.value] = self.out.origins.get(e.value, (entry.file, entry.data.line, entry.path))
+                self.add(e, TK("inferredStatement"), node, source)
+                self.add(node, RDF_TYPE, TK("InferredStatement"), source)
+                self.add(node, RDF("subject"), q.subject, source)
+                self.add(node, RDF("predicate"), q.predicate, source)
+                self.add(node, RDF("object"), q.object, source)
+                self.text(node, TK("derivation"), reason, source)
+                self.add(node, PROV("wasDerivedFrom"), self.iri("source", source), source)
 
     def _common(self, entry: Entry, e: NamedNode, sources=()) -> str:
         d = entry.data
@@ -157,7 +191,8 @@ class _Builder:
             self.add(o, RDF_TYPE, TK("Office"), osrc)
             self.add(o, ORG("member"), e, osrc)
             self.add(e, ORG("hasMembership"), o, osrc)
-            self.add(o, ORG("organization"), self.iri("organization", office["organization"]), osrc)
+            if office.get("organization"):  # (missing only in _without's copy)
+                self.add(o, ORG("organization"), self.iri("organization", office["organization"]), osrc)
             self.add(o, ORG("role"), self.concept("role", office["role"]), osrc)
             self.add(o, DCT("source"), self.iri("source", osrc), osrc)
             if office.get("title"):
@@ -210,7 +245,9 @@ class _Builder:
             self.add(e, TK("organizer"), self.iri("organization", o), src)
         for i, part in enumerate(d.get("participants") or []):
             psrc = part.get("source") or src
-            kind = next(k for k in ("person", "organization", "city") if part.get(k))
+            kind = next((k for k in ("person", "organization", "city") if part.get(k)), None)
+            if kind is None:  # (only in _without's copy: the participation is what is inferred)
+                continue
             agent = self.iri(kind, part[kind])
             node = NamedNode(f"{e.value}#participant-{i + 1}")
             self.out.origins[node.value] = (entry.file, part.line, f"{entry.path}.participants[{i}]")
@@ -248,6 +285,36 @@ class _Builder:
             self.add(e, TK("documents"), self.iri("event", d["event"]), src)
         if d.get("position") is not None:
             self.add(e, TK("position"), Literal(d["position"]), src)
+
+
+#: Records nested in a record that may mark their own fields as inferred.
+NESTED = ("offices", "participants")
+
+
+def _inferred_fields(data):
+    """(path to the field, reason, source) for each field marked inferred in a record and in
+    its nested records (a path is ("place",) or ("offices", 0, "organization"))."""
+    for key, reason in (data.get("inferred") or {}).items():
+        yield (key,), reason, data["source"]
+    for nested in NESTED:
+        for i, item in enumerate(data.get(nested) or []):
+            for key, reason in (item.get("inferred") or {}).items():
+                yield (nested, i, key), reason, item.get("source") or data["source"]
+
+
+def _without(data, path: tuple):
+    """A copy of the record without the field at ``path`` (its lines kept for origins)."""
+    copy = LDict(data)
+    copy.line, copy.lines = data.line, data.lines
+    if len(path) == 1:
+        del copy[path[0]]
+        return copy
+    key, i, rest = path[0], path[1], path[2:]
+    items = LList(data[key])
+    items.line, items.lines = data[key].line, data[key].lines
+    items[i] = _without(data[key][i], rest)
+    copy[key] = items
+    return copy
 
 
 def build_quads(settings: Settings, curated: Curated, concepts: dict[str, dict[str, str]]) -> Built:

@@ -9,6 +9,9 @@ SLUG, STRING, TEXT, ALT_NAMES, DATE, IRI, INT, DECIMAL, LANG, QID = (
     "slug", "string", "text", "alt-names", "date", "iri", "int", "decimal", "lang", "qid",
 )
 REF, REFS, CONCEPT, RECORD, RECORDS = "ref", "refs", "concept", "record", "records"
+#: A map from other fields of the same record to why what they say is inferred, not stated
+#: by the source word for word (a text): `inferred: {place: {de: …, en: …}}`.
+INFERRED = "inferred"
 
 AGENTS = ("person", "organization")
 DEPICTABLE = ("person", "organization", "city")
@@ -57,6 +60,7 @@ OFFICE = {
     "start": f(DATE),
     "end": f(DATE),
     "attested": f(DATE),
+    "inferred": f(INFERRED),
     "source": SOURCE,
 }
 
@@ -66,6 +70,7 @@ PARTICIPANT = {
     "city": f(REF, kinds=("city",)),
     "role": f(CONCEPT, scheme="role"),
     "title": f(TEXT),
+    "inferred": f(INFERRED),
     "source": SOURCE,
 }
 
@@ -95,7 +100,7 @@ KINDS: tuple[Kind, ...] = (
         "id": f(SLUG, True), "name": f(TEXT, True), "alt_names": f(ALT_NAMES),
         "type": f(CONCEPT, True, scheme="organization-type"), "city": f(REF, kinds=("city",)),
         "part_of": f(REF, kinds=("organization",)), "url": f(IRI), "note": f(TEXT),
-        "source": f(REF, True, kinds=("source",)),
+        "inferred": f(INFERRED), "source": f(REF, True, kinds=("source",)),
     }),
     Kind("person", "people.yaml", "Person", {
         "id": f(SLUG, True), "name": f(STRING, True), "honorific": f(STRING),
@@ -115,13 +120,13 @@ KINDS: tuple[Kind, ...] = (
         "organizers": f(REFS, kinds=("organization",)),
         "participants": f(RECORDS, fields=PARTICIPANT,
                           one_of=("person", "organization", "city")),
-        "description": f(TEXT), "source": f(REF, True, kinds=("source",)),
+        "description": f(TEXT), "inferred": f(INFERRED), "source": f(REF, True, kinds=("source",)),
     }),
     Kind("photo", "media.yaml", "Photo", {
         "id": f(SLUG, True), "caption": f(TEXT, True), "credit": f(STRING, True),
         "creators": f(REFS, kinds=AGENTS), "rights_holder": f(REF, kinds=AGENTS),
         "depicts": f(REFS, kinds=DEPICTABLE), "event": f(REF, kinds=("event",)),
-        "position": f(INT), "source": f(REF, True, kinds=("source",)),
+        "position": f(INT), "inferred": f(INFERRED), "source": f(REF, True, kinds=("source",)),
     }),
 )
 

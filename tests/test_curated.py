@@ -260,3 +260,45 @@ def test_muelheims_current_partners_by_the_shortcut(store):
              "tk:partnershipKind/skos:notation ?kind FILTER (?partner != <%scity/muelheim>) }" % (ID, ID))
     reachable = {(s["partner"].value.rsplit("/", 1)[1], s["kind"].value) for s in run_query(store, nodes)}
     assert {("kuusankoski", "twin-town"), ("ivano-frankivsk", "cousin")} <= reachable
+
+
+INFERRED = ("PREFIX tk: <https://twinkg.example.org/ontology#> "
+            "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+            "PREFIX prov: <http://www.w3.org/ns/prov#> ")
+
+
+@pytest.mark.parametrize("subject, predicate, obj, source", [
+    ("event/charity-ball-darlington-2024", "https://twinkg.example.org/ontology#place", ID + "city/darlington", "seed-aktionen"),
+    ("event/allekotte-visit-opole-2024", "https://twinkg.example.org/ontology#startDate", "2024", "seed-aktionen"),
+    ("event/allekotte-visit-opole-2024", "https://twinkg.example.org/ontology#startEarliest", "2024-01-01", "seed-aktionen"),
+    ("photo/aktionen-foto-08", "https://twinkg.example.org/ontology#documents", ID + "event/allekotte-visit-opole-2024", "seed-aktionen"),
+    ("organization/muelheim-onlineteam", "http://www.w3.org/ns/org#subOrganizationOf", ID + "organization/muelheim-referat-1", "seed-aktionen"),
+    ("organization/stadtverwaltung-darlington", "http://www.w3.org/2000/01/rdf-schema#label", "Stadtverwaltung Darlington", "seed-aktionen"),
+    ("organization/stadtverwaltung-tours", "http://www.w3.org/2000/01/rdf-schema#label", "Stadtverwaltung Tours", "waz-tours-60"),
+    ("organization/stadtverwaltung-beykoz", "http://www.w3.org/2000/01/rdf-schema#label", "Stadtverwaltung Beykoz", "seed-aktionen"),
+    ("person/michael-luelf#office-1", "http://www.w3.org/ns/org#organization", ID + "organization/feuerwehr-muelheim", "seed-aktionen"),
+])
+def test_each_inferred_statement_is_marked_with_how_it_was_derived(store, subject, predicate, obj, source):
+    q = INFERRED + ("SELECT ?s ?p ?o ?why ?source WHERE { ?i a tk:InferredStatement ; rdf:subject ?s ; "
+                    "rdf:predicate ?p ; rdf:object ?o ; tk:derivation ?why ; prov:wasDerivedFrom ?source . "
+                    "?s ?p ?o FILTER (LANG(?why) = 'en') }")
+    found = {(s["o"].value, s["source"].value) for s in
+             run_query(store, q, {Variable("s"): NamedNode(ID + subject), Variable("p"): NamedNode(predicate)})}
+    assert (obj, ID + "source/" + source) in found
+
+
+def test_inferred_statements_can_be_filtered_out(store):
+    """Only what the sources state: the Charity Ball keeps its date, loses its place; the
+    Opole trip has no year; photo 8 documents no event."""
+    q = INFERRED + ("SELECT ?e ?p ?o WHERE { VALUES ?e { <%sevent/charity-ball-darlington-2024> "
+                    "<%sevent/allekotte-visit-opole-2024> <%sphoto/aktionen-foto-08> } ?e ?p ?o "
+                    "FILTER NOT EXISTS { ?i a tk:InferredStatement ; rdf:subject ?e ; rdf:predicate ?p ; rdf:object ?o } }"
+                    % (ID, ID, ID))
+    stated = {(s["e"].value.rsplit("/", 1)[1], s["p"].value.rsplit("#", 1)[-1].rsplit("/", 1)[-1])
+              for s in run_query(store, q)}
+    assert ("charity-ball-darlington-2024", "startDate") in stated
+    assert ("charity-ball-darlington-2024", "place") not in stated
+    assert not {p for e, p in stated if e == "allekotte-visit-opole-2024"} & {"startDate", "startEarliest"}
+    assert ("aktionen-foto-08", "documents") not in stated and ("aktionen-foto-08", "credit") in stated
+    everything = INFERRED + "SELECT (COUNT(*) AS ?n) WHERE { ?i a tk:InferredStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o FILTER NOT EXISTS { ?s ?p ?o } }"
+    assert next(iter(run_query(store, everything)))["n"].value == "0"  # marked beside, never instead

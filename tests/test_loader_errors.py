@@ -64,6 +64,10 @@ CASES = [
     ("participant without agent", "events.yaml", "- person: erika-muster\n      role: mayor",
      "- role: mayor",
      "data/events.yaml:8: events[0].participants[0]: needs exactly one of person, organization, city, got 0"),
+    ("inferred names a field not given", "events.yaml", "  place: tours\n", "  place: tours\n  inferred: {venue: {de: erschlossen}}\n",
+     "data/events.yaml:6: events[0].inferred.venue: names no field of this record that is given"),
+    ("inferred without a reason", "events.yaml", "  place: tours\n", "  place: tours\n  inferred: {place: weil}\n",
+     "data/events.yaml:6: events[0].inferred.place: expected a mapping from language tag to text, like {de: …}, got a string"),
     ("not a list", "sources.yaml", None, "# sources\nid: example-page\ntitle: A page\n",
      "data/sources.yaml:2: expected a list of source records at the top level, got a mapping"),
     ("unknown file", None, None, None, "data/event.yaml: unknown file (did you mean 'events.yaml'?); "

@@ -54,7 +54,7 @@ def test_allekotte_lists_her_events_with_roles(client):
     soup = page(client, "/page/person/ann-kathrin-allekotte")
     events = section(soup, "h-events")
     links = {a.get_text(strip=True): a["href"] for a in events.find_all("a")}
-    assert links["Mayor’s Charity Ball in Darlington"] == "/page/event/charity-ball-darlington-2024"
+    assert links["Mayor’s Charity Ball of the Mayor of Darlington"] == "/page/event/charity-ball-darlington-2024"
     assert links["Security conference 2024 in Kouvola"] == "/page/event/security-conference-kouvola-2024"
     assert "Bürgermeisterin" in texts(events)
     offices = texts(section(soup, "h-offices"))
@@ -657,3 +657,14 @@ def test_an_office_without_a_term_shows_when_it_is_attested(client):
     allekotte = page(client, "/page/person/ann-kathrin-allekotte")
     offices = texts(allekotte.find("table", class_="offices"))
     assert "honorary deputy mayor" in offices and "(mayor)" not in offices
+
+
+def test_an_inferred_statement_says_so_on_its_page(client):
+    soup = page(client, "/page/event/charity-ball-darlington-2024")
+    rows = section(soup, "h-statements").find("table").find_all("tr")
+    place = next(r for r in rows if r.th and r.th.get_text(strip=True) == "place")
+    assert texts(place.find(class_="inferred")).startswith("inferred: Worked out, not stated")
+    date = next(r for r in rows if r.th and r.th.get_text(strip=True) == "start date")
+    assert date.find(class_="inferred") is None
+    german = page(client, "/page/event/charity-ball-darlington-2024", lang="de")
+    assert "erschlossen: Erschlossen" in texts(section(german, "h-statements"))
