@@ -137,7 +137,8 @@ class _Builder:
     def _source(self, entry, e):
         d = entry.data
         src = self._common(entry, e)
-        self.add(e, RDFS("label"), Literal(d["title"].strip()), src)
+        # the title as published, tagged with the document's language where it is known
+        self.add(e, RDFS("label"), Literal(d["title"].strip(), language=d.get("language")), src)
         if d.get("language"):
             self.add(e, DCT("language"), Literal(d["language"]), src)
         if d.get("publisher"):
@@ -245,15 +246,18 @@ class _Builder:
             self.add(e, TK("organizer"), self.iri("organization", o), src)
         for i, part in enumerate(d.get("participants") or []):
             psrc = part.get("source") or src
-            kind = next((k for k in ("person", "organization", "city") if part.get(k)), None)
+            kind = next((k for k in ("person", "organization", "city", "group") if part.get(k)), None)
             if kind is None:  # (only in _without's copy: the participation is what is inferred)
                 continue
-            agent = self.iri(kind, part[kind])
             node = NamedNode(f"{e.value}#participant-{i + 1}")
             self.out.origins[node.value] = (entry.file, part.line, f"{entry.path}.participants[{i}]")
-            self.add(e, TK("participant"), agent, psrc)
             self.add(e, TK("participation"), node, psrc)
             self.add(node, RDF_TYPE, TK("Participation"), psrc)
+            if kind == "group":  # unnamed: described, no agent to link
+                self.text(node, TK("group"), part["group"], psrc)
+                continue
+            agent = self.iri(kind, part[kind])
+            self.add(e, TK("participant"), agent, psrc)
             self.add(node, TK("agent"), agent, psrc)
             if part.get("role"):
                 self.add(node, TK("role"), self.concept("role", part["role"]), psrc)

@@ -68,6 +68,8 @@ PARTICIPANT = {
     "person": f(REF, kinds=("person",)),
     "organization": f(REF, kinds=("organization",)),
     "city": f(REF, kinds=("city",)),
+    # an unnamed group, as the source describes it (guests "from the partner cities")
+    "group": f(TEXT),
     "role": f(CONCEPT, scheme="role"),
     "title": f(TEXT),
     "inferred": f(INFERRED),
@@ -119,7 +121,7 @@ KINDS: tuple[Kind, ...] = (
         "partnerships": f(REFS, kinds=("partnership",)),
         "organizers": f(REFS, kinds=("organization",)),
         "participants": f(RECORDS, fields=PARTICIPANT,
-                          one_of=("person", "organization", "city")),
+                          one_of=("person", "organization", "city", "group")),
         "description": f(TEXT), "inferred": f(INFERRED), "source": f(REF, True, kinds=("source",)),
     }),
     Kind("photo", "media.yaml", "Photo", {

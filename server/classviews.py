@@ -231,6 +231,7 @@ def event(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dict
     for part in sorted(g.objects(e, "tk:participation"), key=lambda n: _number(n.value)):
         participants.append({
             "agent": _opt(g, L, part, "tk:agent"),
+            "group": L.text(g.objects(part, "tk:group")),  # an unnamed group instead
             "role": _opt(g, L, part, "tk:role"),
             "title": L.text(g.objects(part, "rdfs:label")),
         })

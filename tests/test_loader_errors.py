@@ -63,7 +63,7 @@ CASES = [
      "start and end for a span"),
     ("participant without agent", "events.yaml", "- person: erika-muster\n      role: mayor",
      "- role: mayor",
-     "data/events.yaml:8: events[0].participants[0]: needs exactly one of person, organization, city, got 0"),
+     "data/events.yaml:8: events[0].participants[0]: needs exactly one of person, organization, city, group, got 0"),
     ("inferred names a field not given", "events.yaml", "  place: tours\n", "  place: tours\n  inferred: {venue: {de: erschlossen}}\n",
      "data/events.yaml:6: events[0].inferred.venue: names no field of this record that is given"),
     ("inferred without a reason", "events.yaml", "  place: tours\n", "  place: tours\n  inferred: {place: weil}\n",

@@ -217,16 +217,18 @@ def test_provenance_names_every_source_by_its_title(client):
     # Mülheim's statements come from six sources, most of them named only by their graph
     # (dfg-kouvola states nothing about Mülheim itself since tk:twinnedWith leaves out the
     # ended partnership with Kuusankoski; it does about Kouvola)
+    # Titles carry the document's language (German titles marked as such on English pages).
     soup = page(client, "/page/city/muelheim")
-    sources = {li.a["href"]: li.a.get_text(strip=True) for li in section(soup, "h-provenance").find_all("li")}
+    sources = {li.a["href"]: li.a.span.get_text(strip=True) for li in section(soup, "h-provenance").find_all("li")}
     assert len(sources) >= 6
+    assert {li.a.span["lang"] for li in section(soup, "h-provenance").find_all("li")} == {"de", "en"}
     kouvola = page(client, "/page/city/kouvola")
-    assert {li.a["href"]: li.a.get_text(strip=True) for li in section(kouvola, "h-provenance").find_all("li")
+    assert {li.a["href"]: li.a.span.get_text(strip=True) for li in section(kouvola, "h-provenance").find_all("li")
             }["/page/source/dfg-kouvola"] == "Partnerstädte in Finnland"
     assert sources["/page/source/waz-tours-60"] == "60 Jahre Mülheim–Tours: Nie war Freundschaft wichtiger"
     assert all(title != href.rsplit("/", 1)[-1] for href, title in sources.items())  # titles, not slugs
     # ... and the statements table names each statement's source the same way
-    cited = {a["href"]: a.get_text(strip=True) for a in section(soup, "h-statements").find_all("a")
+    cited = {a["href"]: a.span.get_text(strip=True) for a in section(soup, "h-statements").find_all("a")
              if a["href"].startswith("/page/source/")}
     assert "/page/source/waz-tours-60" in cited
     assert {href: sources[href] for href in cited} == cited
@@ -668,3 +670,9 @@ def test_an_inferred_statement_says_so_on_its_page(client):
     assert date.find(class_="inferred") is None
     german = page(client, "/page/event/charity-ball-darlington-2024", lang="de")
     assert "erschlossen: Erschlossen" in texts(section(german, "h-statements"))
+
+
+def test_an_unnamed_group_of_participants_is_shown_as_described(client):
+    soup = page(client, "/page/event/kick-it-like-friends-2024")
+    group = section(soup, "h-participants").find(class_="group")
+    assert texts(group) == "boys born in 2009/2010 from the partner cities"
