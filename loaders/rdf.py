@@ -100,7 +100,7 @@ class _Builder:
             for q in (q for q in quads if q not in without):
                 n += 1
                 node = NamedNode(f"{e.value}#inferred-{n}")
-                self.out.origins[node.value] = self.out.origins.get(e.value, (entry.file, entry.data.line, entry.path))
+                self.out.origins[node.value] = (entry.file, entry.data.line, f"{entry.path}.inferred")
                 self.add(e, TK("inferredStatement"), node, source)
                 self.add(node, RDF_TYPE, TK("InferredStatement"), source)
                 self.add(node, RDF("subject"), q.subject, source)
