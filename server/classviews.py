@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode
 
 from .dates import anniversaries, year_of
-from .graphindex import GraphIndex
+from .graphindex import GraphIndex, term
 from .i18n import decimal
 from .views import Labeler, TermView, Text
 
@@ -82,6 +82,16 @@ def _sortkey(g: GraphIndex, s) -> str:
 
 def _texts(g: GraphIndex, s, p) -> list[Text]:
     return [Text(o.value, o.language, False) for o in g.objects(s, p) if isinstance(o, Literal)]
+
+
+def _inferred(g: GraphIndex, L: Labeler, e: NamedNode, **fields: str) -> dict[str, Text | None]:
+    """How the entity's statements a source does not state were derived, by the view's field
+    name (``place="tk:place"``): the summary marks them as the statements table does."""
+    marked = {}
+    for node in g.objects(e, "tk:inferredStatement"):
+        if g.value(node, "rdf:subject") == e and (p := g.value(node, "rdf:predicate")) is not None:
+            marked[p] = L.text(g.objects(node, "tk:derivation"))
+    return {name: marked[term(curie)] for name, curie in fields.items() if term(curie) in marked}
 
 
 def _photos(g: GraphIndex, L: Labeler, photos) -> Capped:
@@ -247,6 +257,7 @@ def event(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dict
         "description": L.text(g.objects(e, "dct:description")),
         "photos": _photos(g, L, g.subjects("tk:documents", e)),
         "sources": _terms(g, L, e, "dct:source"),
+        "inferred": _inferred(g, L, e, start="tk:startDate", place="tk:place"),
     }
 
 
@@ -265,6 +276,7 @@ def photo(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dict
         "depicts": _terms(g, L, e, "tk:depicts"),
         "event": _opt(g, L, e, "tk:documents"),
         "sources": _terms(g, L, e, "dct:source"),
+        "inferred": _inferred(g, L, e, event="tk:documents"),
     }
 
 
@@ -274,6 +286,7 @@ def organization(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) 
         "based_in": _opt(g, L, e, "tk:basedIn"),
         "part_of": _opt(g, L, e, "org:subOrganizationOf"),
         "parts": [L.term(o) for o in g.subjects("org:subOrganizationOf", e)],
+        "inferred": _inferred(g, L, e, based_in="tk:basedIn", part_of="org:subOrganizationOf"),
         "pages": _terms(g, L, e, "foaf:page"),
         "description": L.text(g.objects(e, "dct:description")),
         "offices": _offices(g, L, g.subjects("org:organization", e)),

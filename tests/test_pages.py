@@ -676,3 +676,16 @@ def test_an_unnamed_group_of_participants_is_shown_as_described(client):
     soup = page(client, "/page/event/kick-it-like-friends-2024")
     group = section(soup, "h-participants").find(class_="group")
     assert texts(group) == "boys born in 2009/2010 from the partner cities"
+
+
+@pytest.mark.parametrize("path, fact", [
+    ("/page/photo/aktionen-foto-08", "Event"),
+    ("/page/event/allekotte-visit-opole-2024", "Date"),
+    ("/page/event/charity-ball-darlington-2024", "Place"),
+    ("/page/organization/muelheim-onlineteam", "Part of"),
+])
+def test_the_summary_marks_an_inferred_fact_with_how_it_was_derived(client, path, fact):
+    soup = page(client, path)
+    marker = soup.find("dt", string=fact).find_next("dd").find(class_="inferred")
+    assert marker.get_text(strip=True) == "inferred" and marker["title"].startswith("Worked out")
+    assert page(client, "/page/event/opole-artists-visit-2024").find("dl", class_="facts").find(class_="inferred") is None
