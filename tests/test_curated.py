@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from pyoxigraph import NamedNode, Variable
 
@@ -9,6 +12,7 @@ from twinkg.canned import canned_queries
 from twinkg.store import open_read_only, run_query
 
 ID = "https://twinkg.example.org/id/"
+DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @pytest.fixture(scope="module")
@@ -321,3 +325,19 @@ def test_kick_it_like_friends_says_its_guests_came_from_unnamed_partner_cities(s
          "FILTER (LANG(?group) = 'en') OPTIONAL { ?p tk:agent ?agent } }" % ID)
     assert [(s["group"].value, s["agent"]) for s in run_query(store, q)] == [
         ("boys born in 2009/2010 from the partner cities", None)]
+
+
+def test_english_texts_do_not_promote_a_deputy_to_mayor(store):
+    """Allekotte and Püll are Bürgermeister/in, honorary deputies of the Oberbürgermeister."""
+    q = ("SELECT ?s ?text WHERE { ?s ?p ?text FILTER (LANG(?text) = 'en' && "
+         "(CONTAINS(?text, 'Allekotte') || CONTAINS(?text, 'Püll'))) }")
+    promoted = [(s["s"].value, s["text"].value) for s in run_query(store, q)
+                if re.search(r"(?<!Deputy )Mayor (\(Bürgermeister(in)?\) )?(Ann-Kathrin Allekotte|Markus Püll)",
+                             s["text"].value)]
+    assert promoted == []
+
+
+def test_curated_files_point_nowhere_outside_the_repository():
+    for path in DATA.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        assert "/work/" not in text and "../shared" not in text and "shared/sources" not in text, path
