@@ -87,6 +87,12 @@ class _Checker:
                     self.problem(file, data.line, f"{path}.{name}", "required field is missing")
                 continue
             self.value(spec, data[name], file, data.lines.get(name, data.line), f"{path}.{name}")
+        inferred = data.get("inferred")
+        if isinstance(inferred, dict):  # names fields of this record that say something
+            for key in inferred:
+                if key in ("id", "source", "inferred") or key not in fields or data.get(key) is None:
+                    self.problem(file, inferred.lines.get(key, line), f"{path}.inferred.{key}",
+                                 "names no field of this record that is given")
         if one_of:
             given = [k for k in one_of if data.get(k) is not None]
             if len(given) != 1:
@@ -159,6 +165,13 @@ class _Checker:
             for i, item in enumerate(value):
                 self.value(s.Field(s.REF, kinds=spec.kinds), item, file,
                            value.lines.get(i, line), f"{path}[{i}]")
+        elif t == s.INFERRED:
+            if not isinstance(value, dict) or not value:
+                bad(f"expected a mapping from field name to the reason, like {{place: {{de: …, en: …}}}}, "
+                    f"got {_type_name(value)}")
+                return
+            for key, reason in value.items():
+                self.text(reason, file, value.lines.get(key, line), f"{path}.{key}")
         elif t == s.RECORD:
             self.record(spec.fields, value, file, line, path, spec.one_of)
         elif t == s.RECORDS:

@@ -9,6 +9,9 @@ SLUG, STRING, TEXT, ALT_NAMES, DATE, IRI, INT, DECIMAL, LANG, QID = (
     "slug", "string", "text", "alt-names", "date", "iri", "int", "decimal", "lang", "qid",
 )
 REF, REFS, CONCEPT, RECORD, RECORDS = "ref", "refs", "concept", "record", "records"
+#: A map from other fields of the same record to why what they say is inferred, not stated
+#: by the source word for word (a text): `inferred: {place: {de: …, en: …}}`.
+INFERRED = "inferred"
 
 AGENTS = ("person", "organization")
 DEPICTABLE = ("person", "organization", "city")
@@ -56,6 +59,8 @@ OFFICE = {
     "title": f(TEXT),
     "start": f(DATE),
     "end": f(DATE),
+    "attested": f(DATE),
+    "inferred": f(INFERRED),
     "source": SOURCE,
 }
 
@@ -63,8 +68,11 @@ PARTICIPANT = {
     "person": f(REF, kinds=("person",)),
     "organization": f(REF, kinds=("organization",)),
     "city": f(REF, kinds=("city",)),
+    # an unnamed group, as the source describes it (guests "from the partner cities")
+    "group": f(TEXT),
     "role": f(CONCEPT, scheme="role"),
     "title": f(TEXT),
+    "inferred": f(INFERRED),
     "source": SOURCE,
 }
 
@@ -86,6 +94,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("city", "cities.yaml", "City", {
         "id": f(SLUG, True), "name": f(TEXT, True), "alt_names": f(ALT_NAMES),
         "country": f(REF, True, kinds=("country",)), "part_of": f(REF, kinds=("city",)),
+        "merged_into": f(REF, kinds=("city",)),
         "wikidata": f(QID), "geo": f(RECORD, fields=GEO), "note": f(TEXT),
         "source": f(REF, True, kinds=("source",)),
     }),
@@ -93,7 +102,7 @@ KINDS: tuple[Kind, ...] = (
         "id": f(SLUG, True), "name": f(TEXT, True), "alt_names": f(ALT_NAMES),
         "type": f(CONCEPT, True, scheme="organization-type"), "city": f(REF, kinds=("city",)),
         "part_of": f(REF, kinds=("organization",)), "url": f(IRI), "note": f(TEXT),
-        "source": f(REF, True, kinds=("source",)),
+        "inferred": f(INFERRED), "source": f(REF, True, kinds=("source",)),
     }),
     Kind("person", "people.yaml", "Person", {
         "id": f(SLUG, True), "name": f(STRING, True), "honorific": f(STRING),
@@ -112,14 +121,14 @@ KINDS: tuple[Kind, ...] = (
         "partnerships": f(REFS, kinds=("partnership",)),
         "organizers": f(REFS, kinds=("organization",)),
         "participants": f(RECORDS, fields=PARTICIPANT,
-                          one_of=("person", "organization", "city")),
-        "description": f(TEXT), "source": f(REF, True, kinds=("source",)),
+                          one_of=("person", "organization", "city", "group")),
+        "description": f(TEXT), "inferred": f(INFERRED), "source": f(REF, True, kinds=("source",)),
     }),
     Kind("photo", "media.yaml", "Photo", {
         "id": f(SLUG, True), "caption": f(TEXT, True), "credit": f(STRING, True),
         "creators": f(REFS, kinds=AGENTS), "rights_holder": f(REF, kinds=AGENTS),
         "depicts": f(REFS, kinds=DEPICTABLE), "event": f(REF, kinds=("event",)),
-        "position": f(INT), "source": f(REF, True, kinds=("source",)),
+        "position": f(INT), "inferred": f(INFERRED), "source": f(REF, True, kinds=("source",)),
     }),
 )
 

@@ -36,7 +36,9 @@ SEARCHED = {NamedNode(PREFIXES["rdfs"] + "label"), NamedNode(PREFIXES["skos"] + 
 #: What an entity is shown and sorted by.
 SHOWN = {NamedNode(PREFIXES["rdfs"] + "label"), NamedNode(ONTOLOGY_NS + "caption")}
 START, END = NamedNode(ONTOLOGY_NS + "startDate"), NamedNode(ONTOLOGY_NS + "endDate")
-TWINNED = NamedNode(ONTOLOGY_NS + "twinnedWith")
+#: The map shows every city in a partnership (of any kind, also an ended one): read from the
+#: partnership nodes, since tk:twinnedWith holds only the current twin-town ones.
+PARTNER = NamedNode(ONTOLOGY_NS + "partner")
 LAT, LONG = NamedNode(PREFIXES["geo"] + "lat"), NamedNode(PREFIXES["geo"] + "long")
 #: Sorts after every date: undated entries come last.
 UNDATED = "~"
@@ -87,7 +89,7 @@ def write_search_index(path: Path, quads: Iterable[Quad], base_iri: str) -> int:
     texts: dict[str, set[str]] = {}
     labels: dict[str, set[tuple[str, str]]] = {}
     dates: dict[tuple[str, NamedNode], Literal] = {}
-    twins: dict[str, set] = {}
+    partners: dict[str, set] = {}  # partnership → its cities
     coordinates: dict[tuple[str, NamedNode], float] = {}
     for q in quads:
         s = q.subject
@@ -101,8 +103,8 @@ def write_search_index(path: Path, quads: Iterable[Quad], base_iri: str) -> int:
                 labels.setdefault(s.value, set()).add((q.object.language or "", q.object.value))
         elif q.predicate in (START, END) and isinstance(q.object, Literal):
             dates[(s.value, q.predicate)] = q.object
-        elif q.predicate == TWINNED:
-            twins.setdefault(s.value, set()).add(q.object)
+        elif q.predicate == PARTNER:
+            partners.setdefault(s.value, set()).add(q.object.value)
         elif q.predicate in (LAT, LONG) and isinstance(q.object, Literal):
             try:
                 coordinates.setdefault((s.value, q.predicate), float(q.object.value))
@@ -124,6 +126,10 @@ def write_search_index(path: Path, quads: Iterable[Quad], base_iri: str) -> int:
             start = dates.get((iri, START))
             year = start.value.lstrip("-")[:4] if start else ""
             years[year] = years.get(year, 0) + 1
+    twins: dict[str, set] = {}
+    for cities in partners.values():
+        for city in cities:
+            twins.setdefault(city, set()).update(cities - {city})
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     try:

@@ -50,6 +50,24 @@ def parse_date(value) -> tuple[str, str, tuple[int, int, int]]:
     return f"{year}-{month}-{day}", XSD + "date", (int(year), int(month), int(day))
 
 
+#: The precision of a curated date, by its datatype (the value of tk:…Precision).
+PRECISION = {XSD + "gYear": "year", XSD + "gYearMonth": "month", XSD + "date": "day"}
+
+
+def date_bounds(value) -> tuple[str, str, str]:
+    """A curated date → (earliest, latest, precision): the first and last xsd:date it can
+    mean, so that a range filter over plain dates finds "2024" and "2024-09" too."""
+    _, datatype, (year, month, day) = parse_date(value)
+    if datatype == XSD + "date":
+        first = last = dt.date(year, month, day)
+    elif datatype == XSD + "gYearMonth":
+        first = dt.date(year, month, 1)
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1))
+    else:
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    return first.isoformat(), last.isoformat(), PRECISION[datatype]
+
+
 def is_language_tag(value) -> bool:
     """A BCP 47 tag of the form LANG_RE allows that pyoxigraph also takes (it checks the
     subtags' grammar: 'de-12' has the right shape but is no tag)."""

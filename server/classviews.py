@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode
 
 from .dates import anniversaries, year_of
-from .graphindex import GraphIndex
+from .graphindex import GraphIndex, term
 from .i18n import decimal
 from .views import Labeler, TermView, Text
 
@@ -84,6 +84,16 @@ def _texts(g: GraphIndex, s, p) -> list[Text]:
     return [Text(o.value, o.language, False) for o in g.objects(s, p) if isinstance(o, Literal)]
 
 
+def _inferred(g: GraphIndex, L: Labeler, e: NamedNode, **fields: str) -> dict[str, Text | None]:
+    """How the entity's statements a source does not state were derived, by the view's field
+    name (``place="tk:place"``): the summary marks them as the statements table does."""
+    marked = {}
+    for node in g.objects(e, "tk:inferredStatement"):
+        if g.value(node, "rdf:subject") == e and (p := g.value(node, "rdf:predicate")) is not None:
+            marked[p] = L.text(g.objects(node, "tk:derivation"))
+    return {name: marked[term(curie)] for name, curie in fields.items() if term(curie) in marked}
+
+
 def _photos(g: GraphIndex, L: Labeler, photos) -> Capped:
     items = {}
     for photo in photos:
@@ -110,6 +120,11 @@ def _offices(g: GraphIndex, L: Labeler, offices) -> Capped:
             "title": L.text(g.objects(office, "rdfs:label")),
             "start": _opt(g, L, office, "tk:startDate"),
             "end": _opt(g, L, office, "tk:endDate"),
+            # without start and end: the date a source gives and the events attesting it
+            "attested_date": _opt(g, L, office, "tk:attestedDate"),
+            "attested": sorted((Dated(L.term(ev), _opt(g, L, ev, "tk:startDate"), _opt(g, L, ev, "tk:endDate"),
+                                      sort=_sortkey(g, ev)) for ev in g.objects(office, "tk:attestedAt")),
+                               key=lambda d: (d.sort, d.term.text.value)),
         })
     return cap(sorted(rows, key=lambda r: (r["person"].text.value if r["person"] else "")))
 
@@ -165,15 +180,29 @@ def _history(g: GraphIndex, L: Labeler, e: NamedNode) -> list[Dated]:
                   extra=None, sort="current" if p == e else "") for p in chain]
 
 
+def _lineage_start(g: GraphIndex, e: NamedNode):
+    """The first partnership this one continues (itself if none): anniversaries and "since"
+    count from its start (Mülheim–Kouvola from 1972, when it began with Kuusankoski)."""
+    first, seen = e, {e}
+    while (prev := next((s for s in g.subjects("tk:continuedBy", first) if s not in seen), None)):
+        first = prev
+        seen.add(prev)
+    return first
+
+
 def partnership(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dict:
-    start, end = g.value(e, "tk:startDate"), g.value(e, "tk:endDate")
+    first = _lineage_start(g, e)
+    start, end = g.value(first, "tk:startDate"), g.value(e, "tk:endDate")
     start_year = year_of(start.value) if start is not None else None
     end_year = year_of(end.value) if end is not None else None
     events = g.subjects("tk:partnership", e)
     return {
         "cities": _terms(g, L, e, "tk:partner"),
         "kind": _opt(g, L, e, "tk:partnershipKind"),
+        "since": _opt(g, L, first, "tk:startDate"),
         "start": _opt(g, L, e, "tk:startDate"),
+        # this partnership's own start, where the lineage began earlier
+        "own_start": _opt(g, L, e, "tk:startDate") if first != e else None,
         "end": _opt(g, L, e, "tk:endDate"),
         "description": L.text(g.objects(e, "dct:description")),
         "history": _history(g, L, e),
@@ -212,6 +241,7 @@ def event(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dict
     for part in sorted(g.objects(e, "tk:participation"), key=lambda n: _number(n.value)):
         participants.append({
             "agent": _opt(g, L, part, "tk:agent"),
+            "group": L.text(g.objects(part, "tk:group")),  # an unnamed group instead
             "role": _opt(g, L, part, "tk:role"),
             "title": L.text(g.objects(part, "rdfs:label")),
         })
@@ -227,6 +257,7 @@ def event(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dict
         "description": L.text(g.objects(e, "dct:description")),
         "photos": _photos(g, L, g.subjects("tk:documents", e)),
         "sources": _terms(g, L, e, "dct:source"),
+        "inferred": _inferred(g, L, e, start="tk:startDate", place="tk:place"),
     }
 
 
@@ -245,6 +276,7 @@ def photo(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> dict
         "depicts": _terms(g, L, e, "tk:depicts"),
         "event": _opt(g, L, e, "tk:documents"),
         "sources": _terms(g, L, e, "dct:source"),
+        "inferred": _inferred(g, L, e, event="tk:documents"),
     }
 
 
@@ -254,6 +286,7 @@ def organization(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) 
         "based_in": _opt(g, L, e, "tk:basedIn"),
         "part_of": _opt(g, L, e, "org:subOrganizationOf"),
         "parts": [L.term(o) for o in g.subjects("org:subOrganizationOf", e)],
+        "inferred": _inferred(g, L, e, based_in="tk:basedIn", part_of="org:subOrganizationOf"),
         "pages": _terms(g, L, e, "foaf:page"),
         "description": L.text(g.objects(e, "dct:description")),
         "offices": _offices(g, L, g.subjects("org:organization", e)),

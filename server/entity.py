@@ -27,6 +27,9 @@ LABELS = tuple(term(c) for c in ("rdfs:label", "skos:prefLabel", "tk:caption"))
 HOLDERS = tuple(term(c) for c in ("tk:agent", "org:member"))
 ROLES = tuple(term(c) for c in ("tk:role", "org:role"))
 RDF_TYPE = term("rdf:type")
+INFERRED_STATEMENT = term("tk:InferredStatement")
+REIFIED = tuple(term(c) for c in ("rdf:subject", "rdf:predicate", "rdf:object"))
+DERIVATION = term("tk:derivation")
 CONTEXT_KINDS = {"city", "partnership", "person", "event", "organization"}
 
 
@@ -34,6 +37,7 @@ CONTEXT_KINDS = {"city", "partnership", "person", "event", "organization"}
 class Cell:
     value: TermView
     source: TermView | None = None
+    inferred: Text | None = None  # how it was derived, where the source does not state it
 
 
 @dataclass
@@ -94,6 +98,22 @@ def _label_offices_and_participations(graph: GraphIndex, labeler: Labeler) -> No
             f"{name.value} — {what.value}", what.lang or name.lang, name.fallback or what.fallback)
 
 
+def _inferred(rows, labeler: Labeler) -> dict[tuple, Text]:
+    """(subject, predicate, object) → how it was derived, for the statements of the page
+    that a tk:InferredStatement among its fragment nodes marks."""
+    nodes: dict[NamedNode, dict[NamedNode, list]] = {}
+    for row in rows:
+        nodes.setdefault(row["s"], {}).setdefault(row["p"], []).append(row["o"])
+    out = {}
+    for props in nodes.values():
+        if INFERRED_STATEMENT not in props.get(RDF_TYPE, ()):
+            continue
+        key = tuple(props.get(p, [None])[0] for p in REIFIED)
+        if None not in key:
+            out[key] = labeler.text(props.get(DERIVATION, []))
+    return out
+
+
 def _source_of_graph(ds: Dataset, graph_iri: str) -> str:
     """Each source's statements live in ``{base}graph/{source}``: name the source entity."""
     prefix = ds.iris.base + "graph/"
@@ -121,10 +141,12 @@ def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url:
         per_source[source] = per_source.get(source, 0) + 1
     # titles first, so that the statements name their sources as the provenance list does
     _add_source_titles(ds, labeler, [src for src in per_source if src not in labeler.labels])
+    inferred = _inferred(rows, labeler)
     grouped: dict[NamedNode, dict[NamedNode, list[Cell]]] = {}
     for row, source in zip(rows, sources):
         grouped.setdefault(row["s"], {}).setdefault(row["p"], []).append(
-            Cell(labeler.term(row["o"]), labeler.term(NamedNode(source))))
+            Cell(labeler.term(row["o"]), labeler.term(NamedNode(source)),
+                 inferred.get((row["s"], row["p"], row["o"]))))
 
     def table(subject) -> list[Row]:
         props = grouped.get(subject, {})

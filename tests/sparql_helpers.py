@@ -21,8 +21,9 @@ COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 # Runs for hours on any real dataset: a count over a three-way cross product of all triples.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
-#: partner-cities on the curated data: Mülheim's current partners and their start dates.
-PARTNER_CITIES = [("Darlington", "1953"), ("Tours", "1962-05"), ("Kouvola", "1972"), ("Opole", "1989"),
+#: partner-cities on the curated data: Mülheim's current partners and their start dates
+#: (Kouvola: the merged city from 2009; the lineage, with Kuusankoski, since 1972).
+PARTNER_CITIES = [("Darlington", "1953"), ("Tours", "1962-05"), ("Kouvola", "2009"), ("Opole", "1989"),
                   ("Kfar Saba", "1993"), ("Beykoz", "2008-01-26"), ("Ivano-Frankivsk", None)]
 
 

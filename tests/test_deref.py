@@ -122,8 +122,8 @@ def test_person_document_holds_its_office_nodes(client):
     person = rdflib.URIRef(BASE + "id/person/ann-kathrin-allekotte")
     office = rdflib.URIRef(str(person) + "#office-1")
     assert (person, rdflib.URIRef("http://www.w3.org/ns/org#hasMembership"), office) in g
-    assert (office, rdflib.URIRef("http://www.w3.org/ns/org#role"), TK["role-mayor"]) in g
-    assert (TK["role-mayor"], rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), None) in g
+    assert (office, rdflib.URIRef("http://www.w3.org/ns/org#role"), TK["role-honorary-deputy-mayor"]) in g
+    assert (TK["role-honorary-deputy-mayor"], rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), None) in g
 
 
 def test_event_document_holds_its_participation_nodes(client):

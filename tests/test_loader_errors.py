@@ -34,7 +34,7 @@ CASES = [
      "data/events.yaml:5: events[0].place: unknown city 'tuors' (did you mean 'tours'?)"),
     ("unknown key", "cities.yaml", "country: de", "country: de\n  contry: de",
      "data/cities.yaml:4: cities[0].contry: unknown field (did you mean 'country'?); allowed: "
-     "id, name, alt_names, country, part_of, wikidata, geo, note, source"),
+     "id, name, alt_names, country, part_of, merged_into, wikidata, geo, note, source"),
     ("missing required field", "media.yaml", '  credit: "© Example | Alphastadt"\n', "",
      "data/media.yaml:1: media[0].credit: required field is missing"),
     ("wrong type", "partnerships.yaml", "cities: [alpha, tours]", "cities: alpha",
@@ -63,7 +63,11 @@ CASES = [
      "start and end for a span"),
     ("participant without agent", "events.yaml", "- person: erika-muster\n      role: mayor",
      "- role: mayor",
-     "data/events.yaml:8: events[0].participants[0]: needs exactly one of person, organization, city, got 0"),
+     "data/events.yaml:8: events[0].participants[0]: needs exactly one of person, organization, city, group, got 0"),
+    ("inferred names a field not given", "events.yaml", "  place: tours\n", "  place: tours\n  inferred: {venue: {de: erschlossen}}\n",
+     "data/events.yaml:6: events[0].inferred.venue: names no field of this record that is given"),
+    ("inferred without a reason", "events.yaml", "  place: tours\n", "  place: tours\n  inferred: {place: weil}\n",
+     "data/events.yaml:6: events[0].inferred.place: expected a mapping from language tag to text, like {de: …}, got a string"),
     ("not a list", "sources.yaml", None, "# sources\nid: example-page\ntitle: A page\n",
      "data/sources.yaml:2: expected a list of source records at the top level, got a mapping"),
     ("unknown file", None, None, None, "data/event.yaml: unknown file (did you mean 'events.yaml'?); "
