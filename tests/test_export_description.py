@@ -118,7 +118,7 @@ def test_dataset_metadata_from_data_and_settings(description, release):
     assert titles["de"] == "Städtepartnerschaften der Stadt Mülheim an der Ruhr"
     assert titles["en"] == "Town twinning of Mülheim an der Ruhr"
     assert description.value(release, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/4.0/")
-    assert str(description.value(release, DCAT.version)) == "0.1.0"
+    assert str(description.value(release, DCAT.version)) == "0.2.0"
     place = description.value(release, DCTERMS.spatial)  # the cities' bounding box (test_export_dcat_ap.py)
     assert (place, RDF.type, DCTERMS.Location) in description
     assert description.value(URIRef(BASE + "dataset"), DCAT.hasCurrentVersion) == release

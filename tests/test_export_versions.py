@@ -85,7 +85,7 @@ def test_citation_names_the_release_and_its_version_iri(exported):
     cff = yaml.safe_load((exported.directory / "CITATION.cff").read_text())
     assert cff["cff-version"] == "1.2.0" and cff["type"] == "dataset"
     assert cff["title"] == "Town twinning of Mülheim an der Ruhr"
-    assert cff["version"] == f"0.1.0+{exported.release.build_version}"
+    assert cff["version"] == f"0.2.0+{exported.release.build_version}"
     assert cff["license"] == "CC-BY-4.0"
     assert cff["authors"] == [{"name": "City of Mülheim an der Ruhr", "alias": "Stadt Mülheim an der Ruhr"}]
     assert str(cff["date-released"]) == exported.release.loaded_at[:10]

@@ -84,9 +84,9 @@ def languages(g: Graph, s, p) -> set[str]:
 def test_ontology_header(ontology: Graph) -> None:
     assert (ONTOLOGY_IRI, RDF.type, OWL.Ontology) in ontology
     assert ontology.value(ONTOLOGY_IRI, OWL.versionIRI) == URIRef(
-        "https://twinkg.example.org/ontology/0.1.0"
+        "https://twinkg.example.org/ontology/0.2.0"
     )
-    assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("0.1.0")
+    assert ontology.value(ONTOLOGY_IRI, OWL.versionInfo) == Literal("0.2.0")
     assert languages(ontology, ONTOLOGY_IRI, DCTERMS.title) >= {"de", "en"}
     assert languages(ontology, ONTOLOGY_IRI, DCTERMS.description) >= {"de", "en"}
     assert ontology.value(ONTOLOGY_IRI, DCTERMS.license) == URIRef(

@@ -85,8 +85,8 @@ def test_favicon_is_an_icon(served):
 
 
 @pytest.mark.parametrize("lang,curated,publisher", [
-    ("en", "curated from the city's pages", "City of Mülheim an der Ruhr"),
-    ("de", "kuratiert aus den Seiten der Stadt", "Stadt Mülheim an der Ruhr")])
+    ("en", "curated from the sources it names", "City of Mülheim an der Ruhr"),
+    ("de", "kuratiert aus den genannten Quellen", "Stadt Mülheim an der Ruhr")])
 def test_licence_and_attribution_on_every_page(served, lang, curated, publisher):
     result = crawl(served, lang=lang)
     # Not the ontology's documentation (a release file by pyLODE, stating the ontology's licence).
@@ -129,7 +129,7 @@ def test_schema_org_dataset_on_home_and_download_pages(served, meta, path):
     assert len(next(iter(value(SDO.description)))) > 50  # what Google asks of a description
     assert value(SDO.url) == {"http://twinning.example.net/"}
     assert value(SDO.license) == {LICENCE}
-    assert value(SDO.version) == {"0.1.0"} and value(SDO.dateModified) == {meta["loaded_at"]}
+    assert value(SDO.version) == {"0.2.0"} and value(SDO.dateModified) == {meta["loaded_at"]}
     assert "town twinning" in value(SDO.keywords)
     for role in (SDO.creator, SDO.publisher):
         agent, = g.objects(dataset, role)

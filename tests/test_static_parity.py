@@ -176,7 +176,7 @@ def test_minted_iris_dereference(site, servers, server):
         (release, "text/turtle", 303, "/void"),
         (release + "/distribution/twinkg.nq.gz", "text/turtle", 303, "/void"),
         (release + "/linkset/wikidata-sameAs", "text/html", 303, "/download"),
-        ("/ontology/0.1.0", "text/turtle", 303, "/ontology"),
+        ("/ontology/0.2.0", "text/turtle", 303, "/ontology"),
         ("/graph/waz-beykoz-2008", "text/html", 303, "/page/source/waz-beykoz-2008"),
         ("/graph/waz-beykoz-2008", "application/n-triples", 200, None),
         ("/void", "application/ld+json", 200, None),
