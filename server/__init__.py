@@ -22,6 +22,9 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     the worker itself (``query_isolation``) when another worker answers meanwhile."""
     app = Flask(__name__)
     app.config.from_mapping(JSON_AS_ASCII=False)
+    # Werkzeug would answer /a//b with an absolute redirect built from the Host header;
+    # server/addresses.py merges slashes itself, with a relative Location.
+    app.url_map.merge_slashes = False
     if test_config:
         app.config.update(test_config)
     settings = settings or load_settings()

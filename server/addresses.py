@@ -1,7 +1,13 @@
 """The addresses of pages, one per page, the same on the live server and the static site.
 
 - A trailing slash redirects (301) to the address without it: ``/page/city/tours/`` →
-  ``/page/city/tours`` (the generated nginx and Apache configurations do the same).
+  ``/page/city/tours`` (the generated nginx and Apache configurations do the same); so do
+  repeated slashes, ``/download//x`` → ``/download/x`` (308 for methods other than GET and HEAD).
+- Every redirect is relative (``Location: /download/x``): an address built from the request's
+  ``Host`` header would let anyone who can set that header (a cache, a proxy that forwards it)
+  send readers to another site. Werkzeug's own slash redirects are absolute, built from
+  ``Host``; create_app turns them off and this middleware makes any absolute ``Location`` that
+  names the request's own host relative, whatever produced it.
 - ``/de/<path>`` is ``<path>`` in German (each language but the default has its tree, as in
   the static site); the language switch keeps working through the cookie.
 - A page's query in the path form the static files use, ``/timeline/year-2022``, redirects
@@ -11,7 +17,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, redirect, request
 
@@ -34,14 +40,17 @@ class Addresses:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO") or "/"
-        if path != "/" and path.endswith("/") and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            # one leading slash: "//host/" must not become a protocol-relative "//host"
-            target = "/" + path.strip("/")
+        method = environ.get("REQUEST_METHOD")
+        # one leading slash, no empty segments: "//host/" must not become a protocol-relative "//host"
+        target = "/" + "/".join(segment for segment in path.split("/") if segment)
+        if path != "/" and target != path and (method in ("GET", "HEAD") or "//" in path):
             query = environ.get("QUERY_STRING")
             location = (environ.get("SCRIPT_NAME") or "") + target + (f"?{query}" if query else "")
-            start_response("301 Moved Permanently", [("Location", _header_safe(location)),
-                                                     ("Content-Type", "text/plain; charset=utf-8"),
-                                                     ("Content-Length", "0")])
+            # 308 keeps the method and body of a POST; GET and HEAD keep the 301 they always had
+            status = "301 Moved Permanently" if method in ("GET", "HEAD") else "308 Permanent Redirect"
+            start_response(status, [("Location", _header_safe(location)),
+                                    ("Content-Type", "text/plain; charset=utf-8"),
+                                    ("Content-Length", "0")])
             return [b""]
         first, _, rest = path.lstrip("/").partition("/")
         if first in _PREFIXED:
@@ -49,12 +58,27 @@ class Addresses:
             environ["SCRIPT_NAME"] = (environ.get("SCRIPT_NAME") or "") + "/" + first
             environ["PATH_INFO"] = "/" + rest
             environ[LANGUAGE_PREFIX] = first
-        return self.wsgi_app(environ, start_response)
+
+        def relative_redirects(status, headers, exc_info=None):
+            return start_response(status, [(name, _own_host_relative(value, environ) if name.lower() == "location"
+                                            else value) for name, value in headers], exc_info)
+
+        return self.wsgi_app(environ, relative_redirects)
+
+
+def _own_host_relative(location: str, environ) -> str:
+    """``http://<Host>/x?y`` → ``/x?y``: the host part of such an address came from the client."""
+    parts = urlsplit(location)
+    if parts.netloc and parts.netloc.lower() == (environ.get("HTTP_HOST") or environ.get("SERVER_NAME") or "").lower():
+        return "/" + (parts.path.lstrip("/")) + (f"?{parts.query}" if parts.query else "") \
+            + (f"#{parts.fragment}" if parts.fragment else "")
+    return location
 
 
 def _header_safe(location: str) -> str:
-    """PATH_INFO is decoded bytes as latin-1; a header must not carry control characters."""
-    return re.sub(r"[\x00-\x1f\x7f]", "", location)
+    """PATH_INFO is decoded bytes as latin-1; a header must not carry control characters, and a
+    backslash is encoded: browsers read ``/\\evil.org`` as ``//evil.org``, another site."""
+    return re.sub(r"[\x00-\x1f\x7f]", "", location).replace("\\", "%5C")
 
 
 def query_form(stem: str, pairs: str):
