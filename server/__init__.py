@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from twinkg.config import Settings, load_settings
 
@@ -13,6 +14,7 @@ from .dataset import Dataset
 from .errors import register_error_handlers
 from .fastpath import install_fast_path
 from .recycle import Recycler
+from .security import SecurityHeaders
 
 
 def create_app(settings: Settings | None = None, test_config: dict | None = None,
@@ -47,5 +49,11 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app.register_blueprint(addresses.bp)
     install_fast_path(app)  # inside the response cache: repeats never reach it
     install_response_cache(app)
-    app.wsgi_app = Addresses(app.wsgi_app)  # outermost: /de/… and trailing slashes before anything
+    app.wsgi_app = Addresses(app.wsgi_app)  # /de/… and trailing slashes before anything
+    app.wsgi_app = SecurityHeaders(app.wsgi_app)  # on every answer, the redirects above included
+    if settings.trusted_proxies:
+        # X-Forwarded-Proto (HTTPS: the language cookie is Secure) and -For from that many
+        # proxies; never X-Forwarded-Host: addresses are not built from what a client sends.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies,
+                                x_proto=settings.trusted_proxies, x_host=0, x_port=0, x_prefix=0)
     return app

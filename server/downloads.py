@@ -10,6 +10,7 @@ from .about import about
 from .i18n import catalogue, current_language, decimal
 from .published import HTML_LANGUAGE, published
 from .schemaorg import dataset_jsonld
+from .security import DOCUMENT_POLICY
 from .views import Text
 
 bp = Blueprint("downloads", __name__)
@@ -54,10 +55,16 @@ def listing():
 
 @bp.route("/download/<path:name>")  # releases/<release>.ttl too
 def file(name: str):
-    path, media_type, etag = published().served_as(name)
+    pub = published()
+    path, media_type, etag = pub.served_as(name)
     # (send_file adds "; charset=utf-8" to text types; JSON is UTF-8 by definition)
-    response = send_file(path, mimetype=media_type, as_attachment=media_type == "application/gzip",
+    # The dumps are data to store (the bytes SHA256SUMS lists): attachments. The rest are
+    # documents people read in the browser (the ontology and its HTML documentation, README,
+    # LICENSE, the VoID description): inline, never sniffed (nosniff, server/security.py).
+    dump = name in pub.files and pub.files[name].role == "dump"
+    response = send_file(path, mimetype=media_type, as_attachment=dump or media_type == "application/gzip",
                          download_name=name, conditional=True, etag=etag, max_age=3600)
     if media_type == "text/html":
         response.headers["Content-Language"] = HTML_LANGUAGE
+        response.headers["Content-Security-Policy"] = DOCUMENT_POLICY  # renders, runs nothing
     return response

@@ -15,6 +15,7 @@ from twinkg.errors import TwinkgError
 
 from twinkg.negotiation import ONTOLOGY, aliases, negotiate
 from .published import HTML_LANGUAGE, published
+from .security import DOCUMENT_POLICY
 
 
 @dataclass(frozen=True)
@@ -51,4 +52,5 @@ def representation(ext: str):
                          conditional=True, etag=published().files[rep.file_name].sha256, max_age=3600)
     if rep.media_type == "text/html":
         response.headers["Content-Language"] = HTML_LANGUAGE
+        response.headers["Content-Security-Policy"] = DOCUMENT_POLICY  # renders, runs nothing
     return response

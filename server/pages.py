@@ -118,5 +118,8 @@ def switch_language(code: str):
     if code not in LANGUAGES:
         raise TwinkgError(f"unknown language '{code}'; available: {', '.join(LANGUAGES)}", 404)
     response = redirect(_local_path(request.args.get("next", "/")), 303)
-    response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    # Secure over HTTPS (behind a proxy: as its X-Forwarded-Proto says, if trusted_proxies
+    # trusts it); over plain HTTP a Secure cookie would never come back
+    response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+                        secure=request.is_secure)
     return response

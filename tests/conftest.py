@@ -39,6 +39,14 @@ def browser():
         browser.close()
 
 
+def csp_violations(page) -> list[str]:
+    """The Content-Security-Policy violations chromium reports on ``page`` (filled as it runs):
+    each is a console error "Refused to … because it violates … Content Security Policy"."""
+    found: list[str] = []
+    page.on("console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None)
+    return found
+
+
 @pytest.fixture
 def mini_data(tmp_path) -> Path:
     """A writable copy of the tiny fixture dataset."""

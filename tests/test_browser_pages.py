@@ -9,7 +9,7 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, csp_violations
 
 
 
@@ -21,10 +21,12 @@ def page(browser, live_server):
     hosts, errors = set(), []
     page.on("request", lambda r: hosts.add(urlsplit(r.url).netloc))
     page.on("pageerror", lambda e: errors.append(str(e)))
+    violations = csp_violations(page)
     yield page
     own = urlsplit(live_server).netloc
     assert hosts <= {own}, f"requests to other hosts: {hosts - {own}}"
     assert errors == []
+    assert violations == [], "the Content-Security-Policy blocked part of a page"
     context.close()
 
 

@@ -11,7 +11,7 @@ from twinkg.canned import canned_queries
 
 pytestmark = pytest.mark.browser
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, csp_violations
 
 
 
@@ -26,7 +26,9 @@ def page(browser, live_server):
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.errors = errors
+    violations = csp_violations(page)
     yield page
+    assert violations == [], "the Content-Security-Policy blocked part of the editor"
     context.close()
 
 

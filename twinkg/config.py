@@ -72,6 +72,11 @@ class Settings:
     #: each worker, killed at the limit; each query costs a process hop). One worker, the Flask
     #: test client and `serve --debug` (nothing to replace a worker) always use "process".
     query_isolation: str = "worker"
+    #: Reverse proxies in front of the server whose ``X-Forwarded-Proto`` and ``X-Forwarded-For``
+    #: are believed (werkzeug's ProxyFix): 1 behind one nginx or Apache that sets them. 0 (the
+    #: default) ignores them: any client could send them. HTTPS seen through them makes the
+    #: language cookie ``Secure``.
+    trusted_proxies: int = 0
     #: Seconds browsers and proxies may reuse an answer (the ETag changes with the dataset).
     cache_max_age: int = 60
     #: Bytes of answers kept per server worker for repeated queries (0 = no response cache).
