@@ -5,9 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
+from urllib.parse import quote, urlsplit
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA, running_server, settings_for
 
 from twinkg.cli import main
 
@@ -223,3 +230,47 @@ def test_loading_a_directory_without_the_curated_files_fails(runner, loaded, tmp
     assert result.exit_code == 1
     assert f"{tmp_path}/empty: holds none of the curated files" in result.output
     assert store.resolve() == served
+
+
+# -- serve refuses a port in use (issue 15, point 6) --------------------------------------
+
+def _serve(store, port: int, timeout: float = 30):
+    """`twinkg serve` as a user runs it; a server that starts is stopped at ``timeout``."""
+    env = {**os.environ, "TWINKG_DATA_DIR": str(DATA)}
+    command = [sys.executable, "-m", "twinkg.cli", "serve", "--port", str(port), "--store", str(store),
+               "--workers", "1"]
+    try:
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"a second server started on port {port} (it was stopped after {timeout} s)")
+
+
+def test_serve_refuses_a_port_another_server_listens_on(curated_store, mini_data, tmp_path):
+    """A second `twinkg serve --port P --store OTHER` used to start beside the first (granian binds
+    with SO_REUSEPORT) and the kernel split the requests between the two datasets."""
+    from twinkg.loaders.pipeline import load
+
+    other = tmp_path / "other" / "store"
+    load(settings_for(mini_data, other))
+    with running_server(curated_store) as base:
+        port = urlsplit(base).port
+        second = _serve(other, port)
+        assert second.returncode == 3
+        assert f"port {port} on 127.0.0.1 is in use" in second.stderr
+        assert "Traceback" not in second.stderr
+        # the first server keeps every request: no other dataset answers beside it
+        assert len({_count(base) for _ in range(12)}) == 1
+
+
+def _count(base: str) -> str:
+    query = quote("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")
+    with urllib.request.urlopen(f"{base}/sparql?query={query}&format=csv", timeout=10) as response:
+        return response.read().decode().split()[-1]
+
+
+def test_serve_refuses_a_port_any_program_listens_on(curated_store):
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        second = _serve(curated_store, other.getsockname()[1])
+    assert second.returncode == 3 and "is in use" in second.stderr

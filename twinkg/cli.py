@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import math
 import os
 import re
+import socket
 import sys
 from pathlib import Path
 
@@ -293,6 +295,37 @@ def _export_site(settings, site: Path) -> None:
                f"{len(result.redirects)} forwarding pages (see {site / 'SITE.md'})")
 
 
+def _refuse_a_port_in_use(host: str, port: int) -> None:
+    """Fail before granian starts if another process listens on ``host:port``.
+
+    Granian binds with SO_REUSEPORT, so a second server on a port in use would start without
+    complaint and the kernel would split the requests between the two (and their datasets).
+    A bind without SO_REUSEPORT fails while anyone listens there. SO_REUSEADDR lets a port that
+    a stopped server left in TIME_WAIT count as free, as granian's own bind does. (A server that
+    binds between this check and granian's start is not caught: there is no lock on a port.)
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise TwinkgError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(f"port {port} on {host} is in use (another `twinkg serve`?): stop that "
+                                f"server or choose another --port") from None
+            raise TwinkgError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+class PortInUse(click.ClickException):
+    """Exit status 3 (1 is any other error): scripts can tell "port taken" from a failed start."""
+
+    exit_code = 3
+
+
 @main.command()
 @_common
 @click.option("--host", help="Interface to listen on (default 127.0.0.1).")
@@ -304,6 +337,7 @@ def _export_site(settings, site: Path) -> None:
 def serve(data, store, base_iri, host, port, workers, do_load, debug, **remote):
     """Serve the store: SPARQL endpoint, pages and downloads on http://127.0.0.1:8000."""
     settings = _settings(data, store, base_iri, host=host, port=port, workers=workers, **remote)
+    _refuse_a_port_in_use(settings.host, settings.port)  # before a load that would be wasted
     if do_load:
         from twinkg.loaders.pipeline import load as run_load
         _, info, seconds = run_load(settings, _progress)
