@@ -109,7 +109,7 @@ def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Valid
         if export is not None:
             export(build)
 
-    info = build_store(settings.store, quads, meta, extra=extra)
+    info = build_store(settings.store, quads, meta, extra=extra, progress=progress)
     return validated, info, time.perf_counter() - started
 
 

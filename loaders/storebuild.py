@@ -4,10 +4,17 @@ Layout: ``<store>`` is a symlink to ``<store>.d/<version>/``, which holds ``oxig
 pyoxigraph store) and ``meta.json``. Replacing a symlink with ``os.replace`` is atomic, so a
 reader sees the old build or the new one, never a mix; a failed or killed load leaves the
 symlink as it was.
+
+One load at a time per store: ``.<store name>.lock`` beside the store link is held (``flock``) from the build to the
+swap. Without it, concurrent loads removed each other's half-built stores (``_remove_stale`` of
+one saw the other's work). A second load waits for the first, saying so; the kernel releases the
+lock of a load that dies, even by ``kill -9``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -25,6 +32,11 @@ from twinkg.errors import TwinkgError
 from .problems import InvalidInput, Problem
 
 KEEP_BUILDS = 2  # the served build and the one before it (a reader may still have it open)
+
+
+def lock_path(store: Path) -> Path:
+    """Beside the link (as its temporary ``.<name>.link-<pid>``): <store>.d/ holds builds only."""
+    return store.parent / f".{store.name}.lock"
 
 
 @dataclass(frozen=True)
@@ -82,7 +94,8 @@ def _garbage_collect(builds: Path, current: Path) -> None:
 
 
 def build_store(store: Path, quads: list[Quad], meta: dict,
-                extra: Callable[[Path], None] | None = None) -> BuildInfo:
+                extra: Callable[[Path], None] | None = None,
+                progress: Callable[[str], None] = lambda _: None) -> BuildInfo:
     """Write ``quads`` into a fresh store and make it the served one.
 
     ``extra(build_dir)`` writes further files (the search index, the export) into the build
@@ -94,27 +107,50 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
         raise InvalidInput([Problem(str(store), 0, "",
                                     "exists and is not a twinkg store link; move it away or choose another --store")])
     builds = builds_dir(store)
-    try:
-        final = _build(builds, quads, meta, extra)
-        link = store.parent / f".{store.name}.link-{os.getpid()}"
-        if link.is_symlink():
-            link.unlink()
-        link.symlink_to(os.path.relpath(final, store.parent))
-        os.replace(link, store)
-    except (OSError, sqlite3.Error) as exc:  # not a directory, no permission, disk full…
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise TwinkgError(f"cannot write the store at {builds}: {reason}; "
-                          f"the served store {store} was not changed", 500) from None
-    try:
-        _garbage_collect(builds, final)
-    except OSError:
-        pass  # the new store is served; old builds go at the next load
+    with contextlib.ExitStack() as held:
+        try:
+            builds.mkdir(parents=True, exist_ok=True)
+            held.enter_context(_load_lock(store, progress))
+            final = _build(builds, quads, meta, extra)
+            link = store.parent / f".{store.name}.link-{os.getpid()}"
+            if link.is_symlink():
+                link.unlink()
+            link.symlink_to(os.path.relpath(final, store.parent))
+            os.replace(link, store)
+        except (OSError, sqlite3.Error) as exc:  # not a directory, no permission, disk full…
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise TwinkgError(f"cannot write the store at {builds}: {reason}; "
+                              f"the served store {store} was not changed", 500) from None
+        try:
+            _garbage_collect(builds, final)
+        except OSError:
+            pass  # the new store is served; old builds go at the next load
     return BuildInfo(final.name, final)
+
+
+@contextlib.contextmanager
+def _load_lock(store: Path, progress: Callable[[str], None]):
+    """Hold the store's lock file; if another load holds it, say so and wait for it."""
+    with open(lock_path(store), "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "?"
+            progress(f"another load (process {holder}) is writing {store}; waiting for it to finish")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))  # for the message of the next one to wait
+        lock.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], None] | None) -> Path:
     """The new build directory, complete, under ``builds`` (not yet served)."""
-    builds.mkdir(parents=True, exist_ok=True)
     _remove_stale(builds)
     content = dataset_hash(quads)
     version = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + content[:12]

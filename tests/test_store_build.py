@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 import rdflib
 from pyoxigraph import RdfFormat, serialize
 from rdflib.compare import isomorphic
@@ -164,3 +165,48 @@ def test_the_same_content_built_twice_at_once_is_served(mini_data, tmp_path, mon
     assert (tmp_path / "store").resolve() == info.path
     assert len(list(open_read_only(tmp_path / "store"))) == len(set(quads))
     assert not [p for p in (tmp_path / "store.d").iterdir() if p.name.startswith(".building-")]
+
+
+# -- one load at a time (issue 15, point 7) -------------------------------------------------
+
+def _load_process(data, store):
+    env = {**os.environ, "TWINKG_EXPORT_ON_LOAD": "false"}
+    return subprocess.Popen([sys.executable, "-m", "twinkg.cli", "load", "--data", str(data), "--store", str(store)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_a_second_load_waits_for_the_first(mini_data, tmp_path):
+    """While another load holds the store's lock, `twinkg load` says so and waits; it finishes
+    once the lock is released (here the test holds it, as a running load would)."""
+    import fcntl
+
+    from twinkg.loaders.storebuild import builds_dir, lock_path
+
+    store = tmp_path / "store"
+    with open(lock_path(store), "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        held.write("4242")
+        held.flush()
+        waiting = _load_process(mini_data, store)
+        with pytest.raises(subprocess.TimeoutExpired):
+            waiting.wait(timeout=8)  # validation takes ~2 s; then it waits for the lock
+        assert not store.exists()
+        fcntl.flock(held, fcntl.LOCK_UN)
+    out, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, err
+    assert f"another load (process 4242) is writing {store}; waiting for it to finish" in err
+    assert "loaded" in out and store.resolve().parent == builds_dir(store)
+
+
+def test_concurrent_loads_all_succeed(mini_data, tmp_path):
+    """Three `twinkg load` processes at once, a few rounds: each one succeeds, the store served
+    at the end is whole, no half build is left (without the lock one load in ~17 rounds failed
+    with "cannot write the store at …/store.d: No such file or directory")."""
+    store = tmp_path / "store"
+    for _ in range(3):
+        loads = [_load_process(mini_data, store) for _ in range(3)]
+        for load_ in loads:
+            out, err = load_.communicate(timeout=120)
+            assert load_.returncode == 0, err
+        assert len(list(open_read_only(store))) > 0
+        assert not [p for p in (tmp_path / "store.d").iterdir() if p.name.startswith(".building-")]
