@@ -36,13 +36,14 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
         recycler = Recycler(supervisor)
     app.extensions["twinkg"] = Dataset(settings, recycler)
 
-    from . import deref, pages, queries_api, sitemap, sparql
+    from . import deref, notices, pages, queries_api, sitemap, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(deref.bp)
     app.register_blueprint(sitemap.bp)  # /robots.txt, /sitemap.xml, /favicon.ico
+    app.register_blueprint(notices.bp)  # /sparql/truncated, which cut answers link to
     from .publication import bp as publication_bp  # /void, /download, /ontology
     app.register_blueprint(publication_bp)
     register_error_handlers(app)

@@ -29,6 +29,11 @@ log = logging.getLogger(__name__)  # a child of the app's logger ("twinkg.server
 
 TRUNCATED_HEADER = "X-Twinkg-Truncated"
 ROWS_HEADER = "X-Twinkg-Rows"
+#: The notice a cut answer links to in its body where the format has a place for links
+#: (server/notices.py): relative, so the cached body names no host.
+TRUNCATED_NOTICE = "/sparql/truncated"
+_JSON_HEAD = b'{"head":{"vars":['
+_XML_LINK = b'<link href="' + TRUNCATED_NOTICE.encode() + b'"/>'
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,25 @@ def respond_parts(req: QueryRequest, choice: Choice, method: str, if_none_match:
         headers.append((TRUNCATED_HEADER, "true" if result.truncated else "false"))
         headers.append((ROWS_HEADER, str(result.rows)))
     headers.extend((extra_headers or {}).items())
-    return 200, headers + caching, result.body
+    return 200, headers + caching, _marked(result) if result.truncated else result.body
+
+
+def _marked(result: Answer) -> bytes:
+    """A cut answer's body with a link to the notice, where the format has a place for links:
+    SPARQL JSON ``head.link`` and SPARQL XML ``<head><link href=…/>`` (both specs' own field,
+    which result parsers read or skip). CSV and TSV results and the RDF formats have none that
+    their parsers would not take for data: those bodies stay as they are, the header tells.
+
+    The bodies are pyoxigraph's own serializations (the cut JSON is re-serialized by it in
+    twinkg/query_worker.py), so their heads have one fixed shape; anything else stays as is."""
+    body = result.body
+    if result.media_type == "application/sparql-results+json" and body.startswith(_JSON_HEAD):
+        end = body.index(b"]", len(_JSON_HEAD)) + 1  # variable names hold no "]"
+        return body[:end] + b',"link":["' + TRUNCATED_NOTICE.encode() + b'"]' + body[end:]
+    if result.media_type == "application/sparql-results+xml" and b"</head>" in body:
+        # links follow the variables in <head> (SPARQL XML results schema)
+        return body.replace(b"</head>", _XML_LINK + b"</head>", 1)
+    return body
 
 
 def respond(req: QueryRequest, choice: Choice, extra_headers: dict | None = None) -> Response:
