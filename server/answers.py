@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)  # a child of the app's logger ("twinkg.server
 
 TRUNCATED_HEADER = "X-Twinkg-Truncated"
 ROWS_HEADER = "X-Twinkg-Rows"
+#: The build version an answer was computed from: for about a second after a load, workers may
+#: answer from different builds (each looks at the store link on its own).
+VERSION_HEADER = "X-Twinkg-Version"
 #: The notice a cut answer links to in its body where the format has a place for links
 #: (server/notices.py): relative, so the cached body names no host.
 TRUNCATED_NOTICE = "/sparql/truncated"
@@ -133,6 +136,7 @@ def respond_parts(req: QueryRequest, choice: Choice, method: str, if_none_match:
     """Status, headers and body of the answer: the negotiated format, truncation flag, ETag,
     304 when unchanged. Plain values and an explicit dataset and cache, so that the WSGI fast
     path (server/fastpath.py) answers without an app context, and alike with the Flask routes."""
+    ds = ds.pinned()  # the ETag, the header and the query: one build
     settings = ds.settings
     etag = request_etag(req, choice, ds)
     conditional = method in ("GET", "HEAD") and bool(if_none_match)
@@ -141,11 +145,11 @@ def respond_parts(req: QueryRequest, choice: Choice, method: str, if_none_match:
         # equivalent answer: neither holds when SPARQL asks for a fresh NOW(), RAND() or blank
         # node at each run (Oxigraph and Fuseki evaluate such a query per request). So no
         # validator, and no-store: no cache along the way may serve one run's values again.
-        caching = [("Cache-Control", "no-store"), ("Vary", "Accept")]
+        caching = [("Cache-Control", "no-store"), ("Vary", "Accept"), (VERSION_HEADER, ds.version)]
         volatile = True
     else:
         caching = [("ETag", etag), ("Cache-Control", f"public, max-age={settings.cache_max_age}"),
-                   ("Vary", "Accept")]
+                   ("Vary", "Accept"), (VERSION_HEADER, ds.version)]
         volatile = False
         # This ETag, not "*", before any work: "*" is decided below, by an answer that exists.
         if conditional and etag_matches(if_none_match, etag, star=False):

@@ -13,7 +13,7 @@ from flask import Blueprint, Response, request
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 READ_METHODS = "GET, HEAD, OPTIONS"
 ALLOWED_HEADERS = "Accept, Content-Type, If-None-Match"
-EXPOSED_HEADERS = "ETag, Link, X-Twinkg-Truncated, X-Twinkg-Rows"
+EXPOSED_HEADERS = "ETag, Link, X-Twinkg-Truncated, X-Twinkg-Rows, X-Twinkg-Version"
 
 
 def _headers_adder(methods: str):

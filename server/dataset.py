@@ -173,6 +173,43 @@ class Dataset:
         """The directory of the served build (the site index lives there)."""
         return self._current().build_dir
 
+    def pinned(self) -> Pinned:
+        """The served build, fixed for one answer (see ``Pinned``)."""
+        return Pinned(self.settings, self._current())
+
+
+class Pinned:
+    """One build of the dataset, fixed for one answer: the version its ETag and
+    ``X-Twinkg-Version`` name is the build its query runs on, even if a load swaps the store
+    meanwhile (each property of ``Dataset`` looks at the link again)."""
+
+    def __init__(self, settings: Settings, build: _Build | _RemoteBuild):
+        self.settings = settings
+        self._build = build
+
+    @property
+    def store(self) -> Store:
+        return self._build.store
+
+    @property
+    def meta(self) -> dict:
+        return self._build.meta
+
+    @property
+    def version(self) -> str:
+        return self._build.meta["version"]
+
+    @property
+    def executor(self) -> Executor:
+        return self._build.executor
+
+    @property
+    def iris(self) -> IriMap:
+        return self._build.iris
+
+    def pinned(self) -> Pinned:
+        return self
+
 
 def dataset() -> Dataset:
     return current_app.extensions["twinkg"]
