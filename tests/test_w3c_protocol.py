@@ -1,0 +1,95 @@
+"""The W3C SPARQL 1.1 Protocol test cases, and the protocol details of issue 15, against a real
+server on loopback: each in process isolation (one worker), in worker isolation (two workers,
+queries on threads) and over the remote backend (an `oxigraph serve` behind twinkg).
+
+The cases are those of the W3C test suite's manifest (``sparql/sparql11/protocol/manifest.ttl``
+in w3c/rdf-tests), sent as written there but to ``/sparql`` (the suite's ``/sparql/`` is its
+own endpoint's address) and with our data. What does not apply to a read-only endpoint:
+
+- ``update_*`` (update_dataset_default_graph, update_dataset_default_graphs,
+  update_dataset_named_graphs, update_dataset_full, update_post_form, update_post_direct,
+  update_base_uri) expect an update to succeed: here every update is refused with 403, which
+  ``test_updates_are_403`` checks for the same requests; the base IRI that update_base_uri
+  looks for is checked with a query instead (``test_relative_iris_resolve_against_the_endpoint``).
+- The ``bad_update_*`` cases expect a 4xx, which a read-only endpoint gives them all (403):
+  they are run as written.
+- The dataset cases need the suite's graphs ``data1.rdf`` … ``data3.rdf``, which a published
+  dataset does not hold; they are run with graphs of ours in their places (the same requests,
+  other IRIs).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from conftest import running_server
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+RESULTS_JSON = "application/sparql-results+json"
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+@pytest.fixture(scope="module", params=["process", "thread", "remote"])
+def server(request, curated_store):
+    """The base URL of a live `twinkg serve` with each of the three query executors: process
+    isolation (one worker: twinkg/query_worker.py children), worker isolation (two workers:
+    server/thread_executor.py) and a remote store (server/remote_executor.py)."""
+    if request.param == "remote":
+        remote = request.getfixturevalue("oxigraph_server").settings()
+        context = running_server(remote.store, endpoint=remote.endpoint)
+    else:
+        context = running_server(curated_store, workers=1 if request.param == "process" else 2)
+    with context as base:
+        yield base
+
+
+def send(base: str, method: str, target: str, body: bytes | str | None = None,
+         headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """One request as written (no client-side normalization): status, headers, body."""
+    url = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    try:
+        if isinstance(body, str):
+            body = body.encode()
+        connection.request(method, target, body=body, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def q(**params) -> str:
+    return "/sparql?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
+
+
+# --- issue 15, protocol details ---------------------------------------------------------------
+
+def _readme_names(form: str) -> set[str]:
+    """The ``format=`` short names the README's table lists for a query form."""
+    row = next(line for line in README.read_text().splitlines() if line.startswith(f"| {form}"))
+    return set(re.findall(r"`([^`]+)`", row.split("|")[2]))
+
+
+@pytest.mark.parametrize("query, form", [("ASK {}", "SELECT, ASK"), ("SELECT * {}", "SELECT, ASK"),
+                                         ("CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT, DESCRIBE"),
+                                         ("DESCRIBE <http://example.org/>", "CONSTRUCT, DESCRIBE")])
+def test_an_unknown_format_lists_the_names_of_the_query_form(server, query, form):
+    """It listed file extensions of both forms: no ``json``, ``xml`` or ``n3``."""
+    status, headers, body = send(server, "GET", q(query=query, format="foo"))
+    assert status == 400
+    assert headers["content-type"] == "text/plain; charset=utf-8"
+    text = body.decode()
+    listed = re.search(r"unknown format 'foo' for \w+ queries; use one of (.*) or a media type$", text.strip())
+    assert listed, text
+    names = set(listed.group(1).split(", "))
+    assert names == _readme_names(form)
+    for name in names:  # each one listed is taken for that form
+        status, headers, _ = send(server, "GET", q(query=query, format=name))
+        assert status == 200, name
