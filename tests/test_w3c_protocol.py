@@ -93,3 +93,27 @@ def test_an_unknown_format_lists_the_names_of_the_query_form(server, query, form
     for name in names:  # each one listed is taken for that form
         status, headers, _ = send(server, "GET", q(query=query, format=name))
         assert status == 200, name
+
+
+@pytest.mark.parametrize("charset", ["UTF-16", "utf-16le", "ISO-8859-1", "us-ascii", "no-such-charset"])
+def test_a_query_body_in_another_charset_than_utf8_is_415(server, charset):
+    """W3C bad_query_non_utf8 and its kin: the protocol allows UTF-8 only (§2.1.3); a UTF-16
+    body was decoded and answered."""
+    body = "ASK {}".encode("utf-16" if charset == "no-such-charset" else charset)
+    status, headers, answer = send(server, "POST", "/sparql", body,
+                                   {"Content-Type": f"{DIRECT}; charset={charset}", "Accept": RESULTS_JSON})
+    assert status == 415
+    assert headers["content-type"] == "text/plain; charset=utf-8"
+    assert answer.decode().strip() == (
+        f"415 Unsupported Media Type: unsupported charset {charset!r}: the SPARQL 1.1 Protocol takes "
+        f"a query body in UTF-8 only (send it as {DIRECT}; charset=utf-8, or without charset)")
+
+
+@pytest.mark.parametrize("content_type", [DIRECT, f"{DIRECT}; charset=utf-8", f"{DIRECT};charset=UTF-8",
+                                          f'{DIRECT}; charset="UTF-8"', f"{DIRECT}; charset=utf8"])
+def test_a_query_body_in_utf8_is_answered_with_or_without_charset(server, content_type):
+    query = 'ASK { FILTER("Mülheim" = "M\\u00FClheim") }'
+    status, _, answer = send(server, "POST", "/sparql", query.encode(),
+                             {"Content-Type": content_type, "Accept": RESULTS_JSON})
+    assert status == 200
+    assert json.loads(answer) == {"head": {}, "boolean": True}
