@@ -29,6 +29,8 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 URL_QUERY = "the URL's query string"
 FORM_BODY = "the form body"
+#: The protocol's dataset parameters of a query (§2.1.4).
+GRAPH_PARAMS = ("default-graph-uri", "named-graph-uri")
 
 
 def read_query_request(max_body_bytes: int, req=None) -> tuple[QueryRequest | None, str | None]:
@@ -68,6 +70,10 @@ def read_get(params) -> QueryRequest | None:
     if "update" in params:
         raise TwinkgError(READ_ONLY, 403)
     if "query" not in params:
+        # The dataset parameters belong to a query: a request with them asks for one, and
+        # forgot it (not for the editor or the service description, which take neither).
+        if given := [name for name in GRAPH_PARAMS if name in params]:
+            raise TwinkgError(f"missing 'query' parameter ({' and '.join(given)} given without a query)", 400)
         return None
     return _request(_one_query(params.getlist("query")), params)
 

@@ -117,3 +117,34 @@ def test_a_query_body_in_utf8_is_answered_with_or_without_charset(server, conten
                              {"Content-Type": content_type, "Accept": RESULTS_JSON})
     assert status == 200
     assert json.loads(answer) == {"head": {}, "boolean": True}
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize("params, named", [
+    ({"default-graph-uri": "http://example.org/g"}, "default-graph-uri"),
+    ({"named-graph-uri": "http://example.org/g"}, "named-graph-uri"),
+    ({"default-graph-uri": "http://example.org/g", "named-graph-uri": "http://example.org/h", "format": "json"},
+     "default-graph-uri and named-graph-uri"),
+])
+@pytest.mark.parametrize("accept", [RESULTS_JSON, "text/turtle", "text/html", None])
+def test_dataset_parameters_without_a_query_are_400_missing_query(server, method, params, named, accept):
+    """They were answered as the service description (or 406 for a results Accept)."""
+    status, headers, body = send(server, method, q(**params), headers={"Accept": accept} if accept else {})
+    assert status == 400
+    if method == "GET":
+        text = body.decode()
+        if accept == "text/html":
+            assert "missing &#39;query&#39; parameter" in text or "missing 'query' parameter" in text
+        else:
+            assert headers["content-type"] == "text/plain; charset=utf-8"
+            assert text.strip() == f"400 Bad Request: missing 'query' parameter ({named} given without a query)"
+
+
+@pytest.mark.parametrize("target, accept, content_type", [
+    ("/sparql", "text/turtle", "text/turtle; charset=utf-8"),
+    ("/sparql?format=ttl", None, "text/turtle; charset=utf-8"),
+    ("/sparql", "text/html", "text/html; charset=utf-8"),
+])
+def test_without_a_query_or_dataset_the_editor_and_description_stay(server, target, accept, content_type):
+    status, headers, _ = send(server, "GET", target, headers={"Accept": accept} if accept else {})
+    assert status == 200 and headers["content-type"] == content_type
