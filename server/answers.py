@@ -108,7 +108,11 @@ def answer(req: QueryRequest, choice: Choice, key: str | None = None, ds: Datase
 def _failure_error(failure: Failure, req: QueryRequest, shape: QueryShape, choice: Choice) -> TwinkgError:
     if failure.kind == "syntax":
         if is_update(req.text):
-            return TwinkgError("this endpoint is read-only: SPARQL Update is not accepted", 403)
+            # An update sent as a query is no legal query: the protocol's answer is 400
+            # (§2.1.4), as for any text that does not parse as one. 403 is for the update
+            # operation itself (server/protocol.py), which this endpoint refuses.
+            return TwinkgError("this is a SPARQL Update, not a query: the 'query' parameter takes a "
+                               "query (this endpoint is read-only: SPARQL Update is not accepted)", 400)
         return TwinkgError(f"SPARQL syntax error: {failure.message}", 400)
     if failure.kind == "function":
         return TwinkgError(f"the query calls a function this endpoint does not support: {failure.message}", 400)

@@ -148,3 +148,57 @@ def test_dataset_parameters_without_a_query_are_400_missing_query(server, method
 def test_without_a_query_or_dataset_the_editor_and_description_stay(server, target, accept, content_type):
     status, headers, _ = send(server, "GET", target, headers={"Accept": accept} if accept else {})
     assert status == 200 and headers["content-type"] == content_type
+
+
+INSERT = "INSERT DATA { <http://example.org/s> <http://example.org/p> <http://example.org/o> }"
+ESCAPED_INSERT = "\\u0049NSERT DATA { <http://example.org/s> <http://example.org/p> <http://example.org/o> }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+UPDATE_AS_QUERY = ("400 Bad Request: this is a SPARQL Update, not a query: the 'query' parameter takes a query "
+                   "(this endpoint is read-only: SPARQL Update is not accepted)")
+
+
+def _count(base: str) -> int:
+    status, _, body = send(base, "GET", q(query=COUNT), headers={"Accept": RESULTS_JSON})
+    assert status == 200
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize("update", [INSERT, ESCAPED_INSERT, "PREFIX ex: <http://example.org/>\nCLEAR ALL",
+                                    "DELETE WHERE { ?s ?p ?o }"])
+@pytest.mark.parametrize("how", ["get", "form", "direct"])
+def test_an_update_sent_as_query_is_400_saying_the_endpoint_is_read_only(server, update, how):
+    """It was 403 (and 400 "expected CONSTRUCT" for \\u0049NSERT, where the README said 403):
+    an update is no legal query, so the protocol's answer is 400 (§2.1.4)."""
+    before = _count(server)
+    if how == "get":
+        status, headers, body = send(server, "GET", q(query=update))
+    elif how == "form":
+        status, headers, body = send(server, "POST", "/sparql", urllib.parse.urlencode({"query": update}),
+                                     {"Content-Type": FORM})
+    else:
+        status, headers, body = send(server, "POST", "/sparql", update, {"Content-Type": DIRECT})
+    assert status == 400
+    assert headers["content-type"] == "text/plain; charset=utf-8"
+    assert body.decode().strip() == UPDATE_AS_QUERY
+    assert _count(server) == before > 0
+
+
+@pytest.mark.parametrize("target, body, content_type", [
+    (q(update=INSERT), None, None),  # W3C bad_update_get
+    ("/sparql", urllib.parse.urlencode({"update": INSERT}), FORM),  # W3C update_post_form
+    ("/sparql", INSERT, UPDATE),  # W3C update_post_direct
+    ("/sparql", ESCAPED_INSERT, UPDATE),
+    ("/sparql", "update=CLEAR%20NAMED&update=CLEAR%20DEFAULT", FORM),  # W3C bad_multiple_updates
+    ("/sparql", "CLEAR NAMED".encode("utf-16"), UPDATE + "; charset=UTF-16"),  # W3C bad_update_non_utf8
+    ("/sparql", "update=CLEAR%20XYZ", FORM),  # W3C bad_update_syntax
+    ("/sparql?using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople",  # W3C bad_update_dataset_conflict
+     "WITH <http://example/addresses> DELETE { ?p <http://xmlns.com/foaf/0.1/givenName> 'Bill' } "
+     "WHERE { ?p <http://xmlns.com/foaf/0.1/givenName> 'Bill' }", UPDATE),
+])
+def test_the_update_operation_stays_403(server, target, body, content_type):
+    before = _count(server)
+    status, headers, answer = send(server, "GET" if body is None else "POST", target, body,
+                                   {"Content-Type": content_type} if content_type else {})
+    assert status == 403
+    assert answer.decode().strip() == "403 Forbidden: this endpoint is read-only: SPARQL Update is not accepted"
+    assert _count(server) == before > 0
