@@ -37,6 +37,9 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     substitutions: tuple = ()  # ((variable name, term), …), sorted: part of the cache key
+    #: The IRI that relative IRIs in the query resolve against (the endpoint's, on /sparql);
+    #: part of the cache key, as the answer depends on it.
+    base_iri: str | None = None
 
 
 def check_services(shape: QueryShape, ds: Dataset) -> None:
@@ -66,6 +69,7 @@ def build_job(req: QueryRequest, choice: Choice, ds: Dataset) -> tuple[Job, Quer
         results_format=choice.results and choice.results.media_type,
         graph_format=choice.graph and choice.graph.media_type,
         max_rows=settings.max_rows,
+        base_iri=req.base_iri,
     )
     return job, shape
 

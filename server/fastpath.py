@@ -20,7 +20,7 @@ from twinkg.query_inspect import query_form
 from . import formats
 from .answers import respond_parts, response_cache
 from .cors import EXPOSED_HEADERS
-from .protocol import read_get, read_query_request, url_params
+from .protocol import endpoint_iri, read_get, read_query_request, url_params
 
 PATH = "/sparql"
 _CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED_HEADERS)]
@@ -41,7 +41,7 @@ class SparqlFastPath:
         try:
             if method == "GET":
                 params = url_params(environ)
-                query = read_get(params)
+                query = read_get(params, endpoint_iri(environ))
                 format_param = params.get("format")
             else:
                 with self.app.app_context():  # Flask's Request applies MAX_CONTENT_LENGTH

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import codecs
 import re
-from urllib.parse import parse_qsl
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import request
 from pyoxigraph import NamedNode
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
+from werkzeug.wsgi import get_current_url
 from yarl import URL
 
 from twinkg.errors import TwinkgError
@@ -43,8 +45,9 @@ def read_query_request(max_body_bytes: int, req=None) -> tuple[QueryRequest | No
     if req is None:
         req = request
     args = url_params(req.environ)
+    base = endpoint_iri(req.environ)
     if req.method in ("GET", "HEAD"):  # HEAD: GET's answer without its body (RFC 9110 §9.3.2)
-        return read_get(args), args.get("format")
+        return read_get(args, base), args.get("format")
     _check_size(req, max_body_bytes)
     mime = req.mimetype
     if mime == "application/sparql-update":
@@ -53,20 +56,21 @@ def read_query_request(max_body_bytes: int, req=None) -> tuple[QueryRequest | No
         if "query" in args:
             raise TwinkgError("query given twice: in the URL and as the request body", 400)
         text = _body_text(req, _read_body(req, max_body_bytes))
-        return _request(_one_query([text]), args), args.get("format")
+        return _request(_one_query([text]), args, base), args.get("format")
     if mime == FORM:
         form = _form_params(_read_body(req, max_body_bytes))
         if "update" in form or "update" in args:
             raise TwinkgError(READ_ONLY, 403)
         params = CombinedMultiDict([args, form])  # as werkzeug's request.values: URL first
         queries = form.getlist("query") + args.getlist("query")
-        return _request(_one_query(queries), params), params.get("format")  # graphs in the body or the URL
+        return _request(_one_query(queries), params, base), params.get("format")  # graphs in the body or the URL
     raise TwinkgError(f"unsupported request body type {mime or '(none)'}: send the query as "
                       f"{DIRECT} or {FORM}", 415)
 
 
-def read_get(params) -> QueryRequest | None:
-    """The query of a GET, from its URL parameters; None without ``query``."""
+def read_get(params, base_iri: str) -> QueryRequest | None:
+    """The query of a GET, from its URL parameters; None without ``query``. ``base_iri``: the
+    endpoint's IRI (``endpoint_iri``)."""
     if "update" in params:
         raise TwinkgError(READ_ONLY, 403)
     if "query" not in params:
@@ -75,7 +79,36 @@ def read_get(params) -> QueryRequest | None:
         if given := [name for name in GRAPH_PARAMS if name in params]:
             raise TwinkgError(f"missing 'query' parameter ({' and '.join(given)} given without a query)", 400)
         return None
-    return _request(_one_query(params.getlist("query")), params)
+    return _request(_one_query(params.getlist("query")), params, base_iri)
+
+
+def endpoint_iri(environ) -> str:
+    """The endpoint's IRI as the client addressed it (scheme, host, path; no query string):
+    the base IRI of the query's relative IRIs, and the ``sd:endpoint`` of the service
+    description (server/sparql.py).
+
+    The protocol leaves the base IRI to the service ("which MAY be the service endpoint", W3C
+    test update_base_uri); RFC 3986 §5.1.3 makes it the address the text was retrieved from,
+    as Oxigraph's server does. The configured dataset base would resolve ``<id/city/tours>`` to
+    an entity, but also make a query mean something else here than the address it was sent
+    to says. An answer depends on the host this way: the host is part of the response
+    cache's key and of the ETag (the request holds the IRI). A Host header that is missing
+    or names no host (werkzeug makes it empty) is a 400 (RFC 9112 §3.2), not an address
+    ``http:///sparql`` that relative IRIs would resolve against."""
+    iri = get_current_url(environ, strip_querystring=True)
+    if not _valid_iri(iri):
+        raise TwinkgError("the request's Host header is missing or not a host name, so the "
+                          "endpoint has no address to resolve relative IRIs against", 400)
+    return iri
+
+
+@lru_cache(maxsize=64)  # a server is addressed by few hosts; a check costs a parse
+def _valid_iri(iri: str) -> bool:
+    try:
+        NamedNode(iri)
+    except ValueError:
+        return False
+    return bool(urlsplit(iri).netloc)
 
 
 def url_params(environ) -> ImmutableMultiDict:
@@ -224,6 +257,6 @@ def _graphs(params, name: str) -> tuple[str, ...]:
     return tuple(graphs)
 
 
-def _request(text: str, params) -> QueryRequest:
+def _request(text: str, params, base_iri: str) -> QueryRequest:
     return QueryRequest(text=text, default_graphs=_graphs(params, "default-graph-uri"),
-                   named_graphs=_graphs(params, "named-graph-uri"))
+                        named_graphs=_graphs(params, "named-graph-uri"), base_iri=base_iri)

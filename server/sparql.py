@@ -15,7 +15,7 @@ from .dataset import dataset
 from .i18n import current_language
 from twinkg.negotiation import negotiate
 from twinkg.query_inspect import query_form
-from .protocol import read_query_request
+from .protocol import endpoint_iri, read_query_request
 from .service_description import description, serialize_description
 
 bp = Blueprint("sparql", __name__)
@@ -57,7 +57,7 @@ def _editor_or_description() -> Response:
                                             tabs=_editor_tabs()),
                             content_type="text/html; charset=utf-8")
     else:
-        triples = description(request.url_root + "sparql", ds.store.named_graphs(), "twinkg SPARQL endpoint")
+        triples = description(endpoint_iri(request.environ), ds.store.named_graphs(), "twinkg SPARQL endpoint")
         response = Response(serialize_description(triples, wanted), content_type=formats.content_type(wanted))
     return cache_headers(response, etag, ds.settings.cache_max_age)
 

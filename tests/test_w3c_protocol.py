@@ -202,3 +202,73 @@ def test_the_update_operation_stays_403(server, target, body, content_type):
     assert status == 403
     assert answer.decode().strip() == "403 Forbidden: this endpoint is read-only: SPARQL Update is not accepted"
     assert _count(server) == before > 0
+
+
+def _ntriples(base: str, target: str, body=None, headers=None) -> str:
+    status, got, answer = send(base, "GET" if body is None else "POST", target, body,
+                               {"Accept": "application/n-triples", **(headers or {})})
+    assert status == 200, answer
+    assert got["content-type"] == "application/n-triples"
+    return answer.decode()
+
+
+@pytest.mark.parametrize("how", ["get", "form", "direct"])
+def test_relative_iris_resolve_against_the_endpoint(server, how):
+    """W3C query_content_type_construct: ``CONSTRUCT { <s> <p> 1 } WHERE {}`` was a 400
+    ("IRI parsing failed"). Relative IRIs resolve against the endpoint's address, as the
+    client sent the query there (and as the service description names it)."""
+    query = "CONSTRUCT { <s> <p> 1 } WHERE {}"
+    if how == "get":
+        text = _ntriples(server, q(query=query))
+    elif how == "form":
+        text = _ntriples(server, "/sparql", urllib.parse.urlencode({"query": query}), {"Content-Type": FORM})
+    else:
+        text = _ntriples(server, "/sparql", query, {"Content-Type": DIRECT})
+    assert text == f'<{server}/s> <{server}/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+
+
+def test_the_base_is_the_endpoint_the_service_description_names(server):
+    status, _, description = send(server, "GET", "/sparql", headers={"Accept": "application/n-triples"})
+    assert status == 200
+    assert f"<{server}/sparql> <http://www.w3.org/ns/sparql-service-description#endpoint> <{server}/sparql> ." \
+        in description.decode()
+    status, _, answer = send(server, "GET", q(query="SELECT (<> AS ?here) (<test> AS ?o) {}"),
+                             headers={"Accept": RESULTS_JSON})
+    row = json.loads(answer)["results"]["bindings"][0]
+    assert (row["here"]["value"], row["o"]["value"]) == (f"{server}/sparql", f"{server}/test")
+
+
+def test_a_base_in_the_query_wins_and_resolves_against_the_endpoint(server):
+    text = _ntriples(server, q(query="BASE <http://example.org/a/> CONSTRUCT { <s> <p> <o> } WHERE {}"))
+    assert text == "<http://example.org/a/s> <http://example.org/a/p> <http://example.org/a/o> .\n"
+    text = _ntriples(server, q(query="BASE <other/> CONSTRUCT { <s> <p> <o> } WHERE {}"))
+    assert text == f"<{server}/other/s> <{server}/other/p> <{server}/other/o> .\n"
+
+
+def test_each_host_gets_its_own_base_and_the_cache_keeps_them_apart(server):
+    """The same GET by another name of the host: an answer kept for one (response cache, ETag)
+    must not be given for the other."""
+    port = urllib.parse.urlsplit(server).port
+    target = q(query="CONSTRUCT { <s> <p> <o> } WHERE {}")
+    for _ in range(2):  # the second round is answered from the cache
+        for host in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            text = _ntriples(server, target, headers={"Host": host})
+            assert text == f"<http://{host}/s> <http://{host}/p> <http://{host}/o> .\n"
+
+
+@pytest.mark.parametrize("host", ["a b", "x<y>", ""])
+def test_a_host_header_that_names_no_host_is_400(server, host):
+    """werkzeug reads such a Host as empty: relative IRIs resolved against http:///sparql."""
+    url = urllib.parse.urlsplit(server)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
+    try:
+        connection.putrequest("GET", q(query="CONSTRUCT { <s> <p> <o> } WHERE {}"), skip_host=True)
+        connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        status, body = response.status, response.read().decode()
+    finally:
+        connection.close()
+    assert status == 400
+    assert body.strip() == ("400 Bad Request: the request's Host header is missing or not a host name, so the "
+                            "endpoint has no address to resolve relative IRIs against")
