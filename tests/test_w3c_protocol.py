@@ -8,14 +8,17 @@ own endpoint's address) and with our data. What does not apply to a read-only en
 
 - ``update_*`` (update_dataset_default_graph, update_dataset_default_graphs,
   update_dataset_named_graphs, update_dataset_full, update_post_form, update_post_direct,
-  update_base_uri) expect an update to succeed: here every update is refused with 403, which
-  ``test_updates_are_403`` checks for the same requests; the base IRI that update_base_uri
-  looks for is checked with a query instead (``test_relative_iris_resolve_against_the_endpoint``).
-- The ``bad_update_*`` cases expect a 4xx, which a read-only endpoint gives them all (403):
-  they are run as written.
+  update_base_uri) expect an update to succeed: a read-only endpoint refuses each with 403
+  and changes nothing (``test_w3c_update_cases_are_refused_by_a_read_only_endpoint``); the
+  base IRI that update_base_uri looks for is tested with queries instead
+  (``test_relative_iris_resolve_against_the_endpoint``).
+- The ``bad_update_*`` cases expect a 4xx: 403 for the update operation, 415 for a body that
+  is no request at all (text/plain, no Content-Type); they are run as written.
 - The dataset cases need the suite's graphs ``data1.rdf`` … ``data3.rdf``, which a published
-  dataset does not hold; they are run with graphs of ours in their places (the same requests,
-  other IRIs).
+  dataset does not hold: they run with three graphs of ours in their places (the ``graphs``
+  fixture), the same requests with other IRIs. ``data0.rdf``, named but never read, stays.
+- ``query_multiple_dataset`` percent-encodes the ``&`` between its two ``named-graph-uri``
+  parameters, making them one (an erratum): it is sent as two, as the test means.
 """
 
 from __future__ import annotations
@@ -67,6 +70,169 @@ def send(base: str, method: str, target: str, body: bytes | str | None = None,
 
 def q(**params) -> str:
     return "/sparql?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
+
+
+# --- the W3C test cases --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def graphs(curated_oxigraph) -> dict[str, str]:
+    """Three of our graphs in the places of the suite's data1.rdf … data3.rdf: ``s1`` is typed
+    ``type`` in ``g1`` only, ``s2`` in ``g2`` only, ``s3`` in ``g3`` only (the suite's
+    ``<dataN.rdf> a ?type``). The remote store holds the same graphs (loaded from the same data)."""
+    query = """SELECT ?type ?g1 ?s1 ?g2 ?s2 ?g3 ?s3 WHERE {
+      GRAPH ?g1 { ?s1 a ?type } GRAPH ?g2 { ?s2 a ?type } GRAPH ?g3 { ?s3 a ?type }
+      FILTER(STR(?g1) < STR(?g2) && STR(?g2) < STR(?g3))
+      FILTER NOT EXISTS { GRAPH ?g2 { ?s1 a ?type } } FILTER NOT EXISTS { GRAPH ?g3 { ?s1 a ?type } }
+      FILTER NOT EXISTS { GRAPH ?g1 { ?s2 a ?type } } FILTER NOT EXISTS { GRAPH ?g3 { ?s2 a ?type } }
+      FILTER NOT EXISTS { GRAPH ?g1 { ?s3 a ?type } } FILTER NOT EXISTS { GRAPH ?g2 { ?s3 a ?type } }
+    } ORDER BY ?type ?g1 ?s1 ?g2 ?s2 ?g3 ?s3 LIMIT 1"""
+    row = next(iter(curated_oxigraph.query(query)))
+    return {name: row[name].value for name in ("type", "g1", "s1", "g2", "s2", "g3", "s3")}
+
+
+def _url(**params) -> str:
+    """/sparql with parameters, repeated ones as lists, percent-encoded as the suite writes them."""
+    pairs = [(k.replace("_", "-"), v) for k, vs in params.items() for v in (vs if isinstance(vs, list) else [vs])]
+    return "/sparql?" + urllib.parse.urlencode(pairs, quote_via=urllib.parse.quote)
+
+
+DATA0 = "http://kasei.us/2009/09/sparql/data/data0.rdf"  # a graph the store does not hold
+BOOLEAN = ("application/sparql-results+json", "application/sparql-results+xml")
+TABULAR = BOOLEAN + ("text/csv; charset=utf-8", "text/tab-separated-values; charset=utf-8")
+RDF = ("text/turtle; charset=utf-8", "application/n-triples", "application/rdf+xml", "application/ld+json")
+READ_ONLY = "403 Forbidden: this endpoint is read-only: SPARQL Update is not accepted"
+
+#: name → (method, target, body, Content-Type, expected status, expected answer). Targets and
+#: bodies are functions of the ``graphs`` fixture; the answer is True (the boolean true), a
+#: tuple of acceptable media types, or the start of the refusal's text.
+W3C_CASES = {
+    "query_post_form": ("POST", lambda d: _url(default_graph_uri=DATA0), lambda d: "query=ASK%20%7B%7D",
+                        FORM, 200, True),
+    "query_dataset_default_graphs_get": (
+        "GET", lambda d: _url(query=f"ASK {{ <{d['s1']}> a ?type . <{d['s2']}> a ?type . }}",
+                              default_graph_uri=[d["g1"], d["g2"]]), None, None, 200, True),
+    "query_dataset_default_graphs_post": (
+        "POST", lambda d: _url(default_graph_uri=[d["g1"], d["g2"]]),
+        lambda d: f"ASK {{ <{d['s1']}> a ?type . <{d['s2']}> a ?type . }}", DIRECT, 200, True),
+    "query_dataset_named_graphs_post": (
+        "POST", lambda d: _url(named_graph_uri=[d["g1"], d["g2"]]),
+        lambda d: f"ASK {{ GRAPH ?g1 {{ <{d['s1']}> a ?type }} GRAPH ?g2 {{ <{d['s2']}> a ?type }} }}",
+        DIRECT, 200, True),
+    "query_dataset_named_graphs_get": (
+        "GET", lambda d: _url(query=f"ASK {{ GRAPH ?g1 {{ <{d['s1']}> a ?type }} GRAPH ?g2 {{ <{d['s2']}> a ?type }} }}",
+                              named_graph_uri=[d["g1"], d["g2"]]), None, None, 200, True),
+    "query_dataset_full": (
+        "POST", lambda d: _url(default_graph_uri=d["g3"], named_graph_uri=[d["g1"], d["g2"]]),
+        lambda d: (f"ASK {{\n  <{d['s3']}> a ?type\n  GRAPH ?g1 {{ <{d['s1']}> a ?type }}\n"
+                   f"  GRAPH ?g2 {{ <{d['s2']}> a ?type }}\n}}"), DIRECT, 200, True),
+    # The manifest percent-encodes the '&' between its two named-graph-uri parameters, which
+    # makes them one parameter (an erratum): sent as the test means it, as two.
+    "query_multiple_dataset": (
+        "POST", lambda d: _url(named_graph_uri=[d["g1"], d["g2"]]),
+        lambda d: (f"ASK FROM <{d['g3']}> {{ GRAPH ?g1 {{ <{d['s1']}> a ?type }} "
+                   f"GRAPH ?g2 {{ <{d['s2']}> a ?type }} }}"), DIRECT, 200, True),
+    "query_get": ("GET", lambda d: _url(query="ASK {}", default_graph_uri=DATA0), None, None, 200, True),
+    "query_content_type_select": ("POST", lambda d: _url(default_graph_uri=DATA0),
+                                  lambda d: "SELECT (1 AS ?value) {}", DIRECT, 200, TABULAR),
+    "query_content_type_ask": ("POST", lambda d: _url(default_graph_uri=DATA0), lambda d: "ASK {}",
+                               DIRECT, 200, BOOLEAN),
+    "query_content_type_describe": ("POST", lambda d: _url(default_graph_uri=DATA0),
+                                    lambda d: "DESCRIBE <http://example.org/>", DIRECT, 200, RDF),
+    "query_content_type_construct": ("POST", lambda d: _url(default_graph_uri=DATA0),
+                                     lambda d: "CONSTRUCT { <s> <p> 1 } WHERE {}", DIRECT, 200, RDF),
+    "query_post_direct": ("POST", lambda d: "/sparql", lambda d: "ASK {}", DIRECT, 200, True),
+    "bad_query_method": ("PUT", lambda d: _url(query="ASK {}", default_graph_uri=DATA0), lambda d: "",
+                         FORM, 405, "405 Method Not Allowed"),
+    "bad_multiple_queries": ("GET", lambda d: "/sparql?query=ASK%20%7B%7D&query=SELECT%20%2A%20%7B%7D", None,
+                             None, 400, "400 Bad Request: 'query' given 2 times; send exactly one query"),
+    "bad_query_wrong_media_type": ("POST", lambda d: "/sparql", lambda d: "ASK {}", "text/plain", 415,
+                                   "415 Unsupported Media Type: unsupported request body type text/plain"),
+    "bad_query_missing_form_type": ("POST", lambda d: "/sparql", lambda d: "query=ASK%20%7B%7D", None, 415,
+                                    "415 Unsupported Media Type: unsupported request body type (none)"),
+    "bad_query_missing_direct_type": ("POST", lambda d: "/sparql", lambda d: "ASK {}", None, 415,
+                                      "415 Unsupported Media Type: unsupported request body type (none)"),
+    "bad_query_non_utf8": ("POST", lambda d: "/sparql", lambda d: "ASK {}".encode("utf-16"),
+                           DIRECT + "; charset=UTF-16", 415,
+                           "415 Unsupported Media Type: unsupported charset 'UTF-16'"),
+    "bad_query_syntax": ("GET", lambda d: "/sparql?query=ASK%20%7B", None, None, 400,
+                         "400 Bad Request: SPARQL syntax error: error at 1:"),
+    # A read-only endpoint refuses every update operation with 403 (a 4xx, as these expect).
+    "bad_update_get": ("GET", lambda d: "/sparql?update=CLEAR%20ALL", None, None, 403, READ_ONLY),
+    "bad_multiple_updates": ("POST", lambda d: "/sparql", lambda d: "update=CLEAR%20NAMED&update=CLEAR%20DEFAULT",
+                             FORM, 403, READ_ONLY),
+    "bad_update_wrong_media_type": ("POST", lambda d: "/sparql", lambda d: "CLEAR NAMED", "text/plain", 415,
+                                    "415 Unsupported Media Type: unsupported request body type text/plain"),
+    "bad_update_missing_form_type": ("POST", lambda d: "/sparql", lambda d: "update=CLEAR%20NAMED", None, 415,
+                                     "415 Unsupported Media Type: unsupported request body type (none)"),
+    "bad_update_non_utf8": ("POST", lambda d: "/sparql", lambda d: "CLEAR NAMED".encode("utf-16"),
+                            UPDATE + "; charset=UTF-16", 403, READ_ONLY),
+    "bad_update_syntax": ("POST", lambda d: "/sparql", lambda d: "update=CLEAR%20XYZ", FORM, 403, READ_ONLY),
+    "bad_update_dataset_conflict": (
+        "POST", lambda d: "/sparql?using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople",
+        lambda d: ("PREFIX foaf:  <http://xmlns.com/foaf/0.1/>\nWITH <http://example/addresses>\n"
+                   "DELETE { ?person foaf:givenName 'Bill' }\nINSERT { ?person foaf:givenName 'William' }\n"
+                   "WHERE {\n    ?person foaf:givenName 'Bill'\n}"), UPDATE, 403, READ_ONLY),
+}
+
+#: The suite's update cases expect the update to succeed: not applicable to a read-only
+#: endpoint. Their first request is sent all the same, and must be refused (403) and change
+#: nothing; update_base_uri's point, the base IRI, is tested with queries
+#: (test_relative_iris_resolve_against_the_endpoint).
+W3C_UPDATES = {
+    "update_dataset_default_graph": ("/sparql?using-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata1.rdf",
+                                     "CLEAR ALL", UPDATE),
+    "update_dataset_default_graphs": ("/sparql?using-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata1.rdf"
+                                      "&using-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata2.rdf",
+                                      "CLEAR ALL", UPDATE),
+    "update_dataset_named_graphs": ("/sparql?using-named-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata1.rdf",
+                                    "DROP ALL", UPDATE),
+    "update_dataset_full": ("/sparql?using-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata1.rdf"
+                            "&using-named-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata2.rdf",
+                            "DROP ALL", UPDATE),
+    "update_post_form": ("/sparql", "update=CLEAR+ALL", FORM),
+    "update_post_direct": ("/sparql", "CLEAR ALL", UPDATE),
+    "update_base_uri": ("/sparql", "CLEAR GRAPH <http://example.org/protocol-base-test/> ;\nINSERT DATA { GRAPH "
+                        "<http://example.org/protocol-base-test/> { <http://example.org/s> <http://example.org/p> <test> } }",
+                        UPDATE),
+}
+
+
+@pytest.mark.parametrize("name", list(W3C_CASES))
+def test_w3c_protocol_case(server, graphs, name):
+    method, target, body, content_type, status, expected = W3C_CASES[name]
+    got, headers, answer = send(server, method, target(graphs), body and body(graphs),
+                                {"Content-Type": content_type} if content_type else {})
+    assert got == status, answer
+    assert 200 <= got < 300 if status < 400 else 400 <= got < 500  # what the suite checks
+    if expected is True:
+        assert headers["content-type"] in BOOLEAN
+        assert json.loads(answer) == {"head": {}, "boolean": True}
+    elif isinstance(expected, tuple):
+        assert headers["content-type"] in expected
+    else:
+        assert headers["content-type"] == "text/plain; charset=utf-8"
+        assert answer.decode().startswith(expected), answer
+
+
+def test_the_dataset_cases_depend_on_the_dataset(server, graphs):
+    """The graphs stand in for the suite's only if each holds its part: with one of two
+    default graphs, or the other graph as the named one, the same ASK is false."""
+    ask = f"ASK {{ <{graphs['s1']}> a ?type . <{graphs['s2']}> a ?type . }}"
+    named = f"ASK {{ GRAPH ?g1 {{ <{graphs['s1']}> a ?type }} GRAPH ?g2 {{ <{graphs['s2']}> a ?type }} }}"
+    for target in (_url(query=ask, default_graph_uri=graphs["g1"]), _url(query=ask, default_graph_uri=graphs["g2"]),
+                   _url(query=named, named_graph_uri=[graphs["g1"], graphs["g3"]])):
+        status, _, answer = send(server, "GET", target)
+        assert status == 200 and json.loads(answer)["boolean"] is False
+
+
+@pytest.mark.parametrize("name", list(W3C_UPDATES))
+def test_w3c_update_cases_are_refused_by_a_read_only_endpoint(server, name):
+    target, body, content_type = W3C_UPDATES[name]
+    before = _count(server)
+    got, _, answer = send(server, "POST", target, body, {"Content-Type": content_type})
+    assert got == 403
+    assert answer.decode().strip() == READ_ONLY
+    assert _count(server) == before > 0
 
 
 # --- issue 15, protocol details ---------------------------------------------------------------
