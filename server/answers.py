@@ -45,6 +45,9 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     substitutions: tuple = ()  # ((variable name, term), …), sorted: part of the cache key
+    #: The IRI that relative IRIs in the query resolve against (the endpoint's, on /sparql);
+    #: part of the cache key, as the answer depends on it.
+    base_iri: str | None = None
 
 
 def check_services(shape: QueryShape, ds: Dataset) -> None:
@@ -74,6 +77,7 @@ def build_job(req: QueryRequest, choice: Choice, ds: Dataset) -> tuple[Job, Quer
         results_format=choice.results and choice.results.media_type,
         graph_format=choice.graph and choice.graph.media_type,
         max_rows=settings.max_rows,
+        base_iri=req.base_iri,
     )
     return job, shape
 
@@ -116,7 +120,11 @@ def answer(req: QueryRequest, choice: Choice, key: str | None = None, ds: Datase
 def _failure_error(failure: Failure, req: QueryRequest, shape: QueryShape, choice: Choice) -> TwinkgError:
     if failure.kind == "syntax":
         if is_update(req.text):
-            return TwinkgError("this endpoint is read-only: SPARQL Update is not accepted", 403)
+            # An update sent as a query is no legal query: the protocol's answer is 400
+            # (§2.1.4), as for any text that does not parse as one. 403 is for the update
+            # operation itself (server/protocol.py), which this endpoint refuses.
+            return TwinkgError("this is a SPARQL Update, not a query: the 'query' parameter takes a "
+                               "query (this endpoint is read-only: SPARQL Update is not accepted)", 400)
         return TwinkgError(f"SPARQL syntax error: {failure.message}", 400)
     if failure.kind == "function":
         return TwinkgError(f"the query calls a function this endpoint does not support: {failure.message}", 400)

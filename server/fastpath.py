@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from werkzeug.http import HTTP_STATUS_CODES
 
+from twinkg.query_inspect import query_form
+
 from . import formats
 from .answers import respond_parts, response_cache
 from .cors import EXPOSED_HEADERS
-from .protocol import read_get, read_query_request, url_params
+from .protocol import endpoint_iri, read_get, read_query_request, url_params
 
 PATH = "/sparql"
 _CORS = [("Access-Control-Allow-Origin", "*"), ("Access-Control-Expose-Headers", EXPOSED_HEADERS)]
@@ -39,7 +41,7 @@ class SparqlFastPath:
         try:
             if method == "GET":
                 params = url_params(environ)
-                query = read_get(params)
+                query = read_get(params, endpoint_iri(environ))
                 format_param = params.get("format")
             else:
                 with self.app.app_context():  # Flask's Request applies MAX_CONTENT_LENGTH
@@ -47,7 +49,7 @@ class SparqlFastPath:
                     query, format_param = read_query_request(self.dataset.settings.max_body_bytes, request)
             if query is None:  # e.g. ?queryx=: the editor or the description
                 return self.wsgi_app(environ, start_response)
-            choice = formats.choose(environ.get("HTTP_ACCEPT"), format_param)
+            choice = formats.choose(environ.get("HTTP_ACCEPT"), format_param, query_form(query.text))
             status, headers, body = respond_parts(query, choice, method, environ.get("HTTP_IF_NONE_MATCH"),
                                                   None, self.dataset, cache)
         except Exception as exc:  # noqa: BLE001 - rendered by the app's error handlers

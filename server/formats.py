@@ -85,15 +85,36 @@ class Choice:
     graph: object | None
 
 
+#: The answer formats of each query form (twinkg.query_inspect.query_form names them).
+FORMATS_OF_FORM = {"select": RESULT_FORMATS, "ask": RESULT_FORMATS,
+                   "construct": GRAPH_FORMATS, "describe": GRAPH_FORMATS}
+
+
+def listed_names(fmt) -> tuple[str, ...]:
+    """The names a refusal and the README list for a format: its file extension, its link
+    name and the extra ones (``srj``, ``json``; ``ttl``, ``n3``). ``by_name`` takes more
+    (``turtle``, ``sparql-results+json``, …), too many to read in a message."""
+    return tuple(dict.fromkeys((fmt.file_extension, link_name(fmt), *_EXTRA_NAMES.get(fmt, ()))))
+
+
+def unknown_format(format_param: str, form: str | None) -> TwinkgError:
+    """400 for a ``format`` that names no format, listing those of the query's form (all of
+    them when the form is not known, e.g. for a text that is not a query)."""
+    offered = FORMATS_OF_FORM.get(form, RESULT_FORMATS + GRAPH_FORMATS)
+    names = dict.fromkeys(n for f in offered for n in listed_names(f))
+    for_form = f" for {form.upper()} queries" if form in FORMATS_OF_FORM else ""
+    return TwinkgError(f"unknown format {format_param!r}{for_form}; use one of {', '.join(names)} "
+                       "or a media type", 400)
+
+
 @lru_cache(maxsize=256)  # clients send few distinct Accept headers; negotiation is pure
-def choose(accept: str | None, format_param: str | None) -> Choice:
-    """By ``?format=`` when given (400 if unknown), else by ``Accept`` (406 if nothing fits)."""
+def choose(accept: str | None, format_param: str | None, form: str | None = None) -> Choice:
+    """By ``?format=`` when given (400 if unknown, naming the formats of the query ``form``),
+    else by ``Accept`` (406 if nothing fits)."""
     if format_param:
         choice = Choice(by_name(format_param, RESULT_FORMATS), by_name(format_param, GRAPH_FORMATS))
         if choice.results is None and choice.graph is None:
-            names = sorted({n for f in RESULT_FORMATS + GRAPH_FORMATS for n in (f.file_extension,)})
-            raise TwinkgError(f"unknown format {format_param!r}; use one of {', '.join(names)} "
-                              "or a media type", 400)
+            raise unknown_format(format_param, form)
         return choice
     results = graph = None
     try:

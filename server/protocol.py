@@ -3,19 +3,23 @@
 Three ways to send a query: GET ``?query=``, POST form-encoded, POST ``application/sparql-query``
 (with ``default-graph-uri``/``named-graph-uri`` in the URL). Anything else is refused with
 the status the protocol or HTTP prescribes: updates 403 (this endpoint is read-only), other
-bodies 415, bodies over the limit 413 (with or without Content-Length), a missing or repeated
+bodies 415 (and so a query body in another charset than UTF-8, the only one the protocol
+allows), bodies over the limit 413 (with or without Content-Length), a missing or repeated
 query 400, and so is text that cannot be read as the client wrote it (bytes that are not
 UTF-8, malformed percent-escapes): such input is refused, never silently changed.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
-from urllib.parse import parse_qsl
+from functools import lru_cache
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import request
 from pyoxigraph import NamedNode
 from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
+from werkzeug.wsgi import get_current_url
 from yarl import URL
 
 from twinkg.errors import TwinkgError
@@ -27,6 +31,8 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 URL_QUERY = "the URL's query string"
 FORM_BODY = "the form body"
+#: The protocol's dataset parameters of a query (§2.1.4).
+GRAPH_PARAMS = ("default-graph-uri", "named-graph-uri")
 
 
 def read_query_request(max_body_bytes: int, req=None) -> tuple[QueryRequest | None, str | None]:
@@ -39,8 +45,9 @@ def read_query_request(max_body_bytes: int, req=None) -> tuple[QueryRequest | No
     if req is None:
         req = request
     args = url_params(req.environ)
+    base = endpoint_iri(req.environ)
     if req.method in ("GET", "HEAD"):  # HEAD: GET's answer without its body (RFC 9110 §9.3.2)
-        return read_get(args), args.get("format")
+        return read_get(args, base), args.get("format")
     _check_size(req, max_body_bytes)
     mime = req.mimetype
     if mime == "application/sparql-update":
@@ -49,25 +56,59 @@ def read_query_request(max_body_bytes: int, req=None) -> tuple[QueryRequest | No
         if "query" in args:
             raise TwinkgError("query given twice: in the URL and as the request body", 400)
         text = _body_text(req, _read_body(req, max_body_bytes))
-        return _request(_one_query([text]), args), args.get("format")
+        return _request(_one_query([text]), args, base), args.get("format")
     if mime == FORM:
         form = _form_params(_read_body(req, max_body_bytes))
         if "update" in form or "update" in args:
             raise TwinkgError(READ_ONLY, 403)
         params = CombinedMultiDict([args, form])  # as werkzeug's request.values: URL first
         queries = form.getlist("query") + args.getlist("query")
-        return _request(_one_query(queries), params), params.get("format")  # graphs in the body or the URL
+        return _request(_one_query(queries), params, base), params.get("format")  # graphs in the body or the URL
     raise TwinkgError(f"unsupported request body type {mime or '(none)'}: send the query as "
                       f"{DIRECT} or {FORM}", 415)
 
 
-def read_get(params) -> QueryRequest | None:
-    """The query of a GET, from its URL parameters; None without ``query``."""
+def read_get(params, base_iri: str) -> QueryRequest | None:
+    """The query of a GET, from its URL parameters; None without ``query``. ``base_iri``: the
+    endpoint's IRI (``endpoint_iri``)."""
     if "update" in params:
         raise TwinkgError(READ_ONLY, 403)
     if "query" not in params:
+        # The dataset parameters belong to a query: a request with them asks for one, and
+        # forgot it (not for the editor or the service description, which take neither).
+        if given := [name for name in GRAPH_PARAMS if name in params]:
+            raise TwinkgError(f"missing 'query' parameter ({' and '.join(given)} given without a query)", 400)
         return None
-    return _request(_one_query(params.getlist("query")), params)
+    return _request(_one_query(params.getlist("query")), params, base_iri)
+
+
+def endpoint_iri(environ) -> str:
+    """The endpoint's IRI as the client addressed it (scheme, host, path; no query string):
+    the base IRI of the query's relative IRIs, and the ``sd:endpoint`` of the service
+    description (server/sparql.py).
+
+    The protocol leaves the base IRI to the service ("which MAY be the service endpoint", W3C
+    test update_base_uri); RFC 3986 §5.1.3 makes it the address the text was retrieved from,
+    as Oxigraph's server does. The configured dataset base would resolve ``<id/city/tours>`` to
+    an entity, but also make a query mean something else here than the address it was sent
+    to says. An answer depends on the host this way: the host is part of the response
+    cache's key and of the ETag (the request holds the IRI). A Host header that is missing
+    or names no host (werkzeug makes it empty) is a 400 (RFC 9112 §3.2), not an address
+    ``http:///sparql`` that relative IRIs would resolve against."""
+    iri = get_current_url(environ, strip_querystring=True)
+    if not _valid_iri(iri):
+        raise TwinkgError("the request's Host header is missing or not a host name, so the "
+                          "endpoint has no address to resolve relative IRIs against", 400)
+    return iri
+
+
+@lru_cache(maxsize=64)  # a server is addressed by few hosts; a check costs a parse
+def _valid_iri(iri: str) -> bool:
+    try:
+        NamedNode(iri)
+    except ValueError:
+        return False
+    return bool(urlsplit(iri).netloc)
 
 
 def url_params(environ) -> ImmutableMultiDict:
@@ -171,17 +212,29 @@ def _read_body(req, limit: int) -> bytes:
 
 
 def _body_text(req, data: bytes) -> str:
-    charset = req.mimetype_params.get("charset", "utf-8")
+    # The protocol (§2.1.3) allows UTF-8 only: a body declared in another charset is refused
+    # with the media type it came with (415), not decoded, so that a client learns to send
+    # UTF-8 rather than getting answers that another server would refuse.
+    charset = req.mimetype_params.get("charset")
+    if charset is not None and not _is_utf8(charset):
+        raise TwinkgError(f"unsupported charset {charset!r}: the SPARQL 1.1 Protocol takes a query "
+                          f"body in UTF-8 only (send it as {DIRECT}; charset=utf-8, or without charset)", 415)
     try:
-        text = data.decode(charset)
-    except LookupError:
-        raise TwinkgError(f"unsupported charset {charset!r}", 415) from None
+        text = data.decode()
     except UnicodeDecodeError as exc:
-        raise TwinkgError(f"the request body is not valid {charset}: {exc.reason} at byte {exc.start}",
+        raise TwinkgError(f"the request body is not valid utf-8: {exc.reason} at byte {exc.start}",
                           400) from None
     # A byte-order mark (editors on Windows write one at the start of .rq files) is no part
     # of the query; pyoxigraph would report a syntax error at the first keyword.
     return text.removeprefix("\ufeff")
+
+
+def _is_utf8(charset: str) -> bool:
+    """``utf-8`` in any spelling Python knows (``UTF-8``, ``utf8``, ``"utf-8"``)."""
+    try:
+        return codecs.lookup(charset.strip().strip('"')).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _one_query(queries: list[str]) -> str:
@@ -204,6 +257,6 @@ def _graphs(params, name: str) -> tuple[str, ...]:
     return tuple(graphs)
 
 
-def _request(text: str, params) -> QueryRequest:
+def _request(text: str, params, base_iri: str) -> QueryRequest:
     return QueryRequest(text=text, default_graphs=_graphs(params, "default-graph-uri"),
-                   named_graphs=_graphs(params, "named-graph-uri"))
+                        named_graphs=_graphs(params, "named-graph-uri"), base_iri=base_iri)

@@ -24,6 +24,7 @@ from .cors import allow_cross_origin
 from .dataset import dataset
 from .i18n import current_language
 from twinkg.negotiation import negotiate
+from twinkg.query_inspect import query_form
 from .cells import term_view
 
 bp = Blueprint("queries_api", __name__)
@@ -67,7 +68,7 @@ def show(name: str):
         if choice.results is None and choice.graph is None:
             if by_suffix:  # a URL that names no resource
                 abort(404, description=f"unknown format {fmt_name!r}")
-            formats.choose(None, fmt_name)  # a bad parameter: 400, naming the formats there are
+            raise formats.unknown_format(fmt_name, query_form(query.text))  # a bad parameter: 400
         return _data(query, given, choice)
     if not fmt_name:
         offers = ("text/html",) + tuple(formats.base_type(f) for f in formats.RESULT_FORMATS)

@@ -14,7 +14,8 @@ from .cors import allow_cross_origin
 from .dataset import dataset
 from .i18n import current_language
 from twinkg.negotiation import negotiate
-from .protocol import read_query_request
+from twinkg.query_inspect import query_form
+from .protocol import endpoint_iri, read_query_request
 from .service_description import description, serialize_description
 
 bp = Blueprint("sparql", __name__)
@@ -30,7 +31,7 @@ def endpoint():
     query, format_param = read_query_request(ds.settings.max_body_bytes)
     if query is None:
         return _editor_or_description()
-    choice = formats.choose(request.headers.get("Accept"), format_param)
+    choice = formats.choose(request.headers.get("Accept"), format_param, query_form(query.text))
     return respond(query, choice)
 
 
@@ -56,7 +57,7 @@ def _editor_or_description() -> Response:
                                             tabs=_editor_tabs()),
                             content_type="text/html; charset=utf-8")
     else:
-        triples = description(request.url_root + "sparql", ds.store.named_graphs(), "twinkg SPARQL endpoint")
+        triples = description(endpoint_iri(request.environ), ds.store.named_graphs(), "twinkg SPARQL endpoint")
         response = Response(serialize_description(triples, wanted), content_type=formats.content_type(wanted))
     return cache_headers(response, etag, ds.settings.cache_max_age)
 

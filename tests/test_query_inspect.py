@@ -82,6 +82,8 @@ def test_a_dataset_clause_run_together_is_found(query):
     ("BASE <x:> DELETE WHERE { ?s ?p ?o }", True),
     ("SELECT * {}", False),
     ("SELEC * {}", False),
+    ("\\u0049NSERT DATA { <x:a> <x:b> <x:c> }", True),  # SPARQL 1.1 §19.2: INSERT
+    ("\\u0053ELECT * {}", False),
 ])
 def test_updates_are_told_from_queries(text, update):
     assert is_update(text) is update

@@ -59,6 +59,8 @@ _OPERATOR_CHARS = "+-*/|^=!&,"
 _IRI_OPERATOR_CHARS = 16
 #: Keywords that chain graph patterns, as binary operators chain expressions.
 _CHAINING = {"union", "optional", "minus"}
+#: The first keyword of each query form.
+QUERY_FORMS = ("select", "ask", "construct", "describe")
 _UPDATE_WORDS = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
 
 
@@ -89,13 +91,28 @@ def inspect_query(text: str) -> QueryShape:
     return shape
 
 
+def first_word(text: str) -> str | None:
+    """The first keyword after the prologue (BASE and PREFIX declarations), lower-cased: the
+    query form (``select``, ``ask``, ``construct``, ``describe``) or an update operation. Its
+    ``\\u`` escapes are undone: SPARQL 1.1 (§19.2) reads ``\\u0049NSERT`` as ``INSERT``."""
+    for kind, value in _tokens(text):
+        if kind == "word":
+            word = (unescape(value) if "\\" in value else value).lower()
+            if word not in ("base", "prefix"):
+                return word
+    return None
+
+
+def query_form(text: str) -> str | None:
+    """``select``, ``ask``, ``construct`` or ``describe``; None for a text that starts otherwise."""
+    word = first_word(text)
+    return word if word in QUERY_FORMS else None
+
+
 def is_update(text: str) -> bool:
     """Whether ``text`` is a SPARQL Update request: its first word after the prologue is an
     update operation (asked only of a text that did not parse as a query)."""
-    for kind, value in _tokens(text):
-        if kind == "word" and value.lower() not in ("base", "prefix"):
-            return value.lower() in _UPDATE_WORDS
-    return False
+    return first_word(text) in _UPDATE_WORDS
 
 
 def _tokens(text: str):

@@ -46,6 +46,8 @@ class Job:
     results_format: str | None
     graph_format: str | None
     max_rows: int
+    #: What relative IRIs in the query resolve against (None: a relative IRI is an error).
+    base_iri: str | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ def run(store: Store, job: Job) -> Answer | Failure:
         kwargs["default_graph"] = [NamedNode(g) for g in job.default_graph]
     if job.named_graphs is not None:
         kwargs["named_graphs"] = [NamedNode(g) for g in job.named_graphs]
+    if job.base_iri is not None:
+        kwargs["base_iri"] = job.base_iri
     try:
         results = store.query(job.text, **kwargs)
         if isinstance(results, QueryBoolean):

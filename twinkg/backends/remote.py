@@ -123,6 +123,8 @@ class RemoteStore:
             query = "".join(f"PREFIX {p}: {NamedNode(iri)}\n" for p, iri in prefixes.items()) + query
         graph_result = _is_graph_query(query, base_iri, substitutions)
         text = with_values(query, substitutions or {})
+        if base_iri is not None:  # the protocol has no base parameter: a BASE before the prologue
+            text = f"BASE {NamedNode(base_iri)}\n{text}"  # (the query's own BASE still overrides it)
         defaults, named = _graph_iris(default_graph), _graph_iris(named_graphs)
         if (use_default_graph_as_union and self.union == "graphs" and not defaults and not named
                 and not inspect_query(query).has_dataset):
