@@ -75,6 +75,26 @@ def test_other_requests_are_answered_while_a_query_runs_too_long(limited_server)
     assert slow["status"] == 503
 
 
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s ?p " + ",".join(["1"] * 300) + " }",  # 42 s in pyoxigraph 0.5
+    "SELECT * WHERE { ?s " + "/".join(["<x:p>"] * 5001) + " ?o }",
+    "SELECT * WHERE { " + " ".join("{ ?s ?p 1 }" for _ in range(200)) + " }",
+    "SELECT * WHERE { " + " ".join(f"?s ?p ?o{i} FILTER(true)" for i in range(200)) + " }",
+])
+def test_queries_that_explode_are_refused_before_they_run(client, query):
+    started = time.monotonic()
+    response = client.get("/sparql", query_string={"query": query})
+    assert response.status_code == 400
+    assert "triple patterns" in response.text and "the limit is 100" in response.text
+    assert time.monotonic() - started < 0.5
+
+
+def test_a_list_of_fifty_objects_still_runs(client):
+    objects = ",".join(f"<http://nope.example/{i}>" for i in range(50))
+    response = client.get("/sparql", query_string={"query": f"SELECT * WHERE {{ ?s ?p {objects} }}"})
+    assert response.status_code == 200 and bindings(response.data) == []
+
+
 def test_timeout_in_the_test_client_too(limited):
     response = limited.get("/sparql", query_string={"query": RUNAWAY})
     assert response.status_code == 503
