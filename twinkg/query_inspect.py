@@ -98,7 +98,7 @@ def inspect_query(text: str) -> QueryShape:
     # blank node between it and the one before, or stands in a long collection
     separators = sum(map(text.count, ",;./{[("))
     if not keywords and brackets <= MAX_NESTING and len(text) <= MAX_OPERATORS \
-            and separators <= MAX_PATTERNS // 2 and not _LONG_LIST.search(text):
+            and separators < MAX_PATTERNS and not _LONG_LIST.search(text):
         return QueryShape()  # no clause to find, and too short to be too deep or too wide
     shape = _read(text)
     if "\\u" in text or "\\U" in text:  # SPARQL 1.1's reading too: whatever either finds
