@@ -3,7 +3,7 @@
 from twinkg.config import load_settings
 
 from . import create_app
-from .recycle import supervisor
+from .recycle import close_while_draining, drain_window, supervisor
 
 
 def preload() -> None:
@@ -14,4 +14,9 @@ def preload() -> None:
 
 
 def app_from_environment():
-    return create_app(load_settings(), supervisor=supervisor())
+    settings, pid = load_settings(), supervisor()
+    app = create_app(settings, supervisor=pid)
+    if pid is None:
+        return app
+    # Under `twinkg serve`: no keep-alive request is lost while the workers are replaced
+    return close_while_draining(app, drain_window(settings.query_timeout))

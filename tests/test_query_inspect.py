@@ -11,7 +11,7 @@ import pytest
 from pyoxigraph import QueryBoolean, Store
 
 from twinkg.errors import TwinkgError
-from twinkg.query_inspect import MAX_NESTING, MAX_OPERATORS, inspect_query, is_update
+from twinkg.query_inspect import MAX_NESTING, MAX_OPERATORS, MAX_PATTERNS, inspect_query, is_update
 
 EVIL = "http://127.0.0.1:9/sparql"
 
@@ -120,6 +120,32 @@ def test_too_deep_or_too_long_is_refused_naming_the_limit():
     # brackets in strings, and signs in VALUES data, do not count
     inspect_query('SELECT * { BIND("' + "(" * 5000 + '" AS ?x) }')
     inspect_query("SELECT * { VALUES ?x { " + " ".join(["-1"] * (MAX_OPERATORS + 10)) + " } }")
+
+
+@pytest.mark.parametrize("make", [
+    lambda n: "SELECT * WHERE { ?s ?p " + ",".join(["1"] * n) + " }",
+    lambda n: "SELECT * WHERE { ?s " + ";".join("?p 1" for _ in range(n)) + " }",
+    lambda n: "SELECT * WHERE { ?s ?p [ " + ";".join("?p 1" for _ in range(n - 1)) + " ] }",  # and ?s ?p [ ] itself
+    lambda n: "SELECT * WHERE { " + " ".join(f"?s{i % 7} ?p ?o{i} ." for i in range(n)) + " }",
+    lambda n: "SELECT * WHERE { " + " ".join("{ ?s ?p 1 }" for _ in range(n)) + " }",
+    lambda n: "SELECT * WHERE { " + " ".join("?s ?p 1 FILTER(true)" for _ in range(n)) + " }",
+    lambda n: "SELECT * WHERE { " + " ".join("VALUES ?s { 1 }" for _ in range(n)) + " }",
+    lambda n: "SELECT * WHERE { ?s " + "/".join(["<x:p>"] * n) + " ?o }",
+    lambda n: "SELECT * WHERE { ?s ?p (" + " ".join(["1"] * (n - 1)) + ") }",
+])
+def test_too_many_triple_patterns_are_refused_at_the_limit(make):
+    inspect_query(make(MAX_PATTERNS))
+    with pytest.raises(TwinkgError) as info:
+        inspect_query(make(MAX_PATTERNS + 1))
+    assert info.value.status == 400 and f"the limit is {MAX_PATTERNS}" in info.value.message
+
+
+def test_what_does_not_join_is_not_a_triple_pattern():
+    # a CONSTRUCT template, a long IN list, the calls of FILTERs
+    inspect_query("CONSTRUCT { " + " ".join(f"<x:s{i}> <x:p> {i} ." for i in range(500)) + " } WHERE { ?s ?p ?o }")
+    inspect_query("SELECT * WHERE { ?s ?p ?o FILTER(?o IN (" + ",".join(map(str, range(500))) + ")) }")
+    inspect_query("SELECT * WHERE { " + " ".join(f'?s ?p ?o{i} FILTER regex(?o{i}, "a", "i") .'
+                                                  for i in range(MAX_PATTERNS)) + " }")
 
 
 def test_what_is_let_through_runs_on_a_query_thread_without_overflowing():

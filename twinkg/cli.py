@@ -361,17 +361,38 @@ def serve(data, store, base_iri, host, port, workers, do_load, debug, **remote):
     from twinkg.server.wsgi import preload
 
     preload()  # before granian forks: a worker that replaces another starts in ~0.1 s
+    _raise_open_files_limit()
     os.environ[SUPERVISOR_ENV] = str(os.getpid())  # granian's main process is this one
+
+    from granian.http import HTTP1Settings
 
     Granian("twinkg.server.wsgi:app_from_environment", address=settings.host, port=settings.port,
             interface=Interfaces.WSGI, workers=settings.workers, factory=True,
             blocking_threads=settings.worker_threads,
+            # Slow and idle clients: a connection that does not send its headers in time is
+            # closed; granian's default (backpressure = backlog / workers) let 1,000 idle
+            # connections take every place, so that new ones waited in the backlog.
+            http1_settings=HTTP1Settings(header_read_timeout=int(settings.header_timeout * 1000)),
+            backlog=settings.listen_backlog, backpressure=settings.max_connections,
             # Worker isolation (server/recycle.py): after a runaway query the workers are
             # reloaded; an old worker may finish its requests (at most the query time limit),
             # then it is killed. A worker that crashes is replaced too.
             respawn_failed_workers=True, respawn_interval=RESPAWN_SECONDS,
             workers_kill_timeout=math.ceil(settings.query_timeout) + KILL_MARGIN_SECONDS,
             log_access=False).serve()
+
+
+def _raise_open_files_limit() -> None:
+    """Each open connection is a file descriptor: at the usual soft limit of 1,024 a few
+    hundred idle clients per worker would leave none for new connections (or the store)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or hard > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else max(soft, 65536), hard))
+        except (ValueError, OSError):
+            pass  # keep the limit the system gave; the server still works with fewer clients
 
 
 if __name__ == "__main__":  # pragma: no cover

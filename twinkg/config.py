@@ -56,6 +56,12 @@ class Settings:
     #: Threads per server worker that handle requests (granian's blocking threads). Few are
     #: faster (less GIL hand-over between threads); a request waiting for its query holds one.
     worker_threads: int = 4
+    #: Slow and idle clients (README, "Serving"): seconds a connection may take to send a
+    #: request's headers (also how long an idle connection is kept), and connections each
+    #: server worker serves at once (more wait in the listen backlog, ``listen_backlog``).
+    header_timeout: float = 5.0
+    max_connections: int = 10000
+    listen_backlog: int = 4096
     #: Public limits of the SPARQL endpoint (README, "SPARQL endpoint"): seconds a query may
     #: run before it is stopped (503), result rows (or triples) before the answer is cut and
     #: flagged, and the largest request body accepted (413).

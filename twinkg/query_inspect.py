@@ -34,6 +34,13 @@ MAX_NESTING = 1000
 MAX_OPERATORS = 20000
 #: Tokens outside VALUES data (a collection of ~130,000 elements overflowed the query stack).
 MAX_TOKENS = 100000
+#: Triple patterns that the engine joins, in all: each object (``?s ?p 1, 2`` is two), each
+#: step of a sequence path (``<a>/<b>``), each element of a collection, each VALUES block.
+#: Oxigraph's join planner takes time that grows with about the fourth power of their number,
+#: whether they share a group or not (nested groups and FILTERs are flattened first): on an
+#: idle machine 64 took 0.1-0.2 s, 100 took 0.5-1.2 s, 128 1.4-5.6 s, 200 7.5 s or more (a
+#: list of 300 objects took 42 s); a path of 400 steps 2.8 s. CONSTRUCT templates do not count.
+MAX_PATTERNS = 100
 #: The stack of a thread that runs users' queries: with it, chains far longer than
 #: MAX_OPERATORS and nesting far deeper than MAX_NESTING were answered in tests.
 QUERY_STACK_BYTES = 256 << 20
@@ -61,6 +68,14 @@ _IRI_OPERATOR_CHARS = 16
 _CHAINING = {"union", "optional", "minus"}
 #: The first keyword of each query form.
 QUERY_FORMS = ("select", "ask", "construct", "describe")
+#: Words that are not terms of a triple pattern where one may stand (group keywords, and the
+#: words of a subquery's projection).
+_PATTERN_KEYWORDS = {"filter", "bind", "optional", "minus", "union", "graph", "service", "silent",
+                     "values", "select", "distinct", "reduced", "where", "as", "exists", "not",
+                     "from", "named", "group", "order", "by", "having", "limit", "offset", "undef"}
+#: A parenthesis holding many items and no comma: maybe a long collection (each element is a
+#: triple pattern); such a text is lexed to count them.
+_LONG_LIST = re.compile(r"\((?:[^(),]*?\s){%d}" % (MAX_PATTERNS // 2))
 _UPDATE_WORDS = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
 
 
@@ -81,8 +96,12 @@ def inspect_query(text: str) -> QueryShape:
     lowered = (unescape(text) if "\\" in text else text).lower()
     keywords = "from" in lowered or "service" in lowered
     brackets = text.count("(") + text.count("{") + text.count("[")
-    if not keywords and brackets <= MAX_NESTING and len(text) <= MAX_OPERATORS:
-        return QueryShape()  # no clause to find, and too short to be too deep
+    # a triple pattern past the first needs a separator (, ; . /) or a group, a FILTER or a
+    # blank node between it and the one before, or stands in a long collection
+    separators = sum(map(text.count, ",;./{[("))
+    if not keywords and brackets <= MAX_NESTING and len(text) <= MAX_OPERATORS \
+            and separators < MAX_PATTERNS and not _LONG_LIST.search(text):
+        return QueryShape()  # no clause to find, and too short to be too deep or too wide
     shape = _read(text)
     if "\\u" in text or "\\U" in text:  # SPARQL 1.1's reading too: whatever either finds
         other = _read(unescape(text))
@@ -133,9 +152,17 @@ def _read(text: str) -> QueryShape:
     pending_service: str | None = None
     prefixes_known = True  # False once a PREFIX run into its name ("PREFIXp:") is seen
     tokens = 0  # outside VALUES data: collections recurse on their elements
+    # Triple patterns: a stack of open brackets, each [kind, terms of the triple being read]
+    # where kind is "{" or "[" (triple patterns), "(" (an expression or argument list), "c"
+    # (a collection) or "t" (a CONSTRUCT template); a triple counts at its third term
+    patterns = 0
+    groups: list[list] = []
+    prev_kind = prev_value = before_prev = None
     for kind, value in _tokens(text):
         if values_depth is None:
             tokens += 1
+            patterns += _count_patterns(groups, kind, value, prev_kind, prev_value, before_prev)
+        prev_kind, prev_value, before_prev = kind, value, (prev_value.lower() if prev_kind == "word" else None)
         if expect in ("prefix", "prefix-iri") and kind in ("open", "close", "op"):
             expect = None
         if expect == "service-brace":  # a keyword run into its endpoint (SERVICE:b {…})?
@@ -236,7 +263,65 @@ def _read(text: str) -> QueryShape:
         raise TwinkgError(f"the query has {tokens} tokens outside VALUES data; the limit is {MAX_TOKENS}", 400)
     if operators > MAX_OPERATORS:
         raise TwinkgError(f"the query has {operators} operators; the limit is {MAX_OPERATORS}", 400)
+    if patterns > MAX_PATTERNS:
+        raise TwinkgError(f"the query has {patterns} triple patterns (objects, property path steps, "
+                          f"collection elements, VALUES blocks); the limit is {MAX_PATTERNS}", 400)
     return QueryShape(has_dataset, tuple(services))
+
+
+def _count_patterns(groups: list[list], kind: str, value: str, prev_kind, prev_value, before_prev) -> int:
+    """How many triple patterns this token adds (see MAX_PATTERNS), keeping ``groups``."""
+    top = groups[-1] if groups else None
+    in_pattern = top is not None and top[0] in "{["
+    if kind == "open":
+        if value == "(":
+            function = prev_kind == "word" or (prev_kind in ("iri", "pname") and before_prev == "filter")
+            collection = (in_pattern or (top is not None and top[0] == "c")) and not function
+            groups.append(["c" if collection else "(", 0])
+        elif value == "{" and prev_kind == "word" and prev_value.lower() == "construct":
+            groups.append(["t", 0])
+        else:
+            if in_pattern and value == "{":
+                top[1] = 0
+            groups.append([value, 1 if value == "[" else 0])  # [ … ]: its subject is implicit
+        return 0
+    if kind == "close":
+        closed = groups.pop() if groups else None
+        if groups and groups[-1][0] in "{[":
+            if closed is not None and closed[0] in "[c":
+                return _term(groups[-1])  # a blank node or a collection is a term here
+            groups[-1][1] = 0
+        return 0
+    if top is not None and top[0] == "c":
+        return 1 if kind in ("var", "iri", "pname", "string", "word") else 0
+    if not in_pattern:
+        return 0
+    if kind in ("var", "iri", "pname", "string"):
+        return _term(top)
+    if kind == "word":
+        word = value.lower()
+        if word == "values":
+            top[1] = 0
+            return 1
+        if word in _PATTERN_KEYWORDS or (prev_kind == "word" and prev_value.lower() == "filter"):
+            top[1] = 0
+            return 0
+        return _term(top)
+    if value == ".":
+        top[1] = 0
+    elif value == ",":
+        return 1
+    elif value == ";":
+        top[1] = 1
+    elif value in "/|":  # the next step is no new term of the triple; a sequence is a join
+        top[1] -= 1
+        return 1 if value == "/" else 0
+    return 0
+
+
+def _term(group: list) -> int:
+    group[1] += 1
+    return 1 if group[1] == 3 else 0
 
 
 def _iri(token: str) -> str | None:

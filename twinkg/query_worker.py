@@ -290,17 +290,23 @@ def _serve(argv: list[str]) -> None:
     path, read_fd, write_fd = argv[0], int(argv[1]), int(argv[2])
     inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     store = Store.read_only(path)
-    outbox.send_bytes(b"ready")
-    while True:
-        try:
-            job = pickle.loads(inbox.recv_bytes())
-        except EOFError:  # the server worker is gone
-            return
-        try:
-            answer = run(store, job)
-        except Exception as exc:  # a bug must not leave the parent waiting for the time limit
-            answer = Failure("io", f"{type(exc).__name__}: {exc}")
-        outbox.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    try:
+        outbox.send_bytes(b"ready")
+        while True:
+            try:
+                job = pickle.loads(inbox.recv_bytes())
+            except EOFError:  # the server worker is gone
+                return
+            outbox.send_bytes(b"started")  # the time limit runs from here (server/executor.py)
+            try:
+                answer = run(store, job)
+            except Exception as exc:  # a bug must not leave the parent waiting for the time limit
+                answer = Failure("io", f"{type(exc).__name__}: {exc}")
+            outbox.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    except (BrokenPipeError, ConnectionResetError):
+        # The server worker ended while this child started or worked (e.g. a spare child
+        # still opening the store when the process exits): nobody is left to answer.
+        return
 
 
 if __name__ == "__main__":
