@@ -232,7 +232,7 @@ def test_defaults_name_the_entities_of_the_base_the_store_was_loaded_with(other_
     assert listed["who-attended"]["parameters"][0]["default"] == "https://kg.example.com/twinning/id/city/kouvola"
     editor = BeautifulSoup(client.get("/sparql", headers={"Accept": "text/html"}).data, "html.parser")
     tabs = {t["id"]: t["query"] for t in json.loads(editor.find(id="yasgui")["data-editor"])["tabs"]}
-    assert tabs["partner-cities"].rstrip().endswith("VALUES (?city) { (<https://kg.example.com/twinning/id/city/muelheim>) }")
+    assert "VALUES (?city) { (<https://kg.example.com/twinning/id/city/muelheim>) }" in tabs["partner-cities"]
     # the command line reads the base from the store, whatever --base-iri says
     from click.testing import CliRunner
 
@@ -255,3 +255,29 @@ def test_result_links_follow_the_base_the_store_was_loaded_with(other_base):
     links = [a["href"] for a in page.select("#results a")]
     assert "/id/city/tours" in links and "/id/city/muelheim" in links
     assert not [href for href in links if href.startswith("https://kg.example.com/")]
+
+
+def _editor_tabs(client) -> dict[str, str]:
+    editor = BeautifulSoup(client.get("/sparql", headers={"Accept": "text/html"}).data, "html.parser")
+    return {t["id"]: t["query"] for t in json.loads(editor.find(id="yasgui")["data-editor"])["tabs"]}
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in canned_queries().items() if q.params))
+def test_each_editor_tab_answers_what_the_api_answers_with_the_defaults(client, name):
+    """The editor's tab for a query with parameters runs on /sparql as the user sees it; its
+    rows are the API's with the default values (the anniversaries tab found 0 rows where the
+    API gives Tours 60 and Kouvola 50: a trailing VALUES bound ?year after the BINDs)."""
+    tab = _editor_tabs(client)[name]
+    from_tab = client.post("/sparql", data={"query": tab}, headers={"Accept": "application/sparql-results+json"})
+    from_api = client.get(f"/queries/{name}.json")
+    assert from_tab.status_code == 200 and from_api.status_code == 200
+    rows = lambda data: sorted(json.dumps(b, sort_keys=True) for b in bindings(data))  # noqa: E731
+    assert rows(from_tab.data) == rows(from_api.data)
+    assert rows(from_api.data), "the defaults give rows"
+
+
+def test_the_anniversaries_tab_finds_the_2022_anniversaries(client):
+    tab = _editor_tabs(client)["anniversaries"]
+    answer = client.post("/sparql", data={"query": tab}, headers={"Accept": "application/sparql-results+json"})
+    years = {(b["partnershipName"], b["years"]) for b in bindings(answer.data)}
+    assert years == {("Mülheim an der Ruhr – Tours", "60"), ("Kouvola – Mülheim an der Ruhr", "50")}

@@ -24,6 +24,7 @@ from importlib.resources import files
 
 from pyoxigraph import Literal, NamedNode, Variable
 
+from twinkg.backends.inject import where_group_start
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
 from twinkg.loaders.values import XSD, ValueProblem, check_iri, parse_date
@@ -113,17 +114,23 @@ class CannedQuery:
         return result
 
     def text_with_defaults(self) -> str:
-        """The query with its parameters' defaults in a trailing VALUES clause, for the editor.
+        """The query with its parameters' defaults bound by a VALUES block at the start of its
+        WHERE group, for the editor.
 
-        The terms are written by pyoxigraph (``str(term)`` is N-Triples syntax, escaped by the
-        library), and a trailing VALUES joins like a substitution of projected variables.
+        There, as with the API's substitutions, the parameter is bound for every BIND and
+        FILTER of the group (a trailing VALUES joins only after them: ``?year - ?start`` was
+        unbound and the anniversaries tab found nothing). The terms are written by pyoxigraph
+        (``str(term)`` is N-Triples syntax, escaped by the library).
         """
         values = [(p.name, p.term(p.default)) for p in self.params if p.default is not None]
         if not values:
             return self.text
         names = " ".join(f"?{name}" for name, _ in values)
         terms = " ".join(str(term) for _, term in values)
-        return f"{self.text.rstrip()}\nVALUES ({names}) {{ ({terms}) }}\n"
+        block = f"VALUES ({names}) {{ ({terms}) }}"
+        # where the remote backend binds values too (one scanner finds the group)
+        start = where_group_start(self.text)
+        return f"{self.text[:start]}\n  # the parameters' defaults (the API binds them the same way)\n  {block}{self.text[start:]}"
 
 
 def _resolved(param: Param, base: str) -> Param:
