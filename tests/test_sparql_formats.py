@@ -205,6 +205,6 @@ def test_editor_for_browsers(client):
     assert config["prefixes"] == PREFIXES
     assert [t["id"] for t in config["tabs"]] == list(canned_queries())
     tab = next(t for t in config["tabs"] if t["id"] == "partner-cities")
-    assert tab["query"].rstrip().endswith("VALUES (?city) { (<https://twinkg.example.org/id/city/muelheim>) }")
+    assert "VALUES (?city) { (<https://twinkg.example.org/id/city/muelheim>) }" in tab["query"]
     for path in scripts + ["/static/vendor/yasgui/yasgui.min.css"]:
         assert client.get(path).status_code == 200
