@@ -49,9 +49,12 @@ def _settings(data, store, base_iri, endpoint=None, update_endpoint=None, graph_
                          update_endpoint=update_endpoint, graph_store=graph_store, **extra)
 
 
-def _fail_on_problems(exc: InvalidInput):
+def _fail_on_problems(exc: InvalidInput, command: str | None = None):
     for problem in exc.problems:
         click.echo(str(problem), err=True)
+    if command == "validate":  # validate never writes: say what was checked instead
+        raise click.ClickException(f"{len(exc.problems)} problem(s) found in the curated data "
+                                   "(YAML syntax, fields, references and SHACL shapes)")
     raise click.ClickException(f"{len(exc.problems)} problem(s) found; nothing was written")
 
 
@@ -72,7 +75,7 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except InvalidInput as exc:
-            _fail_on_problems(exc)
+            _fail_on_problems(exc, ctx.invoked_subcommand)
         except TwinkgError as exc:
             raise click.ClickException(exc.message) from None
 
@@ -181,6 +184,11 @@ def _query_text(query: str, known: dict) -> str:
     return query
 
 
+def _write(data: bytes) -> None:
+    """Serializers may end without a newline (JSON does): a shell prompt would follow it."""
+    sys.stdout.buffer.write(data if not data or data.endswith(b"\n") else data + b"\n")
+
+
 def _emit(results, fmt: str | None) -> None:
     """Write the results in ``fmt`` (None: the query form's default); a format of the other
     query form is refused, never silently replaced by another one."""
@@ -191,11 +199,11 @@ def _emit(results, fmt: str | None) -> None:
             click.echo(("true" if bool(results) else "false") if isinstance(results, QueryBoolean)
                        else _table(results))
         else:
-            sys.stdout.buffer.write(results.serialize(format=RESULT_FORMATS[fmt]))
+            _write(results.serialize(format=RESULT_FORMATS[fmt]))
     else:
         if fmt is not None and fmt not in GRAPH_FORMATS:
             raise TwinkgError(f"--format {fmt} is for SELECT/ASK; use turtle or ntriples")
-        sys.stdout.buffer.write(results.serialize(format=GRAPH_FORMATS[fmt or "turtle"]))
+        _write(results.serialize(format=GRAPH_FORMATS[fmt or "turtle"]))
     sys.stdout.flush()
 
 

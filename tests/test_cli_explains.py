@@ -1,0 +1,58 @@
+"""Issue 16: the command line explains itself (help, wording, output endings)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from twinkg.cli import main
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def args(data, store, *rest):
+    return [*rest, "--data", str(data), "--store", str(store)]
+
+
+@pytest.fixture
+def loaded(runner, mini_data, tmp_path):
+    store = tmp_path / "store"
+    result = runner.invoke(main, args(mini_data, store, "load"))
+    assert result.exit_code == 0, result.output
+    return mini_data, store
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "tsv", "xml", "table"])
+def test_select_output_ends_with_a_newline(runner, loaded, fmt):
+    result = runner.invoke(main, args(*loaded, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+                                      "--format", fmt))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("\n") and not result.stdout.endswith("\n\n")
+
+
+@pytest.mark.parametrize("query", ["ASK { ?s ?p ?o }", "CONSTRUCT WHERE { ?s a ?o } LIMIT 1"])
+@pytest.mark.parametrize("fmt", ["json", "ntriples", "turtle"])
+def test_other_forms_end_with_a_newline(runner, loaded, query, fmt):
+    result = runner.invoke(main, args(*loaded, "query", query, "--format", fmt))
+    if result.exit_code == 0:  # a format of the other form is refused; that is tested elsewhere
+        assert result.stdout.endswith("\n")
+
+
+def test_validate_says_what_it_checked_not_what_it_did_not_write(runner, mini_data, tmp_path):
+    (mini_data / "events.yaml").write_text(
+        (mini_data / "events.yaml").read_text().replace("place: tours", "place: tuors"))
+    result = runner.invoke(main, args(mini_data, tmp_path / "store", "validate"))
+    assert result.exit_code == 1
+    assert "nothing was written" not in result.output
+    assert "1 problem(s) found in the curated data" in result.output
+
+
+def test_load_still_says_nothing_was_written(runner, mini_data, tmp_path):
+    (mini_data / "events.yaml").write_text(
+        (mini_data / "events.yaml").read_text().replace("place: tours", "place: tuors"))
+    result = runner.invoke(main, args(mini_data, tmp_path / "store", "load"))
+    assert result.exit_code == 1
+    assert "1 problem(s) found; nothing was written" in result.output
