@@ -56,3 +56,15 @@ def test_load_still_says_nothing_was_written(runner, mini_data, tmp_path):
     result = runner.invoke(main, args(mini_data, tmp_path / "store", "load"))
     assert result.exit_code == 1
     assert "1 problem(s) found; nothing was written" in result.output
+
+
+def test_query_help_lists_the_canned_queries(runner):
+    from twinkg.canned import canned_queries
+
+    result = runner.invoke(main, ["query", "--help"])
+    assert result.exit_code == 0, result.output
+    listed = result.output.split("Canned queries:", 1)[1]
+    for name, canned in canned_queries().items():
+        line = next(line for line in listed.splitlines() if line.strip().startswith(name + " "))
+        assert canned.title in line
+    assert "--param year=" in listed  # a parameter and its default are shown

@@ -126,7 +126,22 @@ def _table(results: QuerySolutions) -> str:
     return "\n".join(out)
 
 
-@main.command()
+class _QueryCommand(click.Command):
+    """``query --help`` ends with the canned queries, read from queries/*.rq when help is asked."""
+
+    def format_epilog(self, ctx, formatter):
+        from twinkg.canned import canned_queries
+
+        rows = []
+        for name, canned in canned_queries().items():
+            params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in canned.params)
+            rows.append((name, canned.title + (f" (--param {params})" if params else "")))
+        with formatter.section("Canned queries"):
+            formatter.write_dl(rows)
+        super().format_epilog(ctx, formatter)
+
+
+@main.command(cls=_QueryCommand)
 @_common
 @click.argument("query")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
