@@ -50,7 +50,7 @@ def test_validate_reports_problems_and_fails(runner, mini_data, tmp_path):
         (mini_data / "events.yaml").read_text().replace("place: tours", "place: tuors"))
     result = runner.invoke(main, args(mini_data, tmp_path / "store", "validate"))
     assert result.exit_code == 1
-    assert "events.yaml:5: events[0].place: unknown city 'tuors' (did you mean 'tours'?)" in result.output
+    assert "events.yaml:5: events[1].place: unknown city 'tuors' (did you mean 'tours'?)" in result.output
     assert "1 problem(s) found in the curated data (YAML syntax, fields, references and SHACL shapes)" \
         in result.output
     assert "nothing was written" not in result.output  # validate never writes
