@@ -34,7 +34,8 @@ class _Loader(yaml.SafeLoader):
 
     def __init__(self, stream):
         super().__init__(stream)
-        self.duplicates: list[tuple[int, object]] = []
+        #: (line, key, line of the key's first occurrence, the mapping holding both)
+        self.duplicates: list[tuple[int, object, int, dict]] = []
 
 
 # Dates stay strings: the loader decides their precision (gYear, gYearMonth, date).
@@ -54,8 +55,10 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
         if not isinstance(key, Hashable):  # `? [a, b]`: a list or mapping as a key
             raise yaml.constructor.ConstructorError("while reading a mapping", node.start_mark,
                                                     "a key must be a single value", key_node.start_mark)
-        if key in result:
-            loader.duplicates.append((key_node.start_mark.line + 1, key))
+        if key in result:  # the first occurrence's line is kept, to be named in the problem
+            loader.duplicates.append((key_node.start_mark.line + 1, key, result.lines[key], result))
+            result[key] = loader.construct_object(value_node, deep=True)
+            continue
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = key_node.start_mark.line + 1
     return result
@@ -110,5 +113,31 @@ def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
         return None, [Problem(label, 0, "", f"YAML error: {exc}")]
     finally:
         loader.dispose()
-    problems = [Problem(label, line, str(key), "duplicate key") for line, key in loader.duplicates]
+    paths = _paths(document, Path(label).stem) if loader.duplicates else {}
+    problems = []
+    for line, key, first, mapping in loader.duplicates:
+        where = paths.get(id(mapping), "")
+        problems.append(Problem(label, line, f"{where}.{key}" if where else str(key),
+                                f"duplicate key (first at {label}:{first}; a key is given once per record)"))
     return document, problems
+
+
+def _paths(document, stem: str) -> dict[int, str]:
+    """The field path of each mapping in ``document``, as problems name records (``events[15]``,
+    counted from 1; a top-level list is named after the file), by the mapping's id()."""
+    paths: dict[int, str] = {}
+
+    def walk(node, path):
+        if id(node) in paths:  # an alias met again (or a recursive one): named where first seen
+            return
+        if isinstance(node, dict):
+            paths[id(node)] = path
+            for key, value in node.items():
+                walk(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            paths[id(node)] = path
+            for i, item in enumerate(node):
+                walk(item, f"{path}[{i + 1}]")
+
+    walk(document, stem if isinstance(document, list) else "")
+    return paths

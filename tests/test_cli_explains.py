@@ -68,3 +68,12 @@ def test_query_help_lists_the_canned_queries(runner):
         line = next(line for line in listed.splitlines() if line.strip().startswith(name + " "))
         assert canned.title in line
     assert "--param year=" in listed  # a parameter and its default are shown
+
+
+def test_a_duplicate_key_names_the_record_and_the_first_occurrence(runner, mini_data, tmp_path):
+    events = mini_data / "events.yaml"
+    events.write_text(events.read_text().replace("      role: mayor\n", "      role: mayor\n      role: guest\n"))
+    result = runner.invoke(main, args(mini_data, tmp_path / "store", "validate"))
+    assert result.exit_code == 1
+    assert "events.yaml:10: events[1].participants[1].role: duplicate key (first at " in result.output
+    assert "events.yaml:9; a key is given once per record)" in result.output

@@ -57,7 +57,8 @@ CASES = [
     ("yaml syntax", "cities.yaml", "country: de", "country: [de",
      "data/cities.yaml:4: YAML syntax error: expected ',' or ']', but got ':'"),
     ("duplicate key", "cities.yaml", "country: de", "country: de\n  country: fr",
-     "data/cities.yaml:4: country: duplicate key"),
+     "data/cities.yaml:4: cities[1].country: duplicate key (first at data/cities.yaml:3; "
+     "a key is given once per record)"),
     ("event with date and start", "events.yaml", '  date: "2022-09-02"\n', '  date: "2022-09-02"\n  start: "2022-09-01"\n',
      "data/events.yaml:1: events[1]: gives both date and start; use date for one day, month or year, "
      "start and end for a span"),
