@@ -86,6 +86,38 @@ for _tag in ("omap", "pairs", "set"):
     _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refused)
 
 
+#: Plain hints for PyYAML's messages, by a part of its text: most syntax errors of curated
+#: files are a line indented unlike its neighbours, a tab, or a value that needs quotes.
+_HINTS = (
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("mapping values are not allowed", "a value with ': ' in it needs quotes (\"…\"), or the line "
+                                       "is indented deeper than the keys of its record"),
+    ("could not find expected ':'", "each line of a record is `key: value`; check the indentation "
+                                    "and that quotes opened on an earlier line are closed"),
+    ("did not find expected key", "the line is indented unlike the other keys of its record: "
+                                  "keys of one record start in the same column"),
+    ("expected <block end>", "the line is indented unlike the lines before it: keys of one record "
+                             "start in the same column, and so do the items ('- ') of a list"),
+    ("did not find expected '-' indicator", "items of a list each start with '- ' in the same column"),
+    ("expected ',' or ']'", "a [list] is not closed with ']', or an item with ':' or ',' needs quotes"),
+    ("expected ',' or '}'", "a {mapping} is not closed with '}', or a value with ':' or ',' needs quotes"),
+    ("found unexpected end of stream", "a quote or bracket is opened and never closed"),
+    ("found unknown escape character", "in \"double quotes\" a backslash starts an escape: use "
+                                       "'single quotes' or write \\\\"),
+    ("that cannot start any token", "a value starting with this character needs quotes (\"…\")"),
+    ("found undefined alias", "a value starting with '*' needs quotes (\"…\")"),
+    ("found duplicate anchor", "a value starting with '&' needs quotes (\"…\")"),
+)
+
+
+def _hint(problem: str) -> str:
+    """PyYAML's text, then a plain hint where one is known."""
+    for part, hint in _HINTS:
+        if part in problem:
+            return f"{problem} (hint: {hint})"
+    return problem
+
+
 def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
     """Parse ``path``; ``label`` is how problems name the file. Returns (document, problems)."""
     try:
@@ -108,7 +140,7 @@ def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        return None, [Problem(label, line, "", f"YAML syntax error: {exc.problem or exc}")]
+        return None, [Problem(label, line, "", f"YAML syntax error: {_hint(str(exc.problem or exc))}")]
     except (yaml.YAMLError, RecursionError) as exc:  # no position known (nesting too deep…)
         return None, [Problem(label, 0, "", f"YAML error: {exc}")]
     finally:

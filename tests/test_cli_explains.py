@@ -77,3 +77,18 @@ def test_a_duplicate_key_names_the_record_and_the_first_occurrence(runner, mini_
     assert result.exit_code == 1
     assert "events.yaml:10: events[1].participants[1].role: duplicate key (first at " in result.output
     assert "events.yaml:9; a key is given once per record)" in result.output
+
+
+@pytest.mark.parametrize("old, new, line, hint", [
+    ("  place: tours\n", " place: tours\n", 5, "indented unlike the lines before it"),
+    ("  place: tours\n", "  place: tours\n\tsource: x\n", 6, "indent with spaces, not tabs"),
+    ("  place: tours\n", "  place: Tours: the city\n", 5, "needs quotes"),
+])
+def test_a_yaml_syntax_error_gets_a_plain_hint(runner, mini_data, tmp_path, old, new, line, hint):
+    events = mini_data / "events.yaml"
+    events.write_text(events.read_text().replace(old, new))
+    result = runner.invoke(main, args(mini_data, tmp_path / "store", "validate"))
+    assert result.exit_code == 1
+    problem = next(p for p in result.output.splitlines() if "YAML syntax error" in p)
+    assert problem.startswith(f"{events}:{line}: YAML syntax error: ")  # still file:line: message
+    assert "(hint: " in problem and hint in problem, problem

@@ -55,7 +55,8 @@ CASES = [
     ("end before start", "partnerships.yaml", 'start: "1962"', 'start: "1962"\n  end: "1950"',
      "data/partnerships.yaml:5: partnerships[1].end: ends (1950) before it starts (1962)"),
     ("yaml syntax", "cities.yaml", "country: de", "country: [de",
-     "data/cities.yaml:4: YAML syntax error: expected ',' or ']', but got ':'"),
+     "data/cities.yaml:4: YAML syntax error: expected ',' or ']', but got ':' "
+     "(hint: a [list] is not closed with ']', or an item with ':' or ',' needs quotes)"),
     ("duplicate key", "cities.yaml", "country: de", "country: de\n  country: fr",
      "data/cities.yaml:4: cities[1].country: duplicate key (first at data/cities.yaml:3; "
      "a key is given once per record)"),
