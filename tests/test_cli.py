@@ -24,8 +24,10 @@ def runner():
     return CliRunner()
 
 
-def args(data, store, *rest):
-    return [*rest, "--data", str(data), "--store", str(store)]
+def args(data, store, command, *rest):
+    """The command with the options it takes: query reads no YAML, validate opens no store."""
+    return [command, *rest, *([] if command == "query" else ["--data", str(data)]),
+            *([] if command == "validate" else ["--store", str(store)])]
 
 
 def test_help_lists_the_commands(runner):

@@ -13,8 +13,10 @@ def runner():
     return CliRunner()
 
 
-def args(data, store, *rest):
-    return [*rest, "--data", str(data), "--store", str(store)]
+def args(data, store, command, *rest):
+    """The command with the options it takes: query reads no YAML, validate opens no store."""
+    return [command, *rest, *([] if command == "query" else ["--data", str(data)]),
+            *([] if command == "validate" else ["--store", str(store)])]
 
 
 @pytest.fixture
@@ -92,3 +94,64 @@ def test_a_yaml_syntax_error_gets_a_plain_hint(runner, mini_data, tmp_path, old,
     problem = next(p for p in result.output.splitlines() if "YAML syntax error" in p)
     assert problem.startswith(f"{events}:{line}: YAML syntax error: ")  # still file:line: message
     assert "(hint: " in problem and hint in problem, problem
+
+
+def _options_of(runner, *command):
+    result = runner.invoke(main, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("command, absent", [
+    (["validate"], ["--store", "--endpoint", "--update-endpoint", "--graph-store"]),
+    (["serve"], ["--update-endpoint", "--graph-store"]),
+    (["query", "x"], ["--data", "--update-endpoint", "--graph-store"]),
+    (["export"], ["--update-endpoint", "--graph-store"]),
+])
+def test_each_command_lists_only_the_options_it_uses(runner, command, absent):
+    shown = _options_of(runner, command[0])
+    for option in absent:
+        assert option not in shown, (command, option)
+    result = runner.invoke(main, [*command, absent[-1], "http://example.org/"])
+    assert result.exit_code == 2 and "No such option" in result.output
+
+
+def test_load_lists_the_remote_options(runner):
+    shown = _options_of(runner, "load")
+    for option in ("--endpoint", "--update-endpoint", "--graph-store"):
+        assert option in shown
+
+
+@pytest.mark.parametrize("command, variables", [
+    (["validate"], ["TWINKG_DATA_DIR", "TWINKG_BASE_IRI"]),
+    (["load"], ["TWINKG_STORE", "TWINKG_ENDPOINT", "TWINKG_UPDATE_ENDPOINT", "TWINKG_GRAPH_STORE"]),
+    (["serve"], ["TWINKG_PORT", "TWINKG_HOST", "TWINKG_WORKERS"]),
+    (["enrich", "wikidata"], ["TWINKG_WIKIDATA_ENDPOINT"]),
+])
+def test_help_names_the_environment_variables(runner, command, variables):
+    shown = " ".join(_options_of(runner, *command).split())  # help wraps lines
+    for variable in variables:
+        assert f"env var: {variable}" in shown
+
+
+def test_the_environment_variables_are_the_ones_config_reads(runner):
+    import re
+
+    from twinkg.config import SETTING_NAMES
+
+    shown = " ".join(" ".join(_options_of(runner, *c).split()) for c in
+                     (["validate"], ["load"], ["query"], ["serve"], ["export"], ["enrich", "wikidata"]))
+    named = set(re.findall(r"env var: TWINKG_([A-Z_]+)", shown))
+    assert named and {n.lower() for n in named} <= SETTING_NAMES
+
+
+def test_the_top_level_help_says_every_setting_has_a_variable(runner):
+    assert "TWINKG_" in _options_of(runner)
+
+
+def test_enrich_names_its_endpoint_unambiguously(runner):
+    shown = _options_of(runner, "enrich", "wikidata")
+    assert "--wikidata-endpoint" in shown
+    assert "--endpoint " not in shown
+    result = runner.invoke(main, ["enrich", "wikidata", "--endpoint", "http://example.org/sparql"])
+    assert result.exit_code == 2 and "No such option" in result.output
