@@ -28,7 +28,8 @@ class Entry:
 
     @property
     def path(self) -> str:
-        return f"{Path(self.file).stem}[{self.index}]"
+        # counted from 1, as a person counts records: events[15] is the 15th (data/README.md)
+        return f"{Path(self.file).stem}[{self.index + 1}]"
 
 
 @dataclass
@@ -164,7 +165,7 @@ class _Checker:
                 bad("lists the same id twice")
             for i, item in enumerate(value):
                 self.value(s.Field(s.REF, kinds=spec.kinds), item, file,
-                           value.lines.get(i, line), f"{path}[{i}]")
+                           value.lines.get(i, line), f"{path}[{i + 1}]")
         elif t == s.INFERRED:
             if not isinstance(value, dict) or not value:
                 bad(f"expected a mapping from field name to the reason, like {{place: {{de: …, en: …}}}}, "
@@ -179,7 +180,7 @@ class _Checker:
                 bad(f"expected a list, got {_type_name(value)}")
                 return
             for i, item in enumerate(value):
-                self.record(spec.fields, item, file, value.lines.get(i, line), f"{path}[{i}]",
+                self.record(spec.fields, item, file, value.lines.get(i, line), f"{path}[{i + 1}]",
                             spec.one_of)
 
     def text(self, value, file, line, path):
@@ -211,7 +212,7 @@ def _semantic_checks(entry: Entry, checker: _Checker) -> None:
     _check_span(d, file, entry.path, checker)
     for i, office in enumerate(d.get("offices") or []):
         if isinstance(office, dict):
-            _check_span(office, file, f"{entry.path}.offices[{i}]", checker)
+            _check_span(office, file, f"{entry.path}.offices[{i + 1}]", checker)
 
 
 def _check_span(d: LDict, file: str, path: str, checker: _Checker) -> None:

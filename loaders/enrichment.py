@@ -179,7 +179,7 @@ def enrichment_quads(settings: Settings, curated: Curated) -> tuple[list[Quad], 
     quads: list[Quad] = []
     for i, c in enumerate(document["cities"]):
         line = document["cities"].lines[i]
-        where = f"cities[{i}]"
+        where = f"cities[{i + 1}]"
         if not isinstance(c, dict) or not isinstance(c.get("city"), str) or c["city"] not in cities:
             problems.append(Problem(label, line, where + ".city",
                                     f"unknown city {c.get('city') if isinstance(c, dict) else c!r}"))
@@ -196,7 +196,7 @@ def enrichment_quads(settings: Settings, curated: Curated) -> tuple[list[Quad], 
             s.get("property") == "qid" for s in accepted)
         city = NamedNode(settings.entity_iri("city", c["city"]))
         for j, s in enumerate(suggestions):
-            sline, swhere = suggestions.lines[j], f"{where}.suggestions[{j}]"
+            sline, swhere = suggestions.lines[j], f"{where}.suggestions[{j + 1}]"
             if not isinstance(s, dict) or not isinstance(s.get("property"), str) or s["property"] not in PROPERTIES:
                 problems.append(Problem(label, sline, swhere + ".property",
                                         f"expected one of {', '.join(sorted(PROPERTIES))}"))

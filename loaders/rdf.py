@@ -188,7 +188,7 @@ class _Builder:
         for i, office in enumerate(d.get("offices") or []):
             osrc = office.get("source") or src
             o = NamedNode(f"{e.value}#office-{i + 1}")
-            self.out.origins[o.value] = (entry.file, office.line, f"{entry.path}.offices[{i}]")
+            self.out.origins[o.value] = (entry.file, office.line, f"{entry.path}.offices[{i + 1}]")
             self.add(o, RDF_TYPE, TK("Office"), osrc)
             self.add(o, ORG("member"), e, osrc)
             self.add(e, ORG("hasMembership"), o, osrc)
@@ -250,7 +250,7 @@ class _Builder:
             if kind is None:  # (only in _without's copy: the participation is what is inferred)
                 continue
             node = NamedNode(f"{e.value}#participant-{i + 1}")
-            self.out.origins[node.value] = (entry.file, part.line, f"{entry.path}.participants[{i}]")
+            self.out.origins[node.value] = (entry.file, part.line, f"{entry.path}.participants[{i + 1}]")
             self.add(e, TK("participation"), node, psrc)
             self.add(node, RDF_TYPE, TK("Participation"), psrc)
             if kind == "group":  # unnamed: described, no agent to link

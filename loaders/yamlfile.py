@@ -34,7 +34,8 @@ class _Loader(yaml.SafeLoader):
 
     def __init__(self, stream):
         super().__init__(stream)
-        self.duplicates: list[tuple[int, object]] = []
+        #: (line, key, line of the key's first occurrence, the mapping holding both)
+        self.duplicates: list[tuple[int, object, int, dict]] = []
 
 
 # Dates stay strings: the loader decides their precision (gYear, gYearMonth, date).
@@ -54,8 +55,10 @@ def _mapping(loader: _Loader, node: yaml.MappingNode) -> LDict:
         if not isinstance(key, Hashable):  # `? [a, b]`: a list or mapping as a key
             raise yaml.constructor.ConstructorError("while reading a mapping", node.start_mark,
                                                     "a key must be a single value", key_node.start_mark)
-        if key in result:
-            loader.duplicates.append((key_node.start_mark.line + 1, key))
+        if key in result:  # the first occurrence's line is kept, to be named in the problem
+            loader.duplicates.append((key_node.start_mark.line + 1, key, result.lines[key], result))
+            result[key] = loader.construct_object(value_node, deep=True)
+            continue
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = key_node.start_mark.line + 1
     return result
@@ -83,6 +86,38 @@ for _tag in ("omap", "pairs", "set"):
     _Loader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refused)
 
 
+#: Plain hints for PyYAML's messages, by a part of its text: most syntax errors of curated
+#: files are a line indented unlike its neighbours, a tab, or a value that needs quotes.
+_HINTS = (
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("mapping values are not allowed", "a value with ': ' in it needs quotes (\"…\"), or the line "
+                                       "is indented deeper than the keys of its record"),
+    ("could not find expected ':'", "each line of a record is `key: value`; check the indentation "
+                                    "and that quotes opened on an earlier line are closed"),
+    ("did not find expected key", "the line is indented unlike the other keys of its record: "
+                                  "keys of one record start in the same column"),
+    ("expected <block end>", "the line is indented unlike the lines before it: keys of one record "
+                             "start in the same column, and so do the items ('- ') of a list"),
+    ("did not find expected '-' indicator", "items of a list each start with '- ' in the same column"),
+    ("expected ',' or ']'", "a [list] is not closed with ']', or an item with ':' or ',' needs quotes"),
+    ("expected ',' or '}'", "a {mapping} is not closed with '}', or a value with ':' or ',' needs quotes"),
+    ("found unexpected end of stream", "a quote or bracket is opened and never closed"),
+    ("found unknown escape character", "in \"double quotes\" a backslash starts an escape: use "
+                                       "'single quotes' or write \\\\"),
+    ("that cannot start any token", "a value starting with this character needs quotes (\"…\")"),
+    ("found undefined alias", "a value starting with '*' needs quotes (\"…\")"),
+    ("found duplicate anchor", "a value starting with '&' needs quotes (\"…\")"),
+)
+
+
+def _hint(problem: str) -> str:
+    """PyYAML's text, then a plain hint where one is known."""
+    for part, hint in _HINTS:
+        if part in problem:
+            return f"{problem} (hint: {hint})"
+    return problem
+
+
 def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
     """Parse ``path``; ``label`` is how problems name the file. Returns (document, problems)."""
     try:
@@ -105,10 +140,36 @@ def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
-        return None, [Problem(label, line, "", f"YAML syntax error: {exc.problem or exc}")]
+        return None, [Problem(label, line, "", f"YAML syntax error: {_hint(str(exc.problem or exc))}")]
     except (yaml.YAMLError, RecursionError) as exc:  # no position known (nesting too deep…)
         return None, [Problem(label, 0, "", f"YAML error: {exc}")]
     finally:
         loader.dispose()
-    problems = [Problem(label, line, str(key), "duplicate key") for line, key in loader.duplicates]
+    paths = _paths(document, Path(label).stem) if loader.duplicates else {}
+    problems = []
+    for line, key, first, mapping in loader.duplicates:
+        where = paths.get(id(mapping), "")
+        problems.append(Problem(label, line, f"{where}.{key}" if where else str(key),
+                                f"duplicate key (first at {label}:{first}; a key is given once per record)"))
     return document, problems
+
+
+def _paths(document, stem: str) -> dict[int, str]:
+    """The field path of each mapping in ``document``, as problems name records (``events[15]``,
+    counted from 1; a top-level list is named after the file), by the mapping's id()."""
+    paths: dict[int, str] = {}
+
+    def walk(node, path):
+        if id(node) in paths:  # an alias met again (or a recursive one): named where first seen
+            return
+        if isinstance(node, dict):
+            paths[id(node)] = path
+            for key, value in node.items():
+                walk(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, list):
+            paths[id(node)] = path
+            for i, item in enumerate(node):
+                walk(item, f"{path}[{i + 1}]")
+
+    walk(document, stem if isinstance(document, list) else "")
+    return paths

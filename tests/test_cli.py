@@ -24,8 +24,10 @@ def runner():
     return CliRunner()
 
 
-def args(data, store, *rest):
-    return [*rest, "--data", str(data), "--store", str(store)]
+def args(data, store, command, *rest):
+    """The command with the options it takes: query reads no YAML, validate opens no store."""
+    return [command, *rest, *([] if command == "query" else ["--data", str(data)]),
+            *([] if command == "validate" else ["--store", str(store)])]
 
 
 def test_help_lists_the_commands(runner):
@@ -50,8 +52,10 @@ def test_validate_reports_problems_and_fails(runner, mini_data, tmp_path):
         (mini_data / "events.yaml").read_text().replace("place: tours", "place: tuors"))
     result = runner.invoke(main, args(mini_data, tmp_path / "store", "validate"))
     assert result.exit_code == 1
-    assert "events.yaml:5: events[0].place: unknown city 'tuors' (did you mean 'tours'?)" in result.output
-    assert "1 problem(s) found; nothing was written" in result.output
+    assert "events.yaml:5: events[1].place: unknown city 'tuors' (did you mean 'tours'?)" in result.output
+    assert "1 problem(s) found in the curated data (YAML syntax, fields, references and SHACL shapes)" \
+        in result.output
+    assert "nothing was written" not in result.output  # validate never writes
 
 
 def test_load_then_query(runner, mini_data, tmp_path):

@@ -49,7 +49,7 @@ def enrich_data(mini_data) -> Path:
 def enrich(data: Path, server, tmp_path: Path, env=None):
     report = tmp_path / "report.md"
     result = CliRunner(env=env).invoke(main, ["enrich", "wikidata", "--data", str(data),
-                                              "--endpoint", server.query_url, "--report", str(report)])
+                                              "--wikidata-endpoint", server.query_url, "--report", str(report)])
     assert result.exit_code == 0, result.output
     return result, yaml.safe_load((data / "enrichment" / "wikidata.yaml").read_text()), report.read_text()
 
@@ -173,7 +173,7 @@ def test_unreachable_endpoint_is_a_clear_cli_error(enrich_data, tmp_path):
 
     url = f"http://127.0.0.1:{free_port()}/sparql"
     result = CliRunner(env={"TWINKG_WIKIDATA_BACKOFF": "0.01"}).invoke(
-        main, ["enrich", "wikidata", "--data", str(enrich_data), "--endpoint", url, "--report",
+        main, ["enrich", "wikidata", "--data", str(enrich_data), "--wikidata-endpoint", url, "--report",
                str(tmp_path / "r.md")])
     assert result.exit_code == 1
     assert f"Error: the remote SPARQL store at {url} is unavailable" in result.output

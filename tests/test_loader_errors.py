@@ -31,43 +31,45 @@ def test_fixture_is_valid(mini_data, tmp_path):
 
 CASES = [
     ("dangling reference with suggestion", "events.yaml", "place: tours", "place: tuors",
-     "data/events.yaml:5: events[0].place: unknown city 'tuors' (did you mean 'tours'?)"),
+     "data/events.yaml:5: events[1].place: unknown city 'tuors' (did you mean 'tours'?)"),
     ("unknown key", "cities.yaml", "country: de", "country: de\n  contry: de",
-     "data/cities.yaml:4: cities[0].contry: unknown field (did you mean 'country'?); allowed: "
+     "data/cities.yaml:4: cities[1].contry: unknown field (did you mean 'country'?); allowed: "
      "id, name, alt_names, country, part_of, merged_into, wikidata, geo, note, source"),
     ("missing required field", "media.yaml", '  credit: "© Example | Alphastadt"\n', "",
-     "data/media.yaml:1: media[0].credit: required field is missing"),
+     "data/media.yaml:1: media[1].credit: required field is missing"),
     ("wrong type", "partnerships.yaml", "cities: [alpha, tours]", "cities: alpha",
-     "data/partnerships.yaml:2: partnerships[0].cities: expected a list of ids, got a string"),
+     "data/partnerships.yaml:2: partnerships[1].cities: expected a list of ids, got a string"),
     ("impossible date", "events.yaml", '"2022-09-02"', '"2022-02-30"',
-     "data/events.yaml:4: events[0].date: impossible date '2022-02-30': day is out of range for month"),
+     "data/events.yaml:4: events[1].date: impossible date '2022-02-30': day is out of range for month"),
     ("impossible month", "partnerships.yaml", 'start: "1962"', 'start: "1962-13"',
-     "data/partnerships.yaml:4: partnerships[0].start: impossible date '1962-13': there is no month 13"),
+     "data/partnerships.yaml:4: partnerships[1].start: impossible date '1962-13': there is no month 13"),
     ("duplicate id", "countries.yaml", "- id: fr", "- id: de",
-     "data/countries.yaml:4: countries[1].id: duplicate country id 'de' (first at data/countries.yaml:1)"),
+     "data/countries.yaml:4: countries[2].id: duplicate country id 'de' (first at data/countries.yaml:1)"),
     ("unknown concept", "partnerships.yaml", "kind: twin-town", "kind: twinn-town",
-     "data/partnerships.yaml:3: partnerships[0].kind: unknown partnership-kind 'twinn-town' "
+     "data/partnerships.yaml:3: partnerships[1].kind: unknown partnership-kind 'twinn-town' "
      "(did you mean 'twin-town'?); allowed: cousin, friendship, project, twin-town"),
     ("missing German name", "cities.yaml", "name: {de: Tours, fr: Tours}", "name: {fr: Tours}",
-     "data/cities.yaml:7: cities[1].name: needs a German name (de)"),
+     "data/cities.yaml:7: cities[2].name: needs a German name (de)"),
     ("bad slug", "people.yaml", "id: erika-muster", "id: Erika_Muster",
-     "data/people.yaml:1: people[0].id: 'Erika_Muster' is not a slug (lower-case ASCII letters and digits joined by '-')"),
+     "data/people.yaml:1: people[1].id: 'Erika_Muster' is not a slug (lower-case ASCII letters and digits joined by '-')"),
     ("end before start", "partnerships.yaml", 'start: "1962"', 'start: "1962"\n  end: "1950"',
-     "data/partnerships.yaml:5: partnerships[0].end: ends (1950) before it starts (1962)"),
+     "data/partnerships.yaml:5: partnerships[1].end: ends (1950) before it starts (1962)"),
     ("yaml syntax", "cities.yaml", "country: de", "country: [de",
-     "data/cities.yaml:4: YAML syntax error: expected ',' or ']', but got ':'"),
+     "data/cities.yaml:4: YAML syntax error: expected ',' or ']', but got ':' "
+     "(hint: a [list] is not closed with ']', or an item with ':' or ',' needs quotes)"),
     ("duplicate key", "cities.yaml", "country: de", "country: de\n  country: fr",
-     "data/cities.yaml:4: country: duplicate key"),
+     "data/cities.yaml:4: cities[1].country: duplicate key (first at data/cities.yaml:3; "
+     "a key is given once per record)"),
     ("event with date and start", "events.yaml", '  date: "2022-09-02"\n', '  date: "2022-09-02"\n  start: "2022-09-01"\n',
-     "data/events.yaml:1: events[0]: gives both date and start; use date for one day, month or year, "
+     "data/events.yaml:1: events[1]: gives both date and start; use date for one day, month or year, "
      "start and end for a span"),
     ("participant without agent", "events.yaml", "- person: erika-muster\n      role: mayor",
      "- role: mayor",
-     "data/events.yaml:8: events[0].participants[0]: needs exactly one of person, organization, city, group, got 0"),
+     "data/events.yaml:8: events[1].participants[1]: needs exactly one of person, organization, city, group, got 0"),
     ("inferred names a field not given", "events.yaml", "  place: tours\n", "  place: tours\n  inferred: {venue: {de: erschlossen}}\n",
-     "data/events.yaml:6: events[0].inferred.venue: names no field of this record that is given"),
+     "data/events.yaml:6: events[1].inferred.venue: names no field of this record that is given"),
     ("inferred without a reason", "events.yaml", "  place: tours\n", "  place: tours\n  inferred: {place: weil}\n",
-     "data/events.yaml:6: events[0].inferred.place: expected a mapping from language tag to text, like {de: …}, got a string"),
+     "data/events.yaml:6: events[1].inferred.place: expected a mapping from language tag to text, like {de: …}, got a string"),
     ("not a list", "sources.yaml", None, "# sources\nid: example-page\ntitle: A page\n",
      "data/sources.yaml:2: expected a list of source records at the top level, got a mapping"),
     ("unknown file", None, None, None, "data/event.yaml: unknown file (did you mean 'events.yaml'?); "
@@ -75,16 +77,16 @@ CASES = [
      "partnerships.yaml, people.yaml, sources.yaml"),
     # IRIs that look like http(s) IRIs but that RDF (pyoxigraph's NamedNode) refuses
     ("IRI with a bad %-escape", "sources.yaml", "url: https://example.org/page", 'url: "https://example.org/%zz"',
-     "data/sources.yaml:4: sources[0].url: expected an absolute http(s) IRI, got 'https://example.org/%zz' "
+     "data/sources.yaml:4: sources[1].url: expected an absolute http(s) IRI, got 'https://example.org/%zz' "
      "(Invalid IRI percent encoding '%zz')"),
     ("IRI with an unclosed IPv6 host", "sources.yaml", "url: https://example.org/page", 'url: "http://[::1"',
-     "data/sources.yaml:4: sources[0].url: expected an absolute http(s) IRI, got 'http://[::1' (Invalid IPv6 URL)"),
+     "data/sources.yaml:4: sources[1].url: expected an absolute http(s) IRI, got 'http://[::1' (Invalid IPv6 URL)"),
     ("IRI with a port that is no number", "sources.yaml", "url: https://example.org/page",
      'url: "https://example.org:abc/"',
-     "data/sources.yaml:4: sources[0].url: expected an absolute http(s) IRI, got 'https://example.org:abc/' "
+     "data/sources.yaml:4: sources[1].url: expected an absolute http(s) IRI, got 'https://example.org:abc/' "
      "(Invalid character 'a')"),
     ("IRI with a tab", "sources.yaml", "url: https://example.org/page", 'url: "https://example.org/a\\tb"',
-     "data/sources.yaml:4: sources[0].url: expected an absolute http(s) IRI, got 'https://example.org/a\\tb'"),
+     "data/sources.yaml:4: sources[1].url: expected an absolute http(s) IRI, got 'https://example.org/a\\tb'"),
     # a file that is there but holds nothing: a mistake, unlike the explicit []
     ("empty file", "media.yaml", None, "",
      "data/media.yaml: file is empty; write [] into it if there are no photo records"),
@@ -92,14 +94,14 @@ CASES = [
      "data/media.yaml: file is empty; write [] into it if there are no photo records"),
     ("id of a person that is an organization's", "people.yaml", "  source: example-page",
      "  source: example-page\n- id: alpha-admin\n  name: Alpha Admin\n  source: example-page",
-     "data/people.yaml:8: people[1].id: id 'alpha-admin' is taken by the organization at "
+     "data/people.yaml:8: people[2].id: id 'alpha-admin' is taken by the organization at "
      "data/organizations.yaml:1; person, organization, city ids must differ, as photos refer to them by id alone"),
     ("end before start at the coarser precision", "partnerships.yaml", 'start: "1962"',
      'start: "1962-05-03"\n  end: "1961-12"',
-     "data/partnerships.yaml:5: partnerships[0].end: ends (1961-12) before it starts (1962-05-03)"),
+     "data/partnerships.yaml:5: partnerships[1].end: ends (1961-12) before it starts (1962-05-03)"),
     ("language tag pyoxigraph refuses", "cities.yaml", "name: {de: Tours, fr: Tours}",
      "name: {de: Tours, fr: Tours}\n  note: {de-12: x}",
-     "data/cities.yaml:8: cities[1].note.de-12: 'de-12' is not a language tag"),
+     "data/cities.yaml:8: cities[2].note.de-12: 'de-12' is not a language tag"),
     ("control character", "cities.yaml", "country: fr", "country: fr\n# a\x07b",
      "data/cities.yaml:9: YAML syntax error: unacceptable character #x0007: special characters are not allowed"),
     ("NUL character", "cities.yaml", "country: fr", "country: fr\n# a\x00b",
@@ -111,14 +113,14 @@ CASES = [
     ("!!omap as the document", "countries.yaml", None, "!!omap\n- de: 1\n",
      "data/countries.yaml:1: YAML syntax error: !!omap is not used in curated data: write a list or a mapping"),
     ("latitude .nan", "cities.yaml", "lat: 51.5", "lat: .nan",
-     "data/cities.yaml:4: cities[0].geo.lat: expected a number, got nan"),
+     "data/cities.yaml:4: cities[1].geo.lat: expected a number, got nan"),
     ("id with a trailing newline", "people.yaml", "id: erika-muster", 'id: "erika-muster\\n"',
-     "data/people.yaml:1: people[0].id: 'erika-muster\\n' is not a slug "
+     "data/people.yaml:1: people[1].id: 'erika-muster\\n' is not a slug "
      "(lower-case ASCII letters and digits joined by '-')"),
     ("date in Arabic-Indic digits", "partnerships.yaml", 'start: "1962"', 'start: "١٩٦٢"',
-     "data/partnerships.yaml:4: partnerships[0].start: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got '١٩٦٢'"),
+     "data/partnerships.yaml:4: partnerships[1].start: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got '١٩٦٢'"),
     ("date in full-width digits", "partnerships.yaml", 'start: "1962"', 'start: "１９６２"',
-     "data/partnerships.yaml:4: partnerships[0].start: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got '１９６２'"),
+     "data/partnerships.yaml:4: partnerships[1].start: expected a date YYYY, YYYY-MM or YYYY-MM-DD, got '１９６２'"),
 ]
 
 
@@ -137,8 +139,8 @@ def test_all_problems_are_reported_at_once(mini_data, tmp_path):
     edit(mini_data, "events.yaml", "place: tours", "place: tuors")
     edit(mini_data, "media.yaml", "position: 1", "position: first")
     found = problems_of(mini_data, tmp_path)
-    assert "data/events.yaml:5: events[0].place: unknown city 'tuors' (did you mean 'tours'?)" in found
-    assert "data/media.yaml:7: media[0].position: expected a whole number, got 'first'" in found
+    assert "data/events.yaml:5: events[1].place: unknown city 'tuors' (did you mean 'tours'?)" in found
+    assert "data/media.yaml:7: media[1].position: expected a whole number, got 'first'" in found
 
 
 def test_shacl_violation_points_at_the_yaml_record(mini_data, tmp_path, monkeypatch):
@@ -159,7 +161,7 @@ def test_shacl_violation_points_at_the_yaml_record(mini_data, tmp_path, monkeypa
     monkeypatch.setattr(pipeline, "build_quads", with_second_credit)
     found = problems_of(mini_data, tmp_path)
     assert len(found) == 1
-    assert found[0].startswith("data/media.yaml:1: media[0] (tk:credit): SHACL: ")
+    assert found[0].startswith("data/media.yaml:1: media[1] (tk:credit): SHACL: ")
 
 
 def test_failed_load_leaves_the_previous_store(mini_data, tmp_path):
@@ -253,22 +255,22 @@ def test_enrichment_of_a_city_without_any_qid_is_refused(mini_data, tmp_path, qi
                           "  - {property: P1082, value: 136000, date: '2021-01-01', accept: true}\n")
     line = 6 + bool(qid)
     assert problems_of(mini_data, tmp_path) == [
-        f"data/enrichment/wikidata.yaml:{line}: cities[0].suggestions[0]: accepted, but 'tours' has no QID: "
+        f"data/enrichment/wikidata.yaml:{line}: cities[1].suggestions[1]: accepted, but 'tours' has no QID: "
         "curate it (wikidata: in cities.yaml) or accept its qid suggestion"]
 
 
 @pytest.mark.parametrize("city, expected", [
     ("- city: tours\n  qid: Q288\n  suggestions: {p: 1}\n",
-     "data/enrichment/wikidata.yaml:6: cities[0].suggestions: expected a list of suggestions"),
+     "data/enrichment/wikidata.yaml:6: cities[1].suggestions: expected a list of suggestions"),
     ("- city: tours\n  qid: Q288\n  suggestions: abc\n",
-     "data/enrichment/wikidata.yaml:6: cities[0].suggestions: expected a list of suggestions"),
-    ("- city: [tours]\n", "data/enrichment/wikidata.yaml:4: cities[0].city: unknown city ['tours']"),
+     "data/enrichment/wikidata.yaml:6: cities[1].suggestions: expected a list of suggestions"),
+    ("- city: [tours]\n", "data/enrichment/wikidata.yaml:4: cities[1].city: unknown city ['tours']"),
     ("- city: tours\n  qid: Q288\n  suggestions:\n  - {property: [P1082], value: 1, accept: true}\n",
-     "data/enrichment/wikidata.yaml:7: cities[0].suggestions[0].property: "
+     "data/enrichment/wikidata.yaml:7: cities[1].suggestions[1].property: "
      "expected one of P1082, P17, P1705, P625, P856, label, qid"),
     ("- city: tours\n  qid: Q288\n  suggestions:\n  - {property: qid, value: Q288, accept: true}\n"
      "  - {property: P1082, value: .inf, accept: true}\n",
-     "data/enrichment/wikidata.yaml:8: cities[0].suggestions[1].value: "
+     "data/enrichment/wikidata.yaml:8: cities[1].suggestions[2].value: "
      "not loadable: cannot convert float infinity to integer"),
 ])
 def test_malformed_enrichment_file_is_reported_by_line(mini_data, tmp_path, city, expected):

@@ -15,7 +15,7 @@ import click
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
 
 from twinkg import __version__
-from twinkg.config import env_for, load_settings
+from twinkg.config import SETTING_NAMES, env_for, load_settings
 from twinkg.errors import TwinkgError
 from twinkg.loaders.problems import InvalidInput
 
@@ -29,29 +29,51 @@ RESULT_FORMATS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV,
 GRAPH_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES}
 
 
-def _common(f):
-    f = click.option("--base-iri", help="Dataset base IRI (default https://twinkg.example.org/).")(f)
-    f = click.option("--store", type=click.Path(path_type=Path),
-                     help="Store path (default var/store).")(f)
-    f = click.option("--data", type=click.Path(path_type=Path),
-                     help="Curated YAML directory (default data/).")(f)
-    f = click.option("--endpoint", metavar="URL",
-                     help="Use a remote SPARQL 1.1 store: its query URL (instead of --store).")(f)
-    f = click.option("--update-endpoint", metavar="URL",
-                     help="The remote store's SPARQL Update URL (needed by load).")(f)
-    f = click.option("--graph-store", metavar="URL",
-                     help="The remote store's Graph Store Protocol URL (faster loads; optional).")(f)
-    return f
+def _env(name: str) -> str:
+    """The environment variable of setting ``name``: the one twinkg/config.py reads."""
+    assert name in SETTING_NAMES, name
+    return f"TWINKG_{name.upper()}"
 
 
-def _settings(data, store, base_iri, endpoint=None, update_endpoint=None, graph_store=None, **extra):
+def _setting(*decls, name: str, **kw):
+    """An option for setting ``name``; help shows its TWINKG_* variable (load_settings reads it
+    too, with the same result: the option's value overrides it)."""
+    return click.option(*decls, envvar=_env(name), show_envvar=True, **kw)
+
+
+_DATA = _setting("--data", name="data_dir", type=click.Path(path_type=Path),
+                 help="Curated YAML directory (default data/).")
+_STORE = _setting("--store", name="store", type=click.Path(path_type=Path), help="Store path (default var/store).")
+_BASE = _setting("--base-iri", name="base_iri", help="Dataset base IRI (default https://twinkg.example.org/).")
+_ENDPOINT = _setting("--endpoint", name="endpoint", metavar="URL",
+                     help="Use a remote SPARQL 1.1 store: its query URL (instead of --store).")
+_UPDATE = _setting("--update-endpoint", name="update_endpoint", metavar="URL",
+                   help="The remote store's SPARQL Update URL (needed to load into it).")
+_GRAPH_STORE = _setting("--graph-store", name="graph_store", metavar="URL",
+                        help="The remote store's Graph Store Protocol URL (faster loads; optional).")
+
+
+def _options(*options):
+    """Each command lists only the options it uses (issue 16); applied top to bottom."""
+    def apply(f):
+        for option in reversed(options):
+            f = option(f)
+        return f
+    return apply
+
+
+def _settings(data=None, store=None, base_iri=None, endpoint=None, update_endpoint=None, graph_store=None,
+              **extra):
     return load_settings(data_dir=data, store=store, base_iri=base_iri, endpoint=endpoint,
                          update_endpoint=update_endpoint, graph_store=graph_store, **extra)
 
 
-def _fail_on_problems(exc: InvalidInput):
+def _fail_on_problems(exc: InvalidInput, command: str | None = None):
     for problem in exc.problems:
         click.echo(str(problem), err=True)
+    if command == "validate":  # validate never writes: say what was checked instead
+        raise click.ClickException(f"{len(exc.problems)} problem(s) found in the curated data "
+                                   "(YAML syntax, fields, references and SHACL shapes)")
     raise click.ClickException(f"{len(exc.problems)} problem(s) found; nothing was written")
 
 
@@ -72,7 +94,7 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except InvalidInput as exc:
-            _fail_on_problems(exc)
+            _fail_on_problems(exc, ctx.invoked_subcommand)
         except TwinkgError as exc:
             raise click.ClickException(exc.message) from None
 
@@ -84,23 +106,26 @@ def main():
 
     Curated YAML in data/ is checked, turned into RDF, validated with SHACL, loaded into an
     embedded Oxigraph store and served as linked data with a SPARQL 1.1 endpoint.
+
+    Every setting can also be given in the environment as TWINKG_<NAME> (each option's help
+    names its variable; the full list is in twinkg/config.py); an option given wins.
     """
 
 
 @main.command()
-@_common
-def validate(data, store, base_iri, **remote):
+@_options(_DATA, _BASE)
+def validate(data, base_iri):
     """Check the curated data: every problem as file:line: field: message, or counts per class."""
     from twinkg.loaders.pipeline import validate_data
 
-    settings = _settings(data, store, base_iri, **remote)
+    settings = _settings(data, None, base_iri)
     result = validate_data(settings, _progress)
     click.echo(f"{settings.data_dir}: 0 problems; {len(result.built.quads)} statements")
     _print_counts(result.counts)
 
 
 @main.command()
-@_common
+@_options(_DATA, _STORE, _BASE, _ENDPOINT, _UPDATE, _GRAPH_STORE)
 def load(data, store, base_iri, **remote):
     """Validate, then build a new store beside the served one and swap it in atomically."""
     from twinkg.loaders.pipeline import load as run_load
@@ -123,15 +148,30 @@ def _table(results: QuerySolutions) -> str:
     return "\n".join(out)
 
 
-@main.command()
-@_common
+class _QueryCommand(click.Command):
+    """``query --help`` ends with the canned queries, read from queries/*.rq when help is asked."""
+
+    def format_epilog(self, ctx, formatter):
+        from twinkg.canned import canned_queries
+
+        rows = []
+        for name, canned in canned_queries().items():
+            params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in canned.params)
+            rows.append((name, canned.title + (f" (--param {params})" if params else "")))
+        with formatter.section("Canned queries"):
+            formatter.write_dl(rows)
+        super().format_epilog(ctx, formatter)
+
+
+@main.command(cls=_QueryCommand)
+@_options(_STORE, _BASE, _ENDPOINT)
 @click.argument("query")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A parameter of a canned query (repeatable, once per parameter).")
 @click.option("--format", "fmt", type=click.Choice(["table", *RESULT_FORMATS, *GRAPH_FORMATS]),
               help="Output format: table (default), csv, tsv, json or xml for SELECT and ASK; "
                    "turtle (default) or ntriples for CONSTRUCT and DESCRIBE.")
-def query(data, store, base_iri, query, params, fmt, **remote):
+def query(store, base_iri, query, params, fmt, **remote):
     """Run QUERY: a canned query's name, a .rq file, or SPARQL text.
 
     \b
@@ -143,7 +183,7 @@ def query(data, store, base_iri, query, params, fmt, **remote):
     from twinkg.canned import ParamError, canned_queries, single_values
     from twinkg.store import dataset_meta, open_store, run_query
 
-    settings = _settings(data, store, base_iri, **remote)
+    settings = _settings(None, store, base_iri, **remote)
     pairs = []
     for p in params:
         name, sep, value = p.partition("=")
@@ -181,6 +221,11 @@ def _query_text(query: str, known: dict) -> str:
     return query
 
 
+def _write(data: bytes) -> None:
+    """Serializers may end without a newline (JSON does): a shell prompt would follow it."""
+    sys.stdout.buffer.write(data if not data or data.endswith(b"\n") else data + b"\n")
+
+
 def _emit(results, fmt: str | None) -> None:
     """Write the results in ``fmt`` (None: the query form's default); a format of the other
     query form is refused, never silently replaced by another one."""
@@ -191,11 +236,11 @@ def _emit(results, fmt: str | None) -> None:
             click.echo(("true" if bool(results) else "false") if isinstance(results, QueryBoolean)
                        else _table(results))
         else:
-            sys.stdout.buffer.write(results.serialize(format=RESULT_FORMATS[fmt]))
+            _write(results.serialize(format=RESULT_FORMATS[fmt]))
     else:
         if fmt is not None and fmt not in GRAPH_FORMATS:
             raise TwinkgError(f"--format {fmt} is for SELECT/ASK; use turtle or ntriples")
-        sys.stdout.buffer.write(results.serialize(format=GRAPH_FORMATS[fmt or "turtle"]))
+        _write(results.serialize(format=GRAPH_FORMATS[fmt or "turtle"]))
     sys.stdout.flush()
 
 
@@ -205,15 +250,15 @@ def enrich():
 
 
 @enrich.command("wikidata")
-@click.option("--data", type=click.Path(path_type=Path), help="Curated YAML directory (default data/).")
-@click.option("--base-iri", help="Dataset base IRI (default https://twinkg.example.org/).")
-@click.option("--endpoint", metavar="URL",
-              help="A Wikidata-compatible SPARQL endpoint (default https://query.wikidata.org/sparql).")
+@_options(_DATA, _BASE)
+# Not --endpoint: elsewhere that is the remote store twinkg loads into and serves from.
+@_setting("--wikidata-endpoint", name="wikidata_endpoint", metavar="URL",
+          help="The Wikidata-compatible SPARQL endpoint to ask (default https://query.wikidata.org/sparql).")
 @click.option("--output", type=click.Path(path_type=Path),
               help="The enrichment file (default <data>/enrichment/wikidata.yaml).")
 @click.option("--report", type=click.Path(path_type=Path),
               help="Where to write the reconciliation report too (default var/wikidata-reconciliation.md).")
-def enrich_wikidata(data, base_iri, endpoint, output, report):
+def enrich_wikidata(data, base_iri, wikidata_endpoint, output, report):
     """Ask Wikidata about the curated cities; write suggestions to review and a reconciliation report.
 
     \b
@@ -231,7 +276,7 @@ def enrich_wikidata(data, base_iri, endpoint, output, report):
     from twinkg.loaders.reconcile import reconcile
     from twinkg.loaders.wikidata import ask_wikidata, wikidata_remote
 
-    settings = load_settings(data_dir=data, base_iri=base_iri, wikidata_endpoint=endpoint)
+    settings = load_settings(data_dir=data, base_iri=base_iri, wikidata_endpoint=wikidata_endpoint)
     curated = read_curated(settings.data_dir, {k: set(v) for k, v in concepts().items()})
     retrieved = dt.datetime.now(dt.timezone.utc)
     _progress(f"asking {settings.wikidata_endpoint} about {len(curated.of('city'))} cities")
@@ -248,7 +293,7 @@ def enrich_wikidata(data, base_iri, endpoint, output, report):
 
 
 @main.command()
-@_common
+@_options(_DATA, _STORE, _BASE, _ENDPOINT)
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--previous", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A previous export: write a changelog entry and a diff against it.")
@@ -327,12 +372,13 @@ class PortInUse(click.ClickException):
 
 
 @main.command()
-@_common
-@click.option("--host", help="Interface to listen on (default 127.0.0.1).")
-@click.option("--port", type=int, help="Port (default 8000).")
-@click.option("--workers", type=int, help="Worker processes (default 2).")
+@_options(_DATA, _STORE, _BASE, _ENDPOINT)
+@_setting("--host", name="host", help="Interface to listen on (default 127.0.0.1).")
+@_setting("--port", name="port", type=int, help="Port (default 8000).")
+@_setting("--workers", name="workers", type=int, help="Worker processes (default 2).")
 @click.option("--load/--no-load", "do_load", default=False,
-              help="Validate and load the curated data before serving.")
+              help="Validate and load the curated data before serving (into a remote store: "
+                   "give its update URL as TWINKG_UPDATE_ENDPOINT).")
 @click.option("--debug", is_flag=True, help="Flask's development server with reloading (never in production).")
 def serve(data, store, base_iri, host, port, workers, do_load, debug, **remote):
     """Serve the store: SPARQL endpoint, pages and downloads on http://127.0.0.1:8000."""

@@ -156,6 +156,8 @@ class Settings:
 
 
 ISOLATIONS = ("worker", "process")
+#: The settings, each read from ``TWINKG_<NAME>`` (the CLI's help names these variables).
+SETTING_NAMES = frozenset(f.name for f in fields(Settings) if f.name != "extra")
 
 
 def _coerce(value: str, current):
