@@ -689,3 +689,15 @@ def test_the_summary_marks_an_inferred_fact_with_how_it_was_derived(client, path
     marker = soup.find("dt", string=fact).find_next("dd").find(class_="inferred")
     assert marker.get_text(strip=True) == "inferred" and marker["title"].startswith("Worked out")
     assert page(client, "/page/event/opole-artists-visit-2024").find("dl", class_="facts").find(class_="inferred") is None
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_home_latest_events_name_a_year_once(client, lang):
+    # "“kick it like friends” 2024" dated 2024 showed "2024 2024"; a full date is still shown.
+    items = [texts(li) for li in section(page(client, "/", lang), "h-latest").find_all("li")]
+    kick = next(item for item in items if "kick it like friends" in item)
+    assert kick.count("2024") == 1, kick
+    assert all(re.search(r"\b(19|20)\d\d\b", item) for item in items), items
+    for item in items:
+        years = re.findall(r"\b(?:19|20)\d\d\b", item)
+        assert not any(f"{y} {y}" in item for y in years), item
