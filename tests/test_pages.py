@@ -339,7 +339,9 @@ def test_dates_carry_their_machine_readable_value(client):
     timeline = page(client, "/timeline?year=2024")
     assert {t["datetime"] for t in timeline.find("ol", class_="timeline").find_all("time")} >= {"2024", "2024-09-28"}
     latest = section(page(client, "/"), "h-latest").find_all("li")
-    assert all(re.fullmatch(r"\d{4}(-\d\d){0,2}", li.time["datetime"]) for li in latest)
+    # an event whose title names its year has no date beside it (test_home_latest_events_name_a_year_once)
+    assert all(re.fullmatch(r"\d{4}(-\d\d){0,2}", li.time["datetime"]) for li in latest if li.time)
+    assert all(re.search(r"\b\d{4}\b", texts(li)) for li in latest if not li.time)
     tours = page(client, "/page/partnership/muelheim-tours")
     anniversaries = section(tours, "h-anniversaries")
     assert anniversaries.find("time", string="2022")["datetime"] == "2022"
