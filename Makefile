@@ -3,8 +3,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# the port of `make serve`: `make serve PORT=8080`
+PORT ?= 8000
 
-.PHONY: serve test system-packages wrk bench clean
+.PHONY: serve test check-readme system-packages wrk bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,11 +14,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## validate and load the curated data, then serve it on http://127.0.0.1:8000
+## validate and load the curated data, then serve it on http://127.0.0.1:$(PORT) (default 8000)
 serve: $(STAMP)
 	$(BIN)/twinkg validate
 	$(BIN)/twinkg load
-	$(BIN)/twinkg serve
+	$(BIN)/twinkg serve --port $(PORT)
+
+## the README's examples (curl, Python, twinkg) against a server on a freshly loaded store
+check-readme: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_readme.py
 
 ## Debian packages the tests drive for real: chromium (browser tests through Playwright, which
 ## never downloads a browser), nginx and Apache httpd (the static site's generated configurations;

@@ -129,3 +129,21 @@ def test_phone_width_has_no_horizontal_scroll(browser, live_server):
         shot(page, "9-phone-event")
     finally:
         context.close()
+
+
+def test_home_map_labels_do_not_hide_each_other(page, live_server):
+    # Mülheim and Opole are close at the home map's zoom: their permanent labels used to overlap.
+    page.goto(live_server + "/")
+    page.wait_for_selector(".map.map-ready")
+    tips = page.locator(".leaflet-tooltip")
+    names = [tips.nth(i).inner_text() for i in range(tips.count())]
+    assert "Mülheim an der Ruhr" in names and "Opole" in names, names
+    boxes = {name: tips.nth(i).bounding_box() for i, name in enumerate(names)}
+    for name in ("Mülheim an der Ruhr", "Opole"):
+        assert tips.nth(names.index(name)).is_visible()
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            p, q = boxes[a], boxes[b]
+            apart = (p["x"] + p["width"] <= q["x"] or q["x"] + q["width"] <= p["x"]
+                     or p["y"] + p["height"] <= q["y"] or q["y"] + q["height"] <= p["y"])
+            assert apart, f"the labels of {a} and {b} overlap: {p} {q}"

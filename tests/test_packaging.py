@@ -50,8 +50,10 @@ def installed_wheel(tmp_path_factory) -> Path:
         shutil.copy(ROOT / name, source / name)
     for folder in _package_dirs():
         shutil.copytree(ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(work / "dist"), str(source)],
-                   check=True, cwd=work, env=env)
+    # -v: pip shows the build backend's output, where setuptools prints its warnings
+    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-v", "-w", str(work / "dist"),
+                            str(source)], check=True, cwd=work, env=env, capture_output=True, text=True)
+    (work / "build.log").write_text(build.stdout + build.stderr, encoding="utf-8")
     wheel, = (work / "dist").glob("twinkg-*.whl")
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, cwd=work, env=env)
@@ -87,3 +89,13 @@ def test_installed_wheel_exports_the_static_site(installed_wheel, tmp_path):
     assert (tmp_path / "site" / "index.html").is_file()
     assert (tmp_path / "site" / "download" / "SHA256SUMS").is_file()
     assert (tmp_path / "out" / "manifest.json").is_file()
+
+
+def test_the_wheel_builds_without_setuptools_warnings(installed_wheel):
+    """`pip install .` printed 14 "Package would be ignored" warnings (issue 16.2): every folder
+    of data files is now a declared package. distutils' note that byte-compiling is off
+    (PYTHONDONTWRITEBYTECODE) is the environment's, not the project's."""
+    log = (installed_wheel.parent.parent / "build.log").read_text(encoding="utf-8")
+    warnings = [line.strip() for line in log.splitlines()
+                if "warn" in line.lower() and "byte-compiling is disabled" not in line]
+    assert warnings == [], "\n".join(warnings)
