@@ -35,7 +35,9 @@ conditional_get(bp, html=True, negotiated=True)  # /queries (a query's own page 
 _PAGE_CHOICE = formats.Choice(QueryResultsFormat.JSON, RdfFormat.N_TRIPLES)
 
 
-@bp.route("/queries")
+# Both rules carry ``as_json`` so that url_for can tell them apart (without it, it built
+# /queries.json for the editor's link to the HTML list).
+@bp.route("/queries", defaults={"as_json": False})
 @bp.route("/queries.json", defaults={"as_json": True})
 def index(as_json: bool = False):
     queries = canned_queries(dataset().iris.base).values()

@@ -54,7 +54,7 @@ def _editor_or_description() -> Response:
         return not_modified(etag, ds.settings.cache_max_age)
     if wanted is None:
         response = Response(render_template("sparql_editor.html", prefixes=PREFIXES,
-                                            tabs=_editor_tabs()),
+                                            tabs=_editor_tabs(), base=ds.iris.base),
                             content_type="text/html; charset=utf-8")
     else:
         triples = description(endpoint_iri(request.environ), ds.store.named_graphs(), "twinkg SPARQL endpoint")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
@@ -73,3 +75,74 @@ def test_query_page_in_the_browser(page, live_server):
     page.fill("#param-year", "soon")
     page.click("#params button[type=submit]")
     assert "parameter 'year'" in page.locator(".error-message").inner_text()
+
+
+def open_editor(page, live_server):
+    page.goto(live_server + "/sparql")
+    page.locator(".tabsList .tab").first.wait_for()
+
+
+def run_tab(page, title: str) -> int:
+    """Run the tab named ``title``; the number of result rows YASR received."""
+    page.locator(".tabsList .tab", has_text=title).click()
+    panel = page.locator(".tabPanel.active")
+    panel.locator(".yasqe_queryButton").click()
+    # The active tab's results, once they came (a fresh tab has none).
+    handle = page.wait_for_function("""() => {
+        const results = window.twinkgYasgui.getTab().getYasr().results;
+        if (!results) return null;
+        const bindings = results.getBindings && results.getBindings();
+        return bindings ? {rows: bindings.length} : null;
+    }""", timeout=10000)
+    return handle.json_value()["rows"]
+
+
+def test_every_tab_answers_as_the_api(page, live_server):
+    open_editor(page, live_server)
+    for query in canned_queries().values():
+        with urllib.request.urlopen(f"{live_server}/queries/{query.name}.json") as response:
+            expected = len(json.load(response)["results"]["bindings"])
+        assert run_tab(page, query.title) == expected, query.name
+
+
+def test_result_links_open_this_hosts_pages(page, live_server):
+    open_editor(page, live_server)
+    run_tab(page, "Partner cities")
+    table = page.locator(".tabPanel.active .yasr table.dataTable")
+    table.locator("tbody tr").first.wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "editor-links.png"), full_page=True)
+    # Our IRIs link to this host (the base IRI is a domain the test server does not serve).
+    link = table.locator("a.iri", has_text="/id/city/").first
+    assert link.get_attribute("href").startswith(live_server + "/id/city/")
+    # Prefixes: the datatypes are compact (xsd:gYear), and no IRI is shown in full beside one.
+    text = table.inner_text()
+    assert "xsd:gYear" in text and "http://www.w3.org/2001/XMLSchema#" not in text
+    # < IRI > on one line: the brackets are not pushed onto lines of their own.
+    cell = link.locator("xpath=ancestor::td")
+    assert "\n" not in cell.inner_text().strip()
+    # The table scrolls inside the editor; the page itself is not widened.
+    widths = page.evaluate("""() => ({
+        page: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth,
+        box: document.querySelector('.tabPanel.active .yasr .dt-container').getBoundingClientRect().width,
+        editor: document.getElementById('yasgui').getBoundingClientRect().width})""")
+    assert widths["page"] <= widths["viewport"]
+    assert widths["box"] <= widths["editor"]
+    expandable = link.locator("xpath=ancestor::div[contains(@class, 'expandable')]")
+    if expandable.count():  # YASR cuts long cells short: a first click shows them whole
+        expandable.click()
+    with page.context.expect_page() as opened:  # YASR opens results in a new tab
+        link.click()
+    entity = opened.value
+    entity.wait_for_load_state()
+    assert urlsplit(entity.url).netloc == urlsplit(live_server).netloc
+    assert urlsplit(entity.url).path.startswith("/page/city/")
+    assert entity.locator("h1").inner_text().strip()
+
+
+def test_canned_queries_link_opens_the_list(page, live_server):
+    open_editor(page, live_server)
+    page.locator("main p a", has_text="canned").click()
+    page.wait_for_url(live_server + "/queries")
+    assert page.locator("h1").count() == 1
+    assert "text/html" in page.evaluate("document.contentType")
