@@ -28,6 +28,15 @@ def _parse(turtle: bytes):
     return parse(turtle, format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI)
 
 
+#: owl:versionInfo: the ontology's version (its version IRI is ``ontology/<version>``).
+OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
+
+
+def ontology_version(turtle: bytes) -> str:
+    """owl:versionInfo of an ontology in Turtle (the packaged one, or a release's copy)."""
+    return next((q.object.value for q in _parse(turtle) if q.predicate.value == OWL_VERSION_INFO), "")
+
+
 def ontology_triples() -> list:
     return list(_parse(ontology_bytes()))
 

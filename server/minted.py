@@ -13,22 +13,22 @@
 from __future__ import annotations
 
 from flask import Blueprint, redirect, request
-from pyoxigraph import NamedNode, RdfFormat, parse
+from pyoxigraph import NamedNode
 
 from twinkg.errors import TwinkgError
+from twinkg.loaders.ontology import ontology_version as version_of
+from twinkg.negotiation import SHAPES, negotiate
 
 from .answers import QueryRequest, respond
 from .dataset import dataset
 from .describe import DATA_FORMATS, exists
 from .deref import HTML, OFFERED
 from .formats import Choice
-from twinkg.negotiation import SHAPES, negotiate
 from .published import published
 from .queryfiles import server_query
 
 bp = Blueprint("minted", __name__)
 
-OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
 
 
 def _see_other(target: str):
@@ -73,7 +73,5 @@ def _ontology_version() -> str:
     """owl:versionInfo of the published ontology, read once per build."""
     release = published()
     if "ontology-version" not in release.renderings:
-        quads = parse(release.path("ontology.ttl").read_bytes(), format=RdfFormat.TURTLE)
-        release.renderings["ontology-version"] = next(
-            (q.object.value for q in quads if q.predicate.value == OWL_VERSION_INFO), "")
+        release.renderings["ontology-version"] = version_of(release.path("ontology.ttl").read_bytes())
     return release.renderings["ontology-version"]

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, request
-from pyoxigraph import BlankNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import RdfFormat, parse, serialize
 from werkzeug.utils import get_content_type
 
 from twinkg.errors import TwinkgError
+from twinkg.export.canonical import canonical_triples
 from twinkg.export.description import NS
 from twinkg.export.run import DESCRIPTION, RELEASES
+from twinkg.negotiation import DATASET, PAGE, VOID, negotiate
 
 from .caching import cache_headers, etag_for, is_not_modified, not_modified
 from .dataset import dataset
-from twinkg.negotiation import DATASET, PAGE, VOID, negotiate
 from .published import published
 
 bp = Blueprint("void", __name__)
@@ -34,30 +35,16 @@ def _chosen() -> RdfFormat:
 
 def _description(fmt: RdfFormat) -> bytes:
     """The description in ``fmt``: serialized once per build (a load makes a new one), so
-    a request costs no parse."""
+    a request costs no parse. Blank nodes get their canonical labels (a parse gives random
+    ones): every worker writes the same bytes under the same ETag."""
     release = published()
     key = (DESCRIPTION, fmt)
     if key not in release.renderings:
         path = release.path(DESCRIPTION)
         release.renderings[key] = path.read_bytes() if fmt == RdfFormat.TURTLE else serialize(
-            _numbered_blank_nodes(parse(path.read_bytes(), format=RdfFormat.TURTLE)), format=fmt,
+            canonical_triples(parse(path.read_bytes(), format=RdfFormat.TURTLE)), format=fmt,
             prefixes=None if fmt == RdfFormat.N_TRIPLES else NS)
     return release.renderings[key]
-
-
-def _numbered_blank_nodes(quads) -> list[Triple]:
-    """The triples with their blank nodes labelled b1, b2, ... in order of appearance.
-
-    A parse gives blank nodes new random labels; every worker serializes its own copy, and
-    the same ETag must name the same bytes in all of them."""
-    labels: dict[BlankNode, BlankNode] = {}
-
-    def stable(term):
-        if isinstance(term, BlankNode):
-            return labels.setdefault(term, BlankNode(f"b{len(labels) + 1}"))
-        return term
-
-    return [Triple(stable(q.subject), q.predicate, stable(q.object)) for q in quads]
 
 
 @bp.route("/void")

@@ -38,9 +38,10 @@ from urllib.parse import parse_qs, parse_qsl, urldefrag, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup
 from jinja2 import Environment, PackageLoader
-from pyoxigraph import Literal, NamedNode, RdfFormat, parse
+from pyoxigraph import Literal, NamedNode
 
 from twinkg.config import ONTOLOGY_NS
+from twinkg.loaders.ontology import ontology_version
 from twinkg.negotiation import DATA, VOID
 
 from .files import is_export, read_manifest
@@ -59,7 +60,6 @@ LANGUAGE_SWITCH = "/lang/"
 DOWNLOADS = "/download/"
 SEARCH = "/search"
 SEARCH_INDEX = "search-index.json"
-OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._~-]")
 
 
@@ -372,5 +372,4 @@ def write_site(app, out: Path, progress=lambda _: None) -> SiteResult:
 
 def _ontology_version(path: Path) -> str:
     """owl:versionInfo of the published ontology (its version IRI is ``ontology/<version>``)."""
-    quads = parse(path.read_bytes(), format=RdfFormat.TURTLE) if path.exists() else []
-    return next((q.object.value for q in quads if q.predicate.value == OWL_VERSION_INFO), "")
+    return ontology_version(path.read_bytes()) if path.exists() else ""
