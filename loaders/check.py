@@ -36,6 +36,7 @@ class Entry:
 class Curated:
     entries: list[Entry] = field(default_factory=list)
     ids: dict[str, dict[str, Entry]] = field(default_factory=dict)
+    kinds: s.Registry = s.CURATED
 
     def of(self, kind: str) -> list[Entry]:
         return [e for e in self.entries if e.kind.name == kind]
@@ -203,12 +204,8 @@ def _semantic_checks(entry: Entry, checker: _Checker) -> None:
     for n in names:
         if entry.kind.fields[n].type == s.TEXT and "de" not in d[n]:
             checker.problem(file, d.lines[n], f"{entry.path}.{n}", "needs a German name (de)")
-    if entry.kind.name == "event":
-        if d.get("date") is not None and d.get("start") is not None:
-            checker.problem(file, d.line, entry.path, "gives both date and start; use date for one day, "
-                            "month or year, start and end for a span")
-        if d.get("end") is not None and d.get("start") is None:
-            checker.problem(file, d.lines["end"], f"{entry.path}.end", "end without start")
+    for key, message in entry.kind.rules(d) if entry.kind.rules else ():
+        checker.problem(file, d.lines[key] if key else d.line, f"{entry.path}.{key}" if key else entry.path, message)
     _check_span(d, file, entry.path, checker)
     for i, office in enumerate(d.get("offices") or []):
         if isinstance(office, dict):
@@ -230,24 +227,25 @@ def _check_span(d: LDict, file: str, path: str, checker: _Checker) -> None:
         pass  # already reported by the value check
 
 
-def read_curated(data_dir: Path, concepts: dict[str, set[str]]) -> Curated:
-    """Read and check every file of ``data_dir``; raise InvalidInput with all problems."""
+def read_curated(data_dir: Path, concepts: dict[str, set[str]], kinds: s.Registry = s.CURATED) -> Curated:
+    """Read and check every file of ``data_dir`` (one per kind of ``kinds``); raise
+    InvalidInput with all problems."""
     label_dir = str(data_dir)  # how problems name the folder: as the user gave it
     checker = _Checker(concepts)
-    curated = Curated(ids={k.name: {} for k in s.KINDS})
-    known_files = {k.file for k in s.KINDS}
+    curated = Curated(ids={k.name: {} for k in kinds}, kinds=kinds)
+    known_files = {k.file for k in kinds}
     if not data_dir.is_dir():
         raise InvalidInput([Problem(label_dir, 0, "", "data directory does not exist")])
     for path in sorted(data_dir.glob("*.y*ml")):
         if path.name not in known_files:
             checker.problem(f"{label_dir}/{path.name}", 0, "",
                             f"unknown file{_suggest(path.name, known_files)}; expected: {', '.join(sorted(known_files))}")
-    if not any((data_dir / k.file).exists() for k in s.KINDS):
+    if not any((data_dir / k.file).exists() for k in kinds):
         checker.problem(label_dir, 0, "", f"holds none of the curated files ({', '.join(sorted(known_files))}); "
                                           "is it the data directory?")
         raise InvalidInput(checker.problems)
     unread: set[str] = set()  # kinds whose file could not be read: their ids are unknown
-    for kind in s.KINDS:
+    for kind in kinds:
         path = data_dir / kind.file
         file = f"{label_dir}/{kind.file}"
         # Every file is required, and an empty one is an error: a deleted or truncated file
@@ -281,12 +279,12 @@ def read_curated(data_dir: Path, concepts: dict[str, set[str]]) -> Curated:
                     checker.problem(file, data.lines["id"], f"{entry.path}.id",
                                     f"duplicate {kind.name} id '{slug}' (first at {first.file}:{first.data.line})")
                     continue
-                shared = s.SHARED_ID_KINDS if kind.name in s.SHARED_ID_KINDS else ()
+                shared = kinds.shared_id_kinds if kind.name in kinds.shared_id_kinds else ()
                 clash = next((curated.ids[k][slug] for k in shared if k != kind.name and slug in curated.ids[k]), None)
                 if clash:
                     checker.problem(file, data.lines["id"], f"{entry.path}.id",
                                     f"id '{slug}' is taken by the {clash.kind.name} at {clash.file}:{clash.data.line}; "
-                                    f"{', '.join(s.SHARED_ID_KINDS)} ids must differ, as photos refer to them by id alone")
+                                    f"{', '.join(kinds.shared_id_kinds)} ids must differ, as photos refer to them by id alone")
                     continue
                 curated.ids[kind.name][slug] = entry
                 curated.entries.append(entry)

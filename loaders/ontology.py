@@ -9,8 +9,8 @@ from importlib.resources import files
 from pyoxigraph import RdfFormat, Store, parse
 
 from twinkg.config import ONTOLOGY_IRI, ONTOLOGY_NS
+from twinkg.kinds import SCHEMES
 
-from .schema import SCHEMES
 from .sparqlfiles import read_query
 
 
@@ -37,8 +37,15 @@ def ontology_version(turtle: bytes) -> str:
     return next((q.object.value for q in _parse(turtle) if q.predicate.value == OWL_VERSION_INFO), "")
 
 
-def ontology_triples() -> list:
-    return list(_parse(ontology_bytes()))
+def ontology_triples(additions: tuple[bytes, ...] = ()) -> list:
+    """The packaged ontology's triples, and those of ``additions`` (Turtle: a registry's
+    terms for kinds the package does not have, twinkg/kinds.py)."""
+    return list(_parse(with_additions(ontology_bytes(), additions)))
+
+
+def with_additions(turtle: bytes, additions: tuple[bytes, ...]) -> bytes:
+    """``turtle`` followed by each addition (a Turtle document may declare prefixes again)."""
+    return b"\n".join((turtle, *additions))
 
 
 def turtle_store(turtle: bytes) -> Store:

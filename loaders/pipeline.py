@@ -13,6 +13,7 @@ from pyoxigraph import NamedNode, Quad
 
 from twinkg.config import ONTOLOGY_IRI, Settings
 from twinkg.errors import TwinkgError
+from twinkg.kinds import kinds_of
 
 from .check import Curated, read_curated
 from .enrichment import enrichment_quads
@@ -41,11 +42,11 @@ def validate_data(settings: Settings, progress: Progress = lambda _: None) -> Va
     """Check the curated data; raise InvalidInput listing every problem."""
     progress(f"reading {settings.data_dir}")
     known = concepts()
-    curated = read_curated(settings.data_dir, {k: set(v) for k, v in known.items()})
+    curated = read_curated(settings.data_dir, {k: set(v) for k, v in known.items()}, kinds_of(settings))
     progress(f"building RDF for {len(curated.entries)} records")
     built = build_quads(settings, curated, known)
     progress(f"validating {len(built.quads)} statements against the SHACL shapes")
-    problems = shacl_problems(built.quads, built.origins)
+    problems = shacl_problems(built.quads, built.origins, curated.kinds)
     # Accepted Wikidata suggestions (data/enrichment/wikidata.yaml): checked for shape, then
     # added in their own graph after SHACL, which judges the curated statements.
     enrichment, enrichment_problems = enrichment_quads(settings, curated)
@@ -76,10 +77,10 @@ def _dataset_file_problems(settings: Settings, curated: Curated) -> list[Problem
 
 
 def dataset_quads(validated: Validated) -> list[Quad]:
-    """The data graphs plus the ontology in its own named graph."""
+    """The data graphs plus the ontology (with the registry's additions) in its own named graph."""
     graph = NamedNode(ONTOLOGY_IRI)
     return validated.built.quads + [Quad(t.subject, t.predicate, t.object, graph)
-                                    for t in ontology_triples()]
+                                    for t in ontology_triples(validated.curated.kinds.ontology)]
 
 
 def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Validated, BuildInfo, float]:

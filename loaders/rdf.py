@@ -1,33 +1,31 @@
-"""Curated records → RDF quads, one named graph per source (mapping in ontology/README.md)."""
+"""Curated records → RDF quads, one named graph per source (mapping in ontology/README.md).
+
+Driven by the registry of kinds (twinkg/kinds.py): each field states its value with the
+properties it declares; a kind's hook (twinkg/kind_statements.py) adds what no field states
+alone. The plan of each kind (which key, how stated) is made once per build, so a record
+costs a dict lookup per field.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Callable
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from twinkg import kinds as k
 from twinkg.config import PREFIXES, Settings
+from twinkg.kind_statements import DCT, PROV, RDF, RDF_TYPE, TK, term
 
 from .check import Curated, Entry
-from .schema import AGENTS, DEPICTABLE
 from .values import XSD, date_bounds, parse_date
 from .yamlfile import LDict, LList
 
-RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
-
-
-def _ns(prefix: str):
-    base = PREFIXES[prefix]
-    return lambda local: NamedNode(base + local)
-
-
-TK, RDF, RDFS, SKOS, DCT, FOAF, ORG, GEO, OWL, PROV = map(
-    _ns, ("tk", "rdf", "rdfs", "skos", "dct", "foaf", "org", "geo", "owl", "prov"))
-WKT = NamedNode(PREFIXES["geosparql"] + "wktLiteral")
 XSD_DATE = NamedNode(XSD + "date")
-#: The partnership kind that tk:twinnedWith stands for (ontology/README.md).
-TWINNED_KIND = "twin-town"
+XSD_DECIMAL = NamedNode(XSD + "decimal")
+DCT_SOURCE = DCT("source")
+DATE_PARTS = ("Date", "Earliest", "Latest", "Precision")
 
 
 @dataclass
@@ -37,12 +35,92 @@ class Built:
     origins: dict[str, tuple[str, int, str]] = field(default_factory=dict)
 
 
+@dataclass
+class _Plan:
+    """How the records of one kind become statements."""
+    cls: NamedNode
+    #: (key, emit(builder, subject, value, source)) per field that states something
+    fields: list[tuple[str, Callable]]
+    #: nested records whose own sources the entity cites too (a city's geo, a person's offices)
+    nested_sources: tuple[str, ...]
+    #: nested records that may mark their own fields as inferred
+    nested_inferred: tuple[str, ...]
+    statements: Callable | None
+
+
+def _emitter(spec: k.Field) -> Callable | None:
+    """How a value of ``spec`` is stated: emit(builder, subject, value, source), or None."""
+    if spec.type == k.DATE:
+        stems = [tuple(term(stem + part) for part in DATE_PARTS) for stem in spec.prop]
+
+        def dates(b, s, v, src):
+            for nodes in stems:
+                b.date_at(s, nodes, v, src)
+        return dates
+    props = tuple(term(p) for p in spec.prop)
+    if not props:
+        return None
+    if spec.type == k.TEXT:
+        def texts(b, s, v, src):
+            for p in props:
+                b.text(s, p, v, src)
+        return texts
+    if spec.type == k.ALT_NAMES:
+        def names(b, s, v, src):
+            for lang, texts in v.items():
+                for text in texts:
+                    for p in props:
+                        b.add(s, p, Literal(text.strip(), language=lang), src)
+        return names
+    one, many = _to_term(spec), spec.type == k.REFS
+
+    def values(b, s, v, src):
+        for item in (v if many else (v,)):
+            o = one(b, item)
+            for p in props:
+                b.add(s, p, o, src)
+    return values
+
+
+def _to_term(spec: k.Field) -> Callable:
+    """The RDF term of one value of ``spec``: to_term(builder, value)."""
+    if spec.type in (k.REF, k.REFS):
+        if len(spec.kinds) == 1:
+            only = spec.kinds[0]
+            return lambda b, v: b.iri(only, v)
+        return lambda b, v: b.ref(spec.kinds, v)
+    if spec.type == k.CONCEPT:
+        return lambda b, v: b.concept(spec.scheme, v)
+    simple = {
+        k.STRING: lambda v: Literal(v.strip()),
+        k.IRI: NamedNode,
+        k.LANG: Literal,
+        k.INT: Literal,
+        k.DECIMAL: lambda v: Literal(str(Decimal(str(v))), datatype=XSD_DECIMAL),
+        k.QID: lambda v: NamedNode(PREFIXES["wd"] + v),
+    }.get(spec.type)
+    if simple is None:
+        raise ValueError(f"a {spec.type} field states nothing by itself: give it no prop, and a hook")
+    return lambda b, v: simple(v)
+
+
+def _plan(kind: k.Kind) -> _Plan:
+    emitters = [(key, emit) for key, spec in kind.fields.items() if (emit := _emitter(spec))]
+    nested = [(key, spec) for key, spec in kind.fields.items() if spec.type in (k.RECORD, k.RECORDS)]
+    return _Plan(TK(kind.cls), emitters,
+                 tuple(key for key, spec in nested if "source" in spec.fields),
+                 tuple(key for key, spec in nested if spec.type == k.RECORDS and k.INFERRED in spec.fields),
+                 kind.statements)
+
+
 class _Builder:
     def __init__(self, settings: Settings, curated: Curated, concepts: dict[str, dict[str, str]]):
         self.settings = settings
         self.curated = curated
         self.concepts = concepts
         self.out = Built()
+        self._plans: dict[str, _Plan] = {}
+        self._date_props: dict[str, tuple] = {}
 
     def iri(self, kind: str, slug: str) -> NamedNode:
         return NamedNode(self.settings.entity_iri(kind, slug))
@@ -54,6 +132,9 @@ class _Builder:
     def add(self, s, p, o, source: str) -> None:
         self.out.quads.append(Quad(s, p, o, NamedNode(self.settings.source_graph(source))))
 
+    def origin(self, node: NamedNode, entry: Entry, line: int, path: str) -> None:
+        self.out.origins[node.value] = (entry.file, line, path)
+
     def text(self, s, p, value: dict, source: str) -> None:
         for lang, text in value.items():
             self.add(s, p, Literal(text.strip(), language=lang), source)
@@ -61,15 +142,28 @@ class _Builder:
     def date(self, s, stem: str, value, source: str) -> None:
         """tk:{stem}Date at the source's precision, and beside it the bounds a range filter
         can use: tk:{stem}Earliest, tk:{stem}Latest (xsd:date) and tk:{stem}Precision."""
+        nodes = self._date_props.get(stem)
+        if nodes is None:
+            nodes = self._date_props[stem] = tuple(TK(stem + part) for part in DATE_PARTS)
+        self.date_at(s, nodes, value, source)
+
+    def date_at(self, s, nodes: tuple, value, source: str) -> None:
+        """``date`` with the four properties given (…Date, …Earliest, …Latest, …Precision)."""
         lexical, datatype, _ = parse_date(value)
         earliest, latest, precision = date_bounds(value)
-        self.add(s, TK(stem + "Date"), Literal(lexical, datatype=NamedNode(datatype)), source)
-        self.add(s, TK(stem + "Earliest"), Literal(earliest, datatype=XSD_DATE), source)
-        self.add(s, TK(stem + "Latest"), Literal(latest, datatype=XSD_DATE), source)
-        self.add(s, TK(stem + "Precision"), Literal(precision), source)
+        self.add(s, nodes[0], Literal(lexical, datatype=NamedNode(datatype)), source)
+        self.add(s, nodes[1], Literal(earliest, datatype=XSD_DATE), source)
+        self.add(s, nodes[2], Literal(latest, datatype=XSD_DATE), source)
+        self.add(s, nodes[3], Literal(precision), source)
 
     def concept(self, scheme: str, notation: str) -> NamedNode:
         return NamedNode(self.concepts[scheme][notation])
+
+    def plan(self, kind: k.Kind) -> _Plan:
+        found = self._plans.get(kind.name)
+        if found is None:
+            found = self._plans[kind.name] = _plan(kind)
+        return found
 
     def build(self) -> Built:
         for entry in self.curated.entries:
@@ -83,19 +177,35 @@ class _Builder:
         """The quads one record (given as ``data``) makes, apart from the rest."""
         out, self.out = self.out, Built()
         try:
-            getattr(self, f"_{entry.kind.name}")(replace(entry, data=data), e)
+            self._statements(replace(entry, data=data), e)
             return self.out.quads
         finally:
             if keep_origins:
                 out.origins.update(self.out.origins)
             self.out = out
 
+    def _statements(self, entry: Entry, e: NamedNode) -> None:
+        d = entry.data
+        plan = self.plan(entry.kind)
+        src = d["id"] if entry.kind.own_source else d["source"]
+        self.out.origins[e.value] = (entry.file, d.line, entry.path)
+        self.add(e, RDF_TYPE, plan.cls, src)
+        nested = [i["source"] for key in plan.nested_sources for i in _items(d.get(key)) if i.get("source")]
+        for used in dict.fromkeys((src, *nested)):
+            self.add(e, DCT_SOURCE, self.iri("source", used), src)
+        for key, emit in plan.fields:
+            value = d.get(key)
+            if value is not None:
+                emit(self, e, value, src)
+        if plan.statements is not None:
+            plan.statements(self, entry, e, src)
+
     def _mark_inferred(self, entry: Entry, e: NamedNode, quads: list[Quad]) -> None:
         """Each statement a field marked ``inferred`` makes (those the record would not make
         without it) gets a tk:InferredStatement naming it and why: shown on the page,
         filterable in SPARQL (ontology/README.md, "Inferred statements")."""
         n = 0
-        for path, reason, source in _inferred_fields(entry.data):
+        for path, reason, source in _inferred_fields(entry.data, self.plan(entry.kind).nested_inferred):
             without = set(self._record(entry, e, _without(entry.data, path)))
             for q in (q for q in quads if q not in without):
                 n += 1
@@ -109,198 +219,18 @@ class _Builder:
                 self.text(node, TK("derivation"), reason, source)
                 self.add(node, PROV("wasDerivedFrom"), self.iri("source", source), source)
 
-    def _common(self, entry: Entry, e: NamedNode, sources=()) -> str:
-        d = entry.data
-        source = d["source"] if entry.kind.name != "source" else d["id"]
-        self.out.origins[e.value] = (entry.file, d.line, entry.path)
-        self.add(e, RDF_TYPE, TK(entry.kind.cls), source)
-        for used in dict.fromkeys((source, *sources)):
-            self.add(e, DCT("source"), self.iri("source", used), source)
-        for key in ("name", "title"):
-            if isinstance(d.get(key), dict):
-                self.text(e, RDFS("label"), d[key], source)
-        for lang, names in (d.get("alt_names") or {}).items():
-            for name in names:
-                self.add(e, SKOS("altLabel"), Literal(name.strip(), language=lang), source)
-        for key in ("note", "description"):
-            if d.get(key):
-                self.text(e, DCT("description"), d[key], source)
-        if d.get("url"):
-            self.add(e, FOAF("page"), NamedNode(d["url"]), source)
-        return source
 
-    def _nested_sources(self, d, key: str) -> list[str]:
-        value = d.get(key)
-        items = value if isinstance(value, list) else [value] if isinstance(value, dict) else []
-        return [i["source"] for i in items if i.get("source")]
-
-    def _source(self, entry, e):
-        d = entry.data
-        src = self._common(entry, e)
-        # the title as published, tagged with the document's language where it is known
-        self.add(e, RDFS("label"), Literal(d["title"].strip(), language=d.get("language")), src)
-        if d.get("language"):
-            self.add(e, DCT("language"), Literal(d["language"]), src)
-        if d.get("publisher"):
-            self.add(e, DCT("publisher"), self.iri("organization", d["publisher"]), src)
-
-    def _country(self, entry, e):
-        src = self._common(entry, e)
-        self.add(e, TK("countryCode"), Literal(entry.id.upper()), src)
-
-    def _city(self, entry, e):
-        d = entry.data
-        src = self._common(entry, e, self._nested_sources(d, "geo"))
-        self.add(e, TK("country"), self.iri("country", d["country"]), src)
-        if d.get("part_of"):
-            self.add(e, TK("partOf"), self.iri("city", d["part_of"]), src)
-        if d.get("merged_into"):
-            self.add(e, TK("mergedInto"), self.iri("city", d["merged_into"]), src)
-        if d.get("wikidata"):
-            self.add(e, OWL("sameAs"), NamedNode(PREFIXES["wd"] + d["wikidata"]), src)
-        geo = d.get("geo")
-        if geo:
-            gsrc = geo.get("source") or src
-            lat, long = Decimal(str(geo["lat"])), Decimal(str(geo["long"]))
-            self.add(e, GEO("lat"), Literal(str(lat), datatype=NamedNode(XSD + "decimal")), gsrc)
-            self.add(e, GEO("long"), Literal(str(long), datatype=NamedNode(XSD + "decimal")), gsrc)
-            self.add(e, TK("coordinates"), Literal(f"Point({long} {lat})", datatype=WKT), gsrc)
-            if geo.get("geonames"):
-                self.add(e, OWL("sameAs"), NamedNode(f"https://sws.geonames.org/{geo['geonames']}/"), gsrc)
-
-    def _organization(self, entry, e):
-        d = entry.data
-        src = self._common(entry, e)
-        self.add(e, TK("organizationType"), self.concept("organization-type", d["type"]), src)
-        if d.get("city"):
-            self.add(e, TK("basedIn"), self.iri("city", d["city"]), src)
-        if d.get("part_of"):
-            self.add(e, ORG("subOrganizationOf"), self.iri("organization", d["part_of"]), src)
-
-    def _person(self, entry, e):
-        d = entry.data
-        src = self._common(entry, e, self._nested_sources(d, "offices"))
-        name = Literal(d["name"].strip())
-        self.add(e, FOAF("name"), name, src)
-        self.add(e, RDFS("label"), name, src)
-        if d.get("honorific"):
-            self.add(e, FOAF("title"), Literal(d["honorific"].strip()), src)
-        for i, office in enumerate(d.get("offices") or []):
-            osrc = office.get("source") or src
-            o = NamedNode(f"{e.value}#office-{i + 1}")
-            self.out.origins[o.value] = (entry.file, office.line, f"{entry.path}.offices[{i + 1}]")
-            self.add(o, RDF_TYPE, TK("Office"), osrc)
-            self.add(o, ORG("member"), e, osrc)
-            self.add(e, ORG("hasMembership"), o, osrc)
-            if office.get("organization"):  # (missing only in _without's copy)
-                self.add(o, ORG("organization"), self.iri("organization", office["organization"]), osrc)
-            self.add(o, ORG("role"), self.concept("role", office["role"]), osrc)
-            self.add(o, DCT("source"), self.iri("source", osrc), osrc)
-            if office.get("title"):
-                self.text(o, RDFS("label"), office["title"], osrc)
-            for key in ("start", "end", "attested"):
-                if office.get(key) is not None:
-                    self.date(o, key, office[key], osrc)
-
-    def _partnership(self, entry, e):
-        d = entry.data
-        src = self._common(entry, e)
-        a, b = (self.iri("city", c) for c in d["cities"])
-        # A partnership is named after its cities, in every language both have a name in.
-        names = [self.curated.ids["city"][c].data["name"] for c in d["cities"]]
-        for lang in (lang for lang in names[0] if lang in names[1]):
-            label = f"{names[0][lang].strip()} – {names[1][lang].strip()}"
-            self.add(e, RDFS("label"), Literal(label, language=lang), src)
-        for city in (a, b):
-            self.add(e, TK("partner"), city, src)
-        # The direct city–city link (Wikidata's P190) makes the common question one hop, and
-        # means one thing: a twin-town partnership in force (no end). Ended, informal and other
-        # kinds stay reachable through the partnership node (tk:partner, kind, dates).
-        if d["kind"] == TWINNED_KIND and d.get("end") is None:
-            self.add(a, TK("twinnedWith"), b, src)
-            self.add(b, TK("twinnedWith"), a, src)
-        self.add(e, TK("partnershipKind"), self.concept("partnership-kind", d["kind"]), src)
-        for key in ("start", "end"):
-            if d.get(key) is not None:
-                self.date(e, key, d[key], src)
-        if d.get("continued_by"):
-            self.add(e, TK("continuedBy"), self.iri("partnership", d["continued_by"]), src)
-
-    def _event(self, entry, e):
-        d = entry.data
-        src = self._common(entry, e, self._nested_sources(d, "participants"))
-        self.add(e, TK("eventType"), self.concept("event-type", d["type"]), src)
-        # An event the source gives no date for keeps none (never a guessed one).
-        start = d.get("date") if d.get("date") is not None else d.get("start")
-        if start is not None:
-            self.date(e, "start", start, src)
-        if d.get("end") is not None:
-            self.date(e, "end", d["end"], src)
-        if d.get("place"):
-            self.add(e, TK("place"), self.iri("city", d["place"]), src)
-        if d.get("venue"):
-            self.text(e, TK("venue"), d["venue"], src)
-        for p in d.get("partnerships") or []:
-            self.add(e, TK("partnership"), self.iri("partnership", p), src)
-        for o in d.get("organizers") or []:
-            self.add(e, TK("organizer"), self.iri("organization", o), src)
-        for i, part in enumerate(d.get("participants") or []):
-            psrc = part.get("source") or src
-            kind = next((k for k in ("person", "organization", "city", "group") if part.get(k)), None)
-            if kind is None:  # (only in _without's copy: the participation is what is inferred)
-                continue
-            node = NamedNode(f"{e.value}#participant-{i + 1}")
-            self.out.origins[node.value] = (entry.file, part.line, f"{entry.path}.participants[{i + 1}]")
-            self.add(e, TK("participation"), node, psrc)
-            self.add(node, RDF_TYPE, TK("Participation"), psrc)
-            if kind == "group":  # unnamed: described, no agent to link
-                self.text(node, TK("group"), part["group"], psrc)
-                continue
-            agent = self.iri(kind, part[kind])
-            self.add(e, TK("participant"), agent, psrc)
-            self.add(node, TK("agent"), agent, psrc)
-            if part.get("role"):
-                self.add(node, TK("role"), self.concept("role", part["role"]), psrc)
-                if kind == "person":
-                    self._attest(agent, part["person"], part["role"], e, psrc)
-            if part.get("title"):
-                self.text(node, RDFS("label"), part["title"], psrc)
-
-    def _attest(self, person: NamedNode, slug: str, role: str, event: NamedNode, source: str) -> None:
-        """The event attests the person's offices in the role they took part in: it gives an
-        office without start and end its time (tk:attestedAt)."""
-        offices = self.curated.ids["person"][slug].data.get("offices") or []
-        for i, office in enumerate(offices):
-            if office["role"] == role:
-                self.add(NamedNode(f"{person.value}#office-{i + 1}"), TK("attestedAt"), event, source)
-
-    def _photo(self, entry, e):
-        d = entry.data
-        src = self._common(entry, e)
-        self.text(e, TK("caption"), d["caption"], src)
-        self.add(e, TK("credit"), Literal(d["credit"].strip()), src)
-        for c in d.get("creators") or []:
-            self.add(e, DCT("creator"), self.ref(AGENTS, c), src)
-        if d.get("rights_holder"):
-            self.add(e, DCT("rightsHolder"), self.ref(AGENTS, d["rights_holder"]), src)
-        for thing in d.get("depicts") or []:
-            self.add(e, TK("depicts"), self.ref(DEPICTABLE, thing), src)
-        if d.get("event"):
-            self.add(e, TK("documents"), self.iri("event", d["event"]), src)
-        if d.get("position") is not None:
-            self.add(e, TK("position"), Literal(d["position"]), src)
+def _items(value) -> list:
+    """A nested record or list of them, as a list."""
+    return value if isinstance(value, list) else [value] if isinstance(value, dict) else []
 
 
-#: Records nested in a record that may mark their own fields as inferred.
-NESTED = ("offices", "participants")
-
-
-def _inferred_fields(data):
+def _inferred_fields(data, nested_keys: tuple[str, ...]):
     """(path to the field, reason, source) for each field marked inferred in a record and in
     its nested records (a path is ("place",) or ("offices", 0, "organization"))."""
     for key, reason in (data.get("inferred") or {}).items():
         yield (key,), reason, data["source"]
-    for nested in NESTED:
+    for nested in nested_keys:
         for i, item in enumerate(data.get(nested) or []):
             for key, reason in (item.get("inferred") or {}).items():
                 yield (nested, i, key), reason, item.get("source") or data["source"]

@@ -8,8 +8,9 @@ from pyshacl import validate
 from rdflib.namespace import SH
 
 from twinkg.config import PREFIXES
+from twinkg.kinds import CURATED, Registry
 
-from .ontology import ontology_bytes, shapes_bytes, turtle_graph
+from .ontology import ontology_bytes, shapes_bytes, turtle_graph, with_additions
 from .problems import Problem
 
 
@@ -20,12 +21,14 @@ def _curie(iri: str) -> str:
     return f"<{iri}>"
 
 
-def shacl_problems(quads: list[Quad], origins: dict[str, tuple[str, int, str]]) -> list[Problem]:
-    """Validate the data (merged over all graphs, with the ontology for the concepts)."""
-    data = turtle_graph(ontology_bytes())
+def shacl_problems(quads: list[Quad], origins: dict[str, tuple[str, int, str]],
+                   kinds: Registry = CURATED) -> list[Problem]:
+    """Validate the data (merged over all graphs, with the ontology for the concepts) against
+    the shapes, both with the additions of ``kinds``."""
+    data = turtle_graph(with_additions(ontology_bytes(), kinds.ontology))
     triples = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
     data.parse(data=triples, format="nt")
-    shapes = turtle_graph(shapes_bytes())
+    shapes = turtle_graph(with_additions(shapes_bytes(), kinds.shapes))
     conforms, results, _ = validate(data, shacl_graph=shapes, inference="none",
                                     advanced=True, allow_warnings=True)
     if conforms:

@@ -9,8 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from twinkg.errors import TwinkgError
+
+if TYPE_CHECKING:  # twinkg.kinds reads PREFIXES from here
+    from twinkg.kinds import Registry
 
 ONTOLOGY_IRI = "https://twinkg.example.org/ontology"
 ONTOLOGY_NS = ONTOLOGY_IRI + "#"
@@ -122,6 +126,9 @@ class Settings:
     dataset_license: str = "https://creativecommons.org/licenses/by/4.0/"
     #: Write the linked-data export into each new store build (``<store>.d/<version>/export/``).
     export_on_load: bool = True
+    #: The kinds of entity of the dataset (twinkg/kinds.py); None: the curated ones. Not
+    #: an environment setting: a Python caller (a test's fixture dataset) passes its own.
+    kinds: Registry | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -156,8 +163,10 @@ class Settings:
 
 
 ISOLATIONS = ("worker", "process")
+#: Settings that are objects, given only by Python callers: no environment variable.
+OBJECT_SETTINGS = frozenset({"kinds", "extra"})
 #: The settings, each read from ``TWINKG_<NAME>`` (the CLI's help names these variables).
-SETTING_NAMES = frozenset(f.name for f in fields(Settings) if f.name != "extra")
+SETTING_NAMES = frozenset(f.name for f in fields(Settings) if f.name not in OBJECT_SETTINGS)
 
 
 def _coerce(value: str, current):
@@ -178,7 +187,7 @@ def load_settings(**overrides) -> Settings:
     env = {}
     for f in fields(Settings):
         raw = os.environ.get(f"TWINKG_{f.name.upper()}")
-        if raw is not None and f.name != "extra":
+        if raw is not None and f.name not in OBJECT_SETTINGS:
             try:
                 env[f.name] = _coerce(raw, getattr(settings, f.name))
             except ValueError:
@@ -215,5 +224,5 @@ def env_for(settings: Settings) -> dict[str, str]:
     return {
         f"TWINKG_{f.name.upper()}": str(getattr(settings, f.name))
         for f in fields(Settings)
-        if f.name != "extra"
+        if f.name not in OBJECT_SETTINGS
     }
