@@ -1,4 +1,5 @@
-"""What each class's page shows, as view objects: one function per kind (the IRI segment).
+"""What each class's page shows, as view objects: one function per kind (VIEWS, by the kind's
+name); a kind without one shows its statements only (templates/entity/entity.html).
 
 Each takes the page's graph (data document + the class's context query), the entity, a
 Labeler and today's date, and returns a dict for the class's template.
@@ -313,3 +314,8 @@ def country(g: GraphIndex, e: NamedNode, L: Labeler, today: datetime.date) -> di
         "cities": cap(sorted((L.term(c) for c in g.subjects("tk:country", e)), key=lambda t: t.text.value),
                       INCOMING_LIMIT),
     }
+
+
+#: The view of each kind that has a page of its own (templates/entity/{kind}.html).
+VIEWS = {"city": city, "partnership": partnership, "person": person, "event": event, "photo": photo,
+         "organization": organization, "source": source, "country": country}

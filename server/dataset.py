@@ -22,6 +22,7 @@ from flask import current_app
 from pyoxigraph import Store
 
 from twinkg.config import Settings
+from twinkg.kinds import Registry, kinds_of
 from twinkg.loaders.storebuild import read_meta
 from twinkg.store import dataset_meta, store_meta
 
@@ -65,7 +66,7 @@ class _Build:
     @cached_property
     def iris(self) -> IriMap:
         # The base the store was loaded with: its IRIs are the ones pages must recognise.
-        return IriMap(self.meta.get("base_iri", self.settings.base_iri))
+        return IriMap(self.meta.get("base_iri", self.settings.base_iri), kinds_of(self.settings).names)
 
     @cached_property
     def vocabulary(self) -> dict:
@@ -163,6 +164,11 @@ class Dataset:
     @property
     def iris(self) -> IriMap:
         return self._current().iris
+
+    @property
+    def kinds(self) -> Registry:
+        """The dataset's kinds of entity (twinkg/kinds.py)."""
+        return kinds_of(self.settings)
 
     @property
     def vocabulary(self) -> dict:

@@ -15,7 +15,6 @@ from .cors import READ_METHODS, allow_cross_origin
 from .dataset import dataset
 from .describe import DATA_FORMATS, describe, document_statements, exists, is_entity, serialize_document
 from .i18n import translate
-from .iris import valid_kind_and_slug
 from twinkg.negotiation import ENTITY, PAGE, negotiate
 
 bp = Blueprint("deref", __name__)
@@ -37,8 +36,9 @@ def entity_iri(kind: str, slug: str) -> str:
 
     No query: the page and the data document tell whether the entity exists from the data
     they read anyway (:func:`describe.is_entity`), so that they cost no extra query."""
-    if valid_kind_and_slug(kind, slug):
-        return dataset().iris.entity_iri(kind, slug)
+    iris = dataset().iris
+    if iris.valid(kind, slug):
+        return iris.entity_iri(kind, slug)
     raise unknown_entity(kind, slug)
 
 

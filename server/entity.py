@@ -17,7 +17,6 @@ from .classviews import INCOMING_LIMIT, Capped, cap
 from .deref import unknown_entity
 from .describe import DATA_FORMATS, is_entity
 from .graphindex import GraphIndex, term
-from .iris import class_of_kind
 from .jsonld import schema_org
 from .queryfiles import server_query
 from .views import Labeler, TermView, Text
@@ -30,7 +29,6 @@ RDF_TYPE = term("rdf:type")
 INFERRED_STATEMENT = term("tk:InferredStatement")
 REIFIED = tuple(term(c) for c in ("rdf:subject", "rdf:predicate", "rdf:object"))
 DERIVATION = term("tk:derivation")
-CONTEXT_KINDS = {"city", "partnership", "person", "event", "organization"}
 
 
 @dataclass
@@ -129,7 +127,8 @@ def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url:
     graph = GraphIndex(run_query(ds.store, server_query("page"), {Variable("e"): e}))
     if not is_entity(graph.triples, iri):  # no type: no such entity (as exists.rq asks)
         raise unknown_entity(kind, slug)
-    if kind in CONTEXT_KINDS:
+    declared = ds.kinds[kind]
+    if declared.context:
         graph.add(run_query(ds.store, server_query(f"context-{kind}"), {Variable("e"): e}))
     rows = list(run_query(ds.store, server_query("statements"), {Variable("e"): e}))
     labeler = _labeler(ds, graph, lang)
@@ -163,12 +162,12 @@ def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url:
                         key=lambda pair: -pair[1])
     alternates = [Alternate(fmt.name, f"/data/{kind}/{slug}.{fmt.file_extension}", fmt.media_type)
                   for fmt in DATA_FORMATS]
-    page = EntityPage(iri, kind, class_of_kind(kind), labeler.label(iri), table(e), fragments,
+    page = EntityPage(iri, kind, declared.cls, labeler.label(iri), table(e), fragments,
                       incoming, provenance, alternates)
-    builder = getattr(classviews, kind, None)
-    if builder:
-        page.view = builder(graph, e, labeler, today or datetime.date.today())
-    page.jsonld = schema_org(page, graph, e, page_url)
+    view = classviews.VIEWS.get(kind)
+    if view:
+        page.view = view(graph, e, labeler, today or datetime.date.today())
+    page.jsonld = schema_org(page, declared, graph, e, page_url)
     return page
 
 

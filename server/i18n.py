@@ -43,16 +43,18 @@ def current_language() -> str:
     return g.lang
 
 
-def translate(key: str, lang: str | None = None) -> str:
-    entry = catalogue().get(key)
+def translate(key: str, lang: str | None = None, more: dict | None = None) -> str:
+    """``key``'s text in ``lang``, from the catalogue or ``more`` (the kinds' labels,
+    twinkg/kinds.py: ``class.City``, ``classes.City``)."""
+    entry = catalogue().get(key) or (more or {}).get(key)
     if entry is None:
         return key  # a missing key shows itself rather than failing the page
     return entry.get(lang or current_language()) or entry.get(DEFAULT) or key
 
 
-def translator(lang: str):
+def translator(lang: str, more: dict | None = None):
     """``_`` for templates, bound to one language (looked up once per request)."""
-    return lambda key: translate(key, lang)
+    return lambda key: translate(key, lang, more)
 
 
 #: The decimal separator of each UI language that does not write a point.

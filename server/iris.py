@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from twinkg.loaders.schema import KIND_BY_NAME
+from twinkg.kinds import CURATED
 
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -17,6 +17,8 @@ SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 @dataclass(frozen=True)
 class IriMap:
     base: str
+    #: the kinds of entity whose IRIs are ours (the dataset's registry, twinkg/kinds.py)
+    kinds: frozenset[str] = CURATED.names
 
     @property
     def id_base(self) -> str:
@@ -31,9 +33,13 @@ class IriMap:
             return None
         path, _, fragment = iri[len(self.id_base):].partition("#")
         kind, _, slug = path.partition("/")
-        if kind not in KIND_BY_NAME or not SLUG.fullmatch(slug):
+        if not self.valid(kind, slug):
             return None
         return kind, slug, fragment
+
+    def valid(self, kind: str, slug: str) -> bool:
+        """``kind/slug`` can name an entity of the dataset."""
+        return kind in self.kinds and bool(SLUG.fullmatch(slug))
 
     def local_href(self, iri: str) -> str | None:
         """The path of the page about ``iri`` on this host, or None if it is not ours."""
@@ -43,13 +49,3 @@ class IriMap:
         kind, slug, fragment = parts
         return f"/page/{kind}/{slug}" + (f"#{fragment}" if fragment else "")
 
-
-def valid_kind_and_slug(kind: str, slug: str) -> bool:
-    return kind in KIND_BY_NAME and bool(SLUG.fullmatch(slug))
-
-
-def class_of_kind(kind: str) -> str:
-    return KIND_BY_NAME[kind].cls
-
-
-KIND_OF_CLASS = {k.cls: k.name for k in KIND_BY_NAME.values()}

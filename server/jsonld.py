@@ -8,12 +8,9 @@ from __future__ import annotations
 
 from pyoxigraph import Literal, NamedNode
 
-from .graphindex import GraphIndex
+from twinkg.kinds import Kind
 
-SCHEMA_TYPES = {
-    "city": "City", "country": "Country", "person": "Person", "organization": "Organization",
-    "event": "Event", "photo": "Photograph", "source": "CreativeWork", "partnership": "Thing",
-}
+from .graphindex import GraphIndex
 
 
 def _lang_values(g: GraphIndex, s, p) -> list[dict]:
@@ -29,11 +26,23 @@ def _ref(g: GraphIndex, node) -> dict:
     return ref
 
 
-def schema_org(page, g: GraphIndex, e: NamedNode, page_url: str) -> dict:
+def _property(g: GraphIndex, e: NamedNode, curie: str, form: str):
+    """One schema.org property's value in the ``form`` the kind declares (twinkg/kinds.py)."""
+    if form == "langs":
+        return _lang_values(g, e, curie)
+    if form == "refs":
+        return [_ref(g, o) for o in g.objects(e, curie)]
+    value = g.value(e, curie)
+    if value is None:
+        return None
+    return _ref(g, value) if form == "ref" else value.value
+
+
+def schema_org(page, kind: Kind, g: GraphIndex, e: NamedNode, page_url: str) -> dict:
     doc = {
         "@context": "https://schema.org/",
         "@id": page.iri,
-        "@type": SCHEMA_TYPES.get(page.kind, "Thing"),
+        "@type": kind.schema_type,
         "name": _lang_values(g, e, "rdfs:label") or page.title.value,
         "url": page_url,
     }
@@ -46,30 +55,13 @@ def schema_org(page, g: GraphIndex, e: NamedNode, page_url: str) -> dict:
     lat, long = g.value(e, "geo:lat"), g.value(e, "geo:long")
     if lat is not None and long is not None:
         doc["geo"] = {"@type": "GeoCoordinates", "latitude": float(lat.value), "longitude": float(long.value)}
-    for prop, key in (("tk:startDate", "startDate"), ("tk:endDate", "endDate")):
-        value = g.value(e, prop)
-        if value is not None and page.kind in ("event", "partnership"):
-            doc[key if page.kind == "event" else key.replace("Date", "Time")] = value.value
     place = g.value(e, "tk:place")
     if place is not None:
         doc["location"] = {"@type": "Place", **_ref(g, place)}
-    if page.kind == "photo":
-        doc["caption"] = _lang_values(g, e, "tk:caption")
-        credit = g.value(e, "tk:credit")
-        if credit is not None:
-            doc["creditText"] = credit.value
-        doc["creator"] = [_ref(g, c) for c in g.objects(e, "dct:creator")]
-        holder = g.value(e, "dct:rightsHolder")
-        if holder is not None:
-            doc["copyrightHolder"] = _ref(g, holder)
-        doc["about"] = [_ref(g, d) for d in g.objects(e, "tk:depicts")]
-    if page.kind == "event":
-        doc["attendee"] = [_ref(g, a) for a in g.objects(e, "tk:participant")]
-        doc["organizer"] = [_ref(g, o) for o in g.objects(e, "tk:organizer")]
-    if page.kind == "person":
-        name = g.value(e, "foaf:name")
-        if name is not None:
-            doc["name"] = name.value
+    for key, curie, form in kind.schema_properties:
+        value = _property(g, e, curie, form)
+        if value is not None:  # (a person's foaf:name is its name; without one, its label)
+            doc[key] = value
     sources = [o.value for o in g.objects(e, "dct:source")]
     if sources:
         doc["isBasedOn"] = sources

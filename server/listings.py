@@ -18,14 +18,10 @@ from twinkg.errors import TwinkgError
 from twinkg.store import run_query
 
 from .classviews import coordinates_text
-from .iris import KIND_OF_CLASS, class_of_kind
 from .queryfiles import server_query
 from .siteindex import add_labels, connect, date_literal, rows_of
 from .views import Labeler, TermView
 
-#: The list pages, in the order the home page shows them.
-LIST_KINDS = ("city", "partnership", "event", "person", "organization", "photo", "source", "country")
-DATED_KINDS = {"event", "partnership"}
 PAGE_SIZE = 25
 #: Events per page of a timeline year: a busy year of a large dataset (thousands of events)
 #: is paged, so a timeline page costs the same whatever the year holds.
@@ -60,11 +56,11 @@ def _sort_language(lang: str) -> str:
 
 def class_counts(ds) -> list[tuple[str, str, int]]:
     """(kind, class, count) per listed class, most entities first, as the home page shows them."""
-    listed = tuple(class_of_kind(kind) for kind in LIST_KINDS)
+    listed = tuple(kind.cls for kind in ds.kinds.listed)
     with connect(ds) as db:
         rows = rows_of(db, f"SELECT class, n FROM class_counts WHERE class IN ({', '.join('?' * len(listed))})"
                            " AND n > 0 ORDER BY n DESC, class", listed)
-    return [(KIND_OF_CLASS[cls], cls, n) for cls, n in rows]
+    return [(ds.kinds.of_class(cls).name, cls, n) for cls, n in rows]
 
 
 @dataclass
@@ -115,9 +111,9 @@ def _item(ds, labeler: Labeler, row) -> "ListItem":
 
 
 def list_page(ds, kind: str, lang: str, args) -> ListPage:
-    cls = class_of_kind(kind)
-    sorts = ("name", "date") if kind in DATED_KINDS else ("name",)
-    sort = args.get("sort", sorts[-1] if kind == "event" else "name")
+    declared = ds.kinds[kind]
+    cls, sorts = declared.cls, declared.sorts
+    sort = args.get("sort", declared.default_sort)
     order = args.get("order", "desc" if sort == "date" else "asc")
     if sort not in sorts or (sort, order) not in ORDERS:
         raise TwinkgError(f"sort must be one of {', '.join(sorts)} and order asc or desc", 400)

@@ -16,7 +16,6 @@ from .conditional import conditional_get
 from .dataset import dataset
 from .deref import entity_iri
 from .entity import build_page
-from .iris import class_of_kind
 from .schemaorg import dataset_jsonld
 from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language, other_languages, translator
 from .search import search as run_search
@@ -28,9 +27,9 @@ conditional_get(bp, html=True)
 @bp.app_context_processor
 def ui_helpers() -> dict:
     """Available in every template, error pages included."""
-    lang = current_language()
-    return {"_": translator(lang), "lang": lang, "other_languages": other_languages(),
-            "list_kinds": [(k, class_of_kind(k)) for k in listings.LIST_KINDS], "about": about()}
+    lang, kinds = current_language(), dataset().kinds
+    return {"_": translator(lang, kinds.messages()), "lang": lang, "other_languages": other_languages(),
+            "list_kinds": [(k.name, k.cls) for k in kinds.listed], "about": about()}
 
 
 
@@ -74,9 +73,11 @@ def entity(kind: str, slug: str):
 
 @bp.route("/list/<kind>")
 def listing(kind: str):
-    if kind not in listings.LIST_KINDS:
-        raise TwinkgError(f"no list of '{kind}'; lists: {', '.join(listings.LIST_KINDS)}", 404)
-    page = listings.list_page(dataset(), kind, current_language(), request.args)
+    ds = dataset()
+    listed = [k.name for k in ds.kinds.listed]
+    if kind not in listed:
+        raise TwinkgError(f"no list of '{kind}'; lists: {', '.join(listed)}", 404)
+    page = listings.list_page(ds, kind, current_language(), request.args)
     return render_template("list.html", listing=page)
 
 

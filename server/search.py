@@ -10,8 +10,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .iris import KIND_OF_CLASS
-from .listings import LIST_KINDS
 from .siteindex import add_labels, connect
 from .views import Labeler, TermView
 
@@ -51,7 +49,8 @@ def search(ds, text: str, lang: str) -> list[Group]:
     groups: dict[str, Group] = {}
     for iri, cls, labels in rows:
         add_labels(labeler, iri, labels)
-        kind = KIND_OF_CLASS.get(cls, cls)
+        declared = ds.kinds.of_class(cls)
+        kind = declared.name if declared else cls
         groups.setdefault(kind, Group(kind, cls, [])).items.append(labeler.term_for_iri(iri))
-    order = {k: i for i, k in enumerate(LIST_KINDS)}
+    order = {k.name: i for i, k in enumerate(ds.kinds.listed)}
     return sorted(groups.values(), key=lambda g: order.get(g.kind, len(order)))

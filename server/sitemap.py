@@ -15,12 +15,11 @@ from twinkg.store import run_query
 
 from .dataset import dataset
 from .i18n import DEFAULT, LANGUAGES
-from .listings import LIST_KINDS
 from .queryfiles import server_query
 
 bp = Blueprint("sitemap", __name__)
 
-#: The pages besides the entities' (lists come from listings.LIST_KINDS).
+#: The pages besides the entities' (lists: the listed kinds, twinkg/kinds.py).
 PAGES = ("/", "/timeline", "/map", "/queries", "/download")
 
 
@@ -29,7 +28,7 @@ def page_paths(ds) -> list[str]:
     rows = run_query(ds.store, server_query("sitemap-entities"), {
         Variable("space"): Literal(ds.iris.id_base), Variable("ns"): NamedNode(ONTOLOGY_NS)})
     entities = [ds.iris.local_href(row["e"].value) for row in rows]
-    return [*PAGES, *(f"/list/{kind}" for kind in LIST_KINDS), *(p for p in entities if p)]
+    return [*PAGES, *(f"/list/{kind.name}" for kind in ds.kinds.listed), *(p for p in entities if p)]
 
 
 @bp.route("/robots.txt")

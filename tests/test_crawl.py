@@ -11,14 +11,14 @@ import pytest
 import yaml
 
 from crawling import crawl
-from twinkg.loaders.schema import KINDS
+from twinkg.kinds import CURATED
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 def curated_pages(data: Path) -> set[str]:
     pages = set()
-    for kind in KINDS:
+    for kind in CURATED:
         records = yaml.safe_load((data / kind.file).read_text(encoding="utf-8")) or []
         pages |= {f"/page/{kind.name}/{record['id']}" for record in records}
     return pages

@@ -8,6 +8,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 from conftest import DATA, settings_for
+from twinkg.kinds import CURATED
 
 BASE = "https://twinkg.example.org/"
 
@@ -314,8 +315,8 @@ def test_the_home_page_counts_what_the_store_holds_without_a_store_query(client,
         "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(STRSTARTS(STR(?c), "
         "'https://twinkg.example.org/ontology#')) } GROUP BY ?c", use_default_graph_as_union=True)
     in_store = {row["c"].value.rsplit("#", 1)[-1]: int(row["n"].value) for row in rows}
-    from twinkg.server.iris import KIND_OF_CLASS
-    assert dict(shown) == {f"/list/{KIND_OF_CLASS[c]}": n for c, n in in_store.items() if c in KIND_OF_CLASS}
+    kinds = {k.cls: k.name for k in CURATED}
+    assert dict(shown) == {f"/list/{kinds[c]}": n for c, n in in_store.items() if c in kinds}
     assert [n for _, n in shown] == sorted((n for _, n in shown), reverse=True)
 
 

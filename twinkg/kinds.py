@@ -118,6 +118,7 @@ class Registry:
             raise ValueError("two kinds of one name")
         object.__setattr__(self, "_by_name", by_name)
         object.__setattr__(self, "_by_class", {k.cls: k for k in self.kinds})
+        object.__setattr__(self, "_messages", {key: entry for k in self.kinds for key, entry in k.messages().items()})
 
     def __getitem__(self, name: str) -> Kind:
         return self._by_name[name]
@@ -142,7 +143,8 @@ class Registry:
         return tuple(sorted(ranked, key=lambda k: (k.list_rank, ranked.index(k))))
 
     def messages(self) -> dict[str, dict[str, str]]:
-        return {key: entry for k in self.kinds for key, entry in k.messages().items()}
+        """The kinds' UI labels as message-catalogue entries (server/i18n.py)."""
+        return self._messages
 
     def with_kinds(self, *kinds: Kind, ontology: bytes = b"", shapes: bytes = b"") -> "Registry":
         """This registry with more kinds (read after these), and Turtle for their terms."""
@@ -273,4 +275,4 @@ CURATED = Registry((
 
 def kinds_of(settings) -> Registry:
     """The registry a dataset's settings name (``Settings.kinds``), else the curated one."""
-    return getattr(settings, "kinds", None) or CURATED
+    return settings.kinds or CURATED
