@@ -1,0 +1,138 @@
+"""A kind declared once (twinkg/kinds.py) is checked, loaded, listed, shown, searched and
+published: a throwaway kind (School) of a fixture dataset, with its own ontology and shapes
+additions and no edit anywhere else, through a real load and the Flask test client."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import rdflib
+from bs4 import BeautifulSoup
+from conftest import MINI, settings_for
+
+from twinkg.kinds import CURATED, IRI, NAME, NOTE, REF, REQUIRED_SOURCE, SLUG, Kind, f
+from twinkg.loaders.pipeline import load
+from twinkg.loaders.problems import InvalidInput
+from twinkg.server import create_app
+
+SCHOOL_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "school"
+TK = rdflib.Namespace("https://twinkg.example.org/ontology#")
+SCHOOL = "https://twinkg.example.org/id/school/alpha-gymnasium"
+
+#: Everything the site knows of schools: the declaration, nothing else (the generic entity
+#: template shows its page; no view, no context query).
+SCHOOL_KIND = Kind("school", "schools.yaml", "School", {
+    "id": f(SLUG, True), "name": NAME, "city": f(REF, True, kinds=("city",), prop="tk:locatedIn"),
+    "url": f(IRI, prop="foaf:page"), "note": NOTE, "source": REQUIRED_SOURCE,
+}, labels={"de": ("Schule", "Schulen"), "en": ("School", "Schools")}, schema_type="School")
+
+
+
+def with_school(kind: Kind = SCHOOL_KIND):
+    return CURATED.with_kinds(kind, ontology=(SCHOOL_FIXTURE / "ontology.ttl").read_bytes(),
+                              shapes=(SCHOOL_FIXTURE / "shapes.ttl").read_bytes())
+
+
+KINDS = with_school()
+
+
+def school_data(target: Path) -> Path:
+    shutil.copytree(MINI, target)
+    shutil.copy(SCHOOL_FIXTURE / "schools.yaml", target / "schools.yaml")
+    return target
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    root = tmp_path_factory.mktemp("school")
+    settings = settings_for(school_data(root / "data"), root / "store", kinds=KINDS)
+    load(settings)
+    return create_app(settings, {"TESTING": True}).test_client()
+
+
+def html(client, path: str, lang: str = "en") -> BeautifulSoup:
+    response = client.get(path, headers={"Accept-Language": lang, "Accept": "text/html"})
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return BeautifulSoup(response.data, "html.parser")
+
+
+def test_its_list_page_lists_it_under_its_own_label(client):
+    soup = html(client, "/list/school")
+    assert soup.h1.get_text(strip=True) == "Schools"
+    assert [a["href"] for a in soup.select("ol.listing a")] == ["/page/school/alpha-gymnasium"]
+    assert html(client, "/list/school", "de").h1.get_text(strip=True) == "Schulen"
+    home = html(client, "/")
+    assert "/list/school" in {a["href"] for a in home.find(id="counts").find_all("a")}
+
+
+def test_its_page_shows_its_statements_with_the_generic_template(client):
+    soup = html(client, "/page/school/alpha-gymnasium")
+    assert soup.h1.get_text(strip=True) == "Alpha City Grammar School"
+    assert soup.select_one(".class-label a").get_text(strip=True) == "School"
+    statements = soup.select_one("table.statements").get_text(" ", strip=True)
+    assert "located in" in statements and "Alpha City" in statements  # the ontology addition's label
+    assert "/page/city/alpha" in {a["href"] for a in soup.select("table.statements a")}
+    # the city's page links back to it
+    city = html(client, "/page/city/alpha")
+    assert "/page/school/alpha-gymnasium" in {a["href"] for a in city.find_all("a", href=True)}
+
+
+def test_its_page_carries_schema_org_json_ld_of_its_declared_type(client):
+    soup = html(client, "/page/school/alpha-gymnasium")
+    doc = json.loads(soup.find("script", type="application/ld+json").string)
+    assert doc["@type"] == "School" and doc["@id"] == SCHOOL
+    assert {"@value": "Gymnasium Alphastadt", "@language": "de"} in doc["name"]
+
+
+def test_search_finds_it_in_a_group_of_its_kind(client):
+    soup = html(client, "/search?q=gymnasium")
+    group = soup.find(id="h-group-school")
+    assert group is not None and group.get_text(" ", strip=True).startswith("Schools")
+    assert [a["href"] for a in group.find_parent("section").find_all("a")] == ["/page/school/alpha-gymnasium"]
+
+
+@pytest.mark.parametrize("ext, fmt", [("ttl", "turtle"), ("jsonld", "json-ld")])
+def test_its_data_document_states_what_it_declares(client, ext, fmt):
+    response = client.get(f"/data/school/alpha-gymnasium.{ext}")
+    assert response.status_code == 200
+    g = rdflib.Graph().parse(data=response.data, format=fmt)
+    school = rdflib.URIRef(SCHOOL)
+    assert (school, rdflib.RDF.type, TK.School) in g
+    assert (school, TK.locatedIn, rdflib.URIRef("https://twinkg.example.org/id/city/alpha")) in g
+    assert (school, rdflib.FOAF.page, rdflib.URIRef("https://example.org/gymnasium")) in g
+    assert rdflib.Literal("Alpha City Grammar School", lang="en") in set(g.objects(school, rdflib.RDFS.label))
+    assert client.get("/id/school/alpha-gymnasium", headers={"Accept": "text/turtle"}).status_code == 303
+
+
+def test_its_records_are_checked_against_its_declaration(tmp_path):
+    data = school_data(tmp_path / "data")
+    text = (data / "schools.yaml").read_text(encoding="utf-8")
+    (data / "schools.yaml").write_text(text.replace("city: alpha", "city: alfa"), encoding="utf-8")
+    with pytest.raises(InvalidInput) as caught:
+        load(settings_for(data, tmp_path / "store", kinds=KINDS))
+    assert [str(p) for p in caught.value.problems] == [
+        f"{data}/schools.yaml:5: schools[1].city: unknown city 'alfa' (did you mean 'alpha'?)"]
+    assert not (tmp_path / "store").exists()
+
+
+def test_its_shapes_judge_its_statements(tmp_path):
+    """The shapes addition is validated with the packaged shapes: a declaration that lets the
+    city out is caught by the shape that requires one."""
+    lenient = with_school(replace(SCHOOL_KIND, fields={**SCHOOL_KIND.fields, "city": f(REF, kinds=("city",))}))
+    data = school_data(tmp_path / "data")
+    with pytest.raises(InvalidInput) as caught:
+        load(settings_for(data, tmp_path / "store", kinds=lenient))
+    assert [str(p) for p in caught.value.problems] == [
+        f"{data}/schools.yaml:3: schools[1] (tk:locatedIn): SHACL: A school needs exactly one city "
+        "(tk:locatedIn), a tk:City."]
+
+
+def test_without_its_declaration_its_file_is_refused(tmp_path):
+    data = school_data(tmp_path / "data")
+    with pytest.raises(InvalidInput) as caught:
+        load(settings_for(data, tmp_path / "store"))
+    assert any(p.file.endswith("schools.yaml") and "unknown file" in p.message for p in caught.value.problems)
