@@ -22,8 +22,7 @@ def _ns(prefix: str):
     return lambda local: NamedNode(base + local)
 
 
-TK, RDF, RDFS, SKOS, DCT, FOAF, ORG, GEO, OWL, PROV = map(
-    _ns, ("tk", "rdf", "rdfs", "skos", "dct", "foaf", "org", "geo", "owl", "prov"))
+TK, RDF, RDFS, DCT, ORG, GEO, OWL, PROV = map(_ns, ("tk", "rdf", "rdfs", "dct", "org", "geo", "owl", "prov"))
 WKT = NamedNode(PREFIXES["geosparql"] + "wktLiteral")
 #: The partnership kind that tk:twinnedWith stands for (ontology/README.md).
 TWINNED_KIND = "twin-town"
