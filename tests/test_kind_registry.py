@@ -14,9 +14,12 @@ import rdflib
 from bs4 import BeautifulSoup
 from conftest import MINI, settings_for
 
-from twinkg.kinds import CURATED, IRI, NAME, NOTE, REF, REQUIRED_SOURCE, SLUG, Kind, f
+from twinkg.config import UI_LANGUAGES
+from twinkg.kinds import CURATED, DATE, IRI, NAME, NOTE, REF, REQUIRED_SOURCE, SLUG, Kind, f
+from twinkg.loaders.ontology import ontology_bytes
 from twinkg.loaders.pipeline import load
 from twinkg.loaders.problems import InvalidInput
+from twinkg.loaders.rdf import DATE_PARTS
 from twinkg.server import create_app
 
 SCHOOL_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "school"
@@ -136,3 +139,18 @@ def test_without_its_declaration_its_file_is_refused(tmp_path):
     with pytest.raises(InvalidInput) as caught:
         load(settings_for(data, tmp_path / "store"))
     assert any(p.file.endswith("schools.yaml") and "unknown file" in p.message for p in caught.value.problems)
+
+
+def test_every_curated_kind_names_terms_the_ontology_declares_and_labels_in_each_ui_language():
+    """A declaration that names a class or property the ontology lacks (a typo) would load
+    statements nobody can look up: each tk: term a kind names is declared."""
+    ontology = rdflib.Graph().parse(data=ontology_bytes(), format="turtle")
+    declared = set(ontology.subjects(rdflib.RDF.type, None))
+    named = set()
+    for kind in CURATED:
+        named.add(TK[kind.cls])
+        assert set(kind.labels) == set(UI_LANGUAGES), kind.name
+        for spec in kind.fields.values():
+            suffixes = DATE_PARTS if spec.type == DATE else ("",)
+            named |= {TK[p[3:] + s] for p in spec.prop if p.startswith("tk:") for s in suffixes}
+    assert named - declared == set()
