@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import rdflib
-from pyoxigraph import Quad, RdfFormat, serialize
-from pyshacl import validate
-from rdflib.namespace import SH
+from functools import cache
+from pathlib import Path
+from typing import Iterable
+
+from pyoxigraph import Quad, Triple
 
 from twinkg.config import PREFIXES
 
-from .ontology import ontology_bytes, shapes_bytes, turtle_graph
+from .ontology import ontology_triples
 from .problems import Problem
+from .shacl_cache import incremental_findings
+from .shacl_engines import ENGINE, ENGINES, Finding
 
 
 def _curie(iri: str) -> str:
@@ -20,25 +23,32 @@ def _curie(iri: str) -> str:
     return f"<{iri}>"
 
 
-def shacl_problems(quads: list[Quad], origins: dict[str, tuple[str, int, str]]) -> list[Problem]:
-    """Validate the data (merged over all graphs, with the ontology for the concepts)."""
-    data = turtle_graph(ontology_bytes())
-    triples = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
-    data.parse(data=triples, format="nt")
-    shapes = turtle_graph(shapes_bytes())
-    conforms, results, _ = validate(data, shacl_graph=shapes, inference="none",
-                                    advanced=True, allow_warnings=True)
-    if conforms:
-        return []
+@cache
+def _ontology() -> tuple[Triple, ...]:
+    return tuple(q.triple for q in ontology_triples())
+
+
+def ontology_data() -> list[Triple]:
+    """Validated with the data: the concepts and the class hierarchy (ontology/shapes.ttl)."""
+    return list(_ontology())
+
+
+def to_problems(findings: Iterable[Finding], origins: dict[str, tuple[str, int, str]]) -> list[Problem]:
+    """Findings as the curator reads them: ``file:line: record (property): SHACL: message``."""
     problems = []
-    # Only the report's own results: nested ones (sh:detail) explain these and would repeat them.
-    for result in results.objects(None, SH.result):
-        if results.value(result, SH.resultSeverity) != SH.Violation:
-            continue
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage) or "violates a shape"
-        file, line, where = origins.get(str(focus), ("(generated)", 0, str(focus)))
-        field = f"{where} ({_curie(str(path))})" if isinstance(path, rdflib.URIRef) else where
-        problems.append(Problem(file, line, field, f"SHACL: {message}"))
+    for f in findings:
+        file, line, where = origins.get(f.focus, ("(generated)", 0, f.focus))
+        field = f"{where} ({_curie(f.path)})" if f.path else where
+        problems.append(Problem(file, line, field, f"SHACL: {f.message}"))
     return problems
+
+
+def shacl_problems(quads: list[Quad], origins: dict[str, tuple[str, int, str]],
+                   cache_dir: Path | None = None) -> list[Problem]:
+    """Validate the data; with ``cache_dir``, only what changed since the run that wrote the
+    cache is validated again (shacl_cache.py), with the same result as a full run."""
+    data = [q.triple for q in quads]  # merged over all graphs
+    if cache_dir is None:
+        return to_problems(ENGINES[ENGINE](data + ontology_data(), None), origins)
+    return to_problems(incremental_findings(data, ontology_data(), cache_dir, ENGINE, ENGINES[ENGINE]),
+                       origins)
