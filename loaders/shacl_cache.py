@@ -38,7 +38,7 @@ def cache_dir(settings: Settings) -> Path:
 
 #: Above this share of changed focus nodes, a full run is cheaper than the neighbourhood's.
 FULL_RUN_SHARE = 0.25
-_FORMAT = 1
+_FORMAT = 2
 
 
 def cache_key(engine_name: str) -> str:

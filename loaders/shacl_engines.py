@@ -34,6 +34,7 @@ class Finding(NamedTuple):
     focus: str
     path: str  # the result path's IRI; "" where there is none (node constraints, inverse paths)
     message: str
+    component: str  # the constraint component's IRI, e.g. sh:MinCountConstraintComponent
 
 
 #: The triples to validate (data and ontology), and None or the only focus nodes to validate.
@@ -49,7 +50,8 @@ def _findings(report: rdflib.Graph) -> list[Finding]:
         path = report.value(result, SH.resultPath)
         message = report.value(result, SH.resultMessage) or "violates a shape"
         found.append(Finding(str(report.value(result, SH.focusNode)),
-                             str(path) if isinstance(path, rdflib.URIRef) else "", str(message)))
+                             str(path) if isinstance(path, rdflib.URIRef) else "", str(message),
+                             str(report.value(result, SH.sourceConstraintComponent))))
     return found
 
 
