@@ -53,7 +53,7 @@ def _read(path: Path, key: str) -> tuple[set[Triple], list[Finding]] | None:
             head = json.loads(f.readline())
             if head.get("key") != key:
                 return None
-            triples = set(parse(f.read(), format=RdfFormat.N_TRIPLES))
+            triples = {q.triple for q in parse(f.read(), format=RdfFormat.N_TRIPLES)}
         return triples, [Finding(*f) for f in head["findings"]]
     except (OSError, ValueError, SyntaxError, TypeError, KeyError):
         return None  # no cache, or a broken one: validate everything
