@@ -143,13 +143,13 @@ def _generate(w: _Writer, target: int, german, everywhere, country_names) -> Non
         if code not in countries:
             countries.add(code)
             name = country_names.get(info["countrycode"], info["countrycode"])
-            w.record("countries.yaml", f"- id: {code}\n  name: {{de: {q(name)}, en: {q(name)}}}\n"
+            w.record("countries.yaml", f"- id: {q(code)}\n  name: {{de: {q(name)}, en: {q(name)}}}\n"
                                        f"  source: {sources[0]}\n", 5)
         src = rng.choice(sources)
         c = City(f"{slug(info['name'])}-{info['geonameid']}", info["name"], code,
                  info["latitude"], info["longitude"], info["geonameid"])
         w.record("cities.yaml",
-                 f"- id: {c.id}\n  name: {{de: {q(c.name)}, en: {q(c.name)}}}\n  country: {code}\n"
+                 f"- id: {c.id}\n  name: {{de: {q(c.name)}, en: {q(c.name)}}}\n  country: {q(code)}\n"
                  f"  geo: {{lat: {c.lat}, long: {c.long}, geonames: {c.geonames}}}\n  source: {src}\n", 9)
         c.admin = f"stadtverwaltung-{c.id}"
         w.record("organizations.yaml",
