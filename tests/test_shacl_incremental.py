@@ -94,6 +94,16 @@ def test_broken_cache_is_a_full_run(curated, tmp_path):
     assert incremental_findings(triples, ontology_data(), tmp_path, ENGINE, ENGINES[ENGINE]) == []
 
 
+def test_unwritable_cache_place_still_validates(curated, tmp_path):
+    triples, _, _ = curated
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    broken = triples + [Triple(NamedNode("https://twinkg.example.org/id/city/x"), TYPE, tk("City"))]
+    for _ in range(2):
+        found = incremental_findings(broken, ontology_data(), blocked / "cache", ENGINE, ENGINES[ENGINE])
+        assert found and all(f.focus == "https://twinkg.example.org/id/city/x" for f in found)
+
+
 def _problems(settings) -> list[str]:
     try:
         validate_data(settings)
