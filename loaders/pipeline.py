@@ -22,6 +22,7 @@ from .problems import InvalidInput, Problem
 from .rdf import Built, build_quads
 from .searchindex import FILE_NAME as SEARCH_FILE, write_search_index
 from .shacl import shacl_problems
+from .shacl_cache import cache_dir
 from .storebuild import BuildInfo, build_store, oxigraph_path, read_meta
 
 Progress = Callable[[str], None]
@@ -46,7 +47,7 @@ def validate_data(settings: Settings, progress: Progress = lambda _: None) -> Va
     progress(f"building RDF for {len(curated.entries)} records")
     built = build_quads(settings, curated, known)
     progress(f"validating {len(built.quads)} statements against the SHACL shapes")
-    problems = shacl_problems(built.quads, built.origins, curated.kinds)
+    problems = shacl_problems(built.quads, built.origins, curated.kinds, cache_dir(settings))
     # Accepted Wikidata suggestions (data/enrichment/wikidata.yaml): checked for shape, then
     # added in their own graph after SHACL, which judges the curated statements.
     enrichment, enrichment_problems = enrichment_quads(settings, curated)

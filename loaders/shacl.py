@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import rdflib
-from pyoxigraph import Quad, RdfFormat, serialize
-from pyshacl import validate
-from rdflib.namespace import SH
+from functools import cache, partial
+from pathlib import Path
+from typing import Iterable
+
+from pyoxigraph import Quad, Triple
 
 from twinkg.config import PREFIXES
 from twinkg.kinds import CURATED, Registry
 
-from .ontology import ontology_bytes, shapes_bytes, turtle_graph, with_additions
+from .ontology import ontology_triples, shapes_bytes, with_additions
 from .problems import Problem
+from .shacl_cache import incremental_findings
+from .shacl_engines import ENGINE, ENGINES, Finding
 
 
 def _curie(iri: str) -> str:
@@ -21,27 +24,36 @@ def _curie(iri: str) -> str:
     return f"<{iri}>"
 
 
-def shacl_problems(quads: list[Quad], origins: dict[str, tuple[str, int, str]],
-                   kinds: Registry = CURATED) -> list[Problem]:
-    """Validate the data (merged over all graphs, with the ontology for the concepts) against
-    the shapes, both with the additions of ``kinds``."""
-    data = turtle_graph(with_additions(ontology_bytes(), kinds.ontology))
-    triples = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
-    data.parse(data=triples, format="nt")
-    shapes = turtle_graph(with_additions(shapes_bytes(), kinds.shapes))
-    conforms, results, _ = validate(data, shacl_graph=shapes, inference="none",
-                                    advanced=True, allow_warnings=True)
-    if conforms:
-        return []
+@cache
+def _ontology(additions: tuple[bytes, ...]) -> tuple[Triple, ...]:
+    return tuple(q.triple for q in ontology_triples(additions))
+
+
+def ontology_data(kinds: Registry = CURATED) -> list[Triple]:
+    """Validated with the data: the concepts and the class hierarchy (ontology/shapes.ttl),
+    with the terms of the registry's extra kinds."""
+    return list(_ontology(kinds.ontology))
+
+
+def to_problems(findings: Iterable[Finding], origins: dict[str, tuple[str, int, str]]) -> list[Problem]:
+    """Findings as the curator reads them: ``file:line: record (property): SHACL: message``."""
     problems = []
-    # Only the report's own results: nested ones (sh:detail) explain these and would repeat them.
-    for result in results.objects(None, SH.result):
-        if results.value(result, SH.resultSeverity) != SH.Violation:
-            continue
-        focus = results.value(result, SH.focusNode)
-        path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage) or "violates a shape"
-        file, line, where = origins.get(str(focus), ("(generated)", 0, str(focus)))
-        field = f"{where} ({_curie(str(path))})" if isinstance(path, rdflib.URIRef) else where
-        problems.append(Problem(file, line, field, f"SHACL: {message}"))
+    for f in findings:
+        file, line, where = origins.get(f.focus, ("(generated)", 0, f.focus))
+        field = f"{where} ({_curie(f.path)})" if f.path else where
+        problems.append(Problem(file, line, field, f"SHACL: {f.message}"))
     return problems
+
+
+def shacl_problems(quads: list[Quad], origins: dict[str, tuple[str, int, str]],
+                   kinds: Registry = CURATED, cache_dir: Path | None = None) -> list[Problem]:
+    """Validate the data against the shapes, both with the additions of ``kinds``; with
+    ``cache_dir``, only what changed since the run that wrote the cache is validated again
+    (shacl_cache.py), with the same result as a full run."""
+    data = [q.triple for q in quads]  # merged over all graphs
+    ontology = ontology_data(kinds)
+    engine = partial(ENGINES[ENGINE], shapes=with_additions(shapes_bytes(), kinds.shapes))
+    if cache_dir is None:
+        return to_problems(engine(data + ontology, None), origins)
+    additions = b"\0".join(kinds.shapes + kinds.ontology)
+    return to_problems(incremental_findings(data, ontology, cache_dir, ENGINE, engine, additions), origins)

@@ -2,6 +2,12 @@
 
 PyYAML's composer knows each node's position; the located containers below keep it so
 that later checks can say ``data/events.yaml:42: events[3].place: …``.
+
+Two readers give the same documents: a fast one that builds the containers straight from
+libyaml's events (``_fast``, ~10× PyYAML's pure-Python loader; curated files are plain
+block and flow YAML), and PyYAML's own pure-Python loader (``_Loader``), which reads
+whatever the fast one does not (anchors, aliases, merge keys, tags, very deep nesting) and
+every file with an error, so that messages and their lines stay those of PyYAML.
 """
 
 from __future__ import annotations
@@ -10,6 +16,8 @@ from collections.abc import Hashable
 from pathlib import Path
 
 import yaml
+import yaml.cyaml
+from yaml import events as ev
 
 from .problems import Problem
 
@@ -118,6 +126,96 @@ def _hint(problem: str) -> str:
     return problem
 
 
+class _NotPlain(Exception):
+    """The fast reader met what only PyYAML's own loader reads (or reports) as before."""
+
+
+#: Deeper than any curated record; PyYAML's recursive loader reports nesting far deeper as an error.
+_FAST_DEPTH = 64
+#: What implicit resolution of a plain scalar may give in the fast reader (no merge key `<<`,
+#: no `=`): the constructors of these tags are SafeConstructor's, called as the loader would.
+_PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null")}
+
+
+def _fast(raw: bytes) -> tuple[object, list[tuple[int, object, int, dict]]]:
+    """The document and its duplicate keys, read from libyaml's events; raises _NotPlain
+    for what it leaves to ``_Loader`` and yaml.YAMLError for a syntax error."""
+    if not yaml.__with_libyaml__:  # PyYAML built without libyaml
+        raise _NotPlain
+    parser = yaml.cyaml.CParser(raw)
+    resolver = _Loader("")
+    plain: dict[str, object] = {}  # a plain scalar's value by its text: most repeat (ids, roles)
+    duplicates: list[tuple[int, object, int, dict]] = []
+    #: open containers: [container, pending key, the key's line] (key None: a list, or no key yet)
+    stack: list[list] = []
+    document = None
+    documents = 0
+    scalar, mapping_start, sequence_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+    while True:
+        event = parser.get_event()
+        kind = type(event)
+        if kind is scalar:
+            if event.anchor is not None or event.tag is not None:
+                raise _NotPlain
+            text = event.value
+            if event.implicit[0]:  # plain: resolved as PyYAML resolves it (null, bool, int…)
+                try:
+                    value = plain[text]
+                except KeyError:
+                    tag = resolver.resolve(yaml.ScalarNode, text, (True, False))
+                    if tag not in _PLAIN_TAGS:
+                        raise _NotPlain from None
+                    value = plain[text] = resolver.yaml_constructors[tag](
+                        resolver, yaml.ScalarNode(tag, text, event.start_mark, event.end_mark))
+            else:
+                value = text
+            line = event.start_mark.line + 1
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None or event.tag is not None or len(stack) >= _FAST_DEPTH:
+                raise _NotPlain
+            if stack and type(stack[-1][0]) is LDict and not stack[-1][3]:
+                raise _NotPlain  # a list or mapping as a key: PyYAML's message
+            container = LDict() if kind is mapping_start else LList()
+            container.line = event.start_mark.line + 1
+            container.lines = {}
+            stack.append([container, None, 0, False])
+            continue
+        elif kind is ev.MappingEndEvent or kind is ev.SequenceEndEvent:
+            value = stack.pop()[0]
+            line = value.line
+        elif kind is ev.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _NotPlain  # more than one document: PyYAML's message
+            continue
+        elif kind is ev.StreamEndEvent:
+            return document, duplicates
+        elif kind is ev.AliasEvent:
+            raise _NotPlain
+        else:  # stream start, document end
+            continue
+        if not stack:
+            document = value
+            continue
+        top = stack[-1]
+        container = top[0]
+        if type(container) is LList:
+            container.lines[len(container)] = line
+            container.append(value)
+        elif not top[3]:  # a key
+            if not isinstance(value, Hashable):
+                raise _NotPlain
+            top[1], top[2], top[3] = value, line, True
+        else:
+            key = top[1]
+            if key in container:  # the first occurrence's line is kept, as _mapping does
+                duplicates.append((top[2], key, container.lines[key], container))
+            else:
+                container.lines[key] = top[2]
+            container[key] = value
+            top[1], top[3] = None, False
+
+
 def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
     """Parse ``path``; ``label`` is how problems name the file. Returns (document, problems)."""
     try:
@@ -129,6 +227,18 @@ def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
     except UnicodeDecodeError as exc:
         return None, [Problem(label, raw.count(b"\n", 0, exc.start) + 1, "",
                               f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
+    try:
+        # PyYAML's reader refuses these characters up front; libyaml may differ, so such a file
+        # goes to PyYAML for its message.
+        if yaml.reader.Reader.NON_PRINTABLE.search(text):
+            raise _NotPlain
+        document, duplicates = _fast(raw)
+    except (_NotPlain, yaml.YAMLError):
+        return _read_with_pyyaml(text, label)
+    return document, _duplicate_problems(document, duplicates, label)
+
+
+def _read_with_pyyaml(text: str, label: str) -> tuple[object, list[Problem]]:
     try:
         loader = _Loader(text)  # refuses control characters (a ReaderError) already
     except yaml.reader.ReaderError as exc:
@@ -145,13 +255,17 @@ def read_yaml(path: Path, label: str) -> tuple[object, list[Problem]]:
         return None, [Problem(label, 0, "", f"YAML error: {exc}")]
     finally:
         loader.dispose()
-    paths = _paths(document, Path(label).stem) if loader.duplicates else {}
+    return document, _duplicate_problems(document, loader.duplicates, label)
+
+
+def _duplicate_problems(document, duplicates: list[tuple[int, object, int, dict]], label: str) -> list[Problem]:
+    paths = _paths(document, Path(label).stem) if duplicates else {}
     problems = []
-    for line, key, first, mapping in loader.duplicates:
+    for line, key, first, mapping in duplicates:
         where = paths.get(id(mapping), "")
         problems.append(Problem(label, line, f"{where}.{key}" if where else str(key),
                                 f"duplicate key (first at {label}:{first}; a key is given once per record)"))
-    return document, problems
+    return problems
 
 
 def _paths(document, stem: str) -> dict[int, str]:

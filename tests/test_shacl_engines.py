@@ -1,0 +1,200 @@
+"""The loader's SHACL engine (pyshacl-turbo) finds what pySHACL finds, with the same messages.
+
+The shapes (ontology/shapes.ttl) run on the curated data and on broken copies of it, made
+here by edits of its statements, in which every constraint of every node shape is violated
+at least once (the test checks that too, from pySHACL's reports)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import rdflib
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH
+
+from twinkg.config import ONTOLOGY_NS, PREFIXES, load_settings
+from twinkg.loaders.ontology import shapes_bytes, turtle_graph
+from twinkg.loaders.pipeline import validate_data
+from twinkg.loaders.shacl import ontology_data, to_problems
+from twinkg.loaders.shacl_engines import ENGINE, ENGINES, pyshacl_findings
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+XSD = PREFIXES["xsd"]
+TYPE = NamedNode(PREFIXES["rdf"] + "type")
+
+#: Constraint parameters of shapes.ttl → the component pySHACL reports for a violation.
+PARAMETERS = {
+    SH.minCount: SH.MinCountConstraintComponent, SH.maxCount: SH.MaxCountConstraintComponent,
+    SH.nodeKind: SH.NodeKindConstraintComponent, SH["class"]: SH.ClassConstraintComponent,
+    SH.datatype: SH.DatatypeConstraintComponent, SH.pattern: SH.PatternConstraintComponent,
+    SH["in"]: SH.InConstraintComponent, SH.hasValue: SH.HasValueConstraintComponent,
+    SH.node: SH.NodeConstraintComponent, SH["or"]: SH.OrConstraintComponent,
+    SH.qualifiedMinCount: SH.QualifiedMinCountConstraintComponent,
+    SH.qualifiedMaxCount: SH.QualifiedMaxCountConstraintComponent,
+    SH.minInclusive: SH.MinInclusiveConstraintComponent, SH.maxInclusive: SH.MaxInclusiveConstraintComponent,
+    SH.minLength: SH.MinLengthConstraintComponent, SH.lessThanOrEquals: SH.LessThanOrEqualsConstraintComponent,
+    SH.sparql: SH.SPARQLConstraintComponent,
+}
+
+
+def tk(name: str) -> NamedNode:
+    return NamedNode(ONTOLOGY_NS + name)
+
+
+class Shapes:
+    """The targeted node shapes, with their property paths and the constraints they state."""
+
+    def __init__(self):
+        g = self.g = turtle_graph(shapes_bytes())
+        self.classes: dict = {}  # node shape → target classes
+        self.subjects_of: dict = {}  # node shape → predicates whose subjects are targets
+        self.expected: dict = defaultdict(set)  # node shape → {(message, component)}
+        self.paths: dict = defaultdict(list)  # node shape → [("direct"|"inverse", predicate IRI)]
+        for ns in set(g.subjects(SH.targetClass, None)) | set(g.subjects(SH.targetSubjectsOf, None)):
+            self.classes[ns] = [str(c) for c in g.objects(ns, SH.targetClass)]
+            self.subjects_of[ns] = [str(p) for p in g.objects(ns, SH.targetSubjectsOf)]
+            self._constraints(ns, ns)
+            for ps in g.objects(ns, SH.property):
+                self._constraints(ns, ps)
+                path = g.value(ps, SH.path)
+                if isinstance(path, rdflib.URIRef):
+                    self.paths[ns].append(("direct", str(path)))
+                elif g.value(path, SH.inversePath) is not None:
+                    self.paths[ns].append(("inverse", str(g.value(path, SH.inversePath))))
+                else:
+                    for p in Collection(g, g.value(path, SH.alternativePath)):
+                        self.paths[ns].append(("direct", str(p)))
+
+    def _constraints(self, ns, shape) -> None:
+        message = str(self.g.value(shape, SH.message))
+        for parameter, component in PARAMETERS.items():
+            if (shape, parameter, None) in self.g:
+                self.expected[ns].add((message, str(component)))
+
+    def targeting(self, focus, triples: list[Triple]) -> list:
+        types = {t.object.value for t in triples if t.subject == focus and t.predicate == TYPE}
+        predicates = {t.predicate.value for t in triples if t.subject == focus}
+        return [ns for ns in self.classes
+                if types.intersection(self.classes[ns]) or predicates.intersection(self.subjects_of[ns])]
+
+    def focus(self, ns, triples: list[Triple]):
+        """The first node the shape targets in ``triples``."""
+        classes, predicates = set(self.classes[ns]), set(self.subjects_of[ns])
+        return min((t.subject for t in triples if (t.predicate == TYPE and t.object.value in classes)
+                    or t.predicate.value in predicates), key=str)
+
+
+@pytest.fixture(scope="module")
+def curated():
+    built = validate_data(load_settings(data_dir=DATA)).built
+    return [q.triple for q in built.quads], built.origins
+
+
+@pytest.fixture(scope="module")
+def shapes():
+    return Shapes()
+
+
+def _replace(triples, subject, predicate, value) -> list[Triple]:
+    kept = [t for t in triples if not (t.subject == subject and t.predicate == predicate)]
+    return kept + [Triple(subject, predicate, value)]
+
+
+def broken_copies(triples: list[Triple], shapes: Shapes, base: str) -> dict[str, list[Triple]]:
+    """Copies of the curated statements, each with one kind of damage at one focus node of
+    every targeted node shape, plus the cases only a particular value reaches."""
+    focus = {ns: shapes.focus(ns, triples + ontology_data()) for ns in shapes.classes}
+    nowhere = NamedNode(base + "id/nothing/nowhere")
+    drop, literal, iri = list(triples), list(triples), list(triples)
+    for ns, f in focus.items():
+        for kind, p in shapes.paths[ns]:
+            p = NamedNode(p)
+            if kind == "direct":  # none, two strings, an IRI that is nothing
+                drop = [t for t in drop if not (t.subject == f and t.predicate == p)]
+                literal += [Triple(f, p, Literal("x y")), Triple(f, p, Literal("x z"))]
+                iri += [Triple(f, p, nowhere)]
+            else:  # none pointing at it; two that are nothing
+                drop = [t for t in drop if not (t.object == f and t.predicate == p)]
+                literal += [Triple(NamedNode(base + f"id/nothing/{i}"), p, f) for i in (1, 2)]
+
+    def first(predicate: NamedNode, where=lambda t: True) -> Triple:
+        return min((t for t in triples if t.predicate == predicate and where(t)), key=str)
+
+    special = list(triples)
+    for ns in shapes.classes:  # a blank node as an instance of each target class
+        for c in shapes.classes[ns]:
+            special.append(Triple(BlankNode(), TYPE, NamedNode(c)))
+    lat, long = first(NamedNode(PREFIXES["geo"] + "lat")), first(NamedNode(PREFIXES["geo"] + "long"))
+    special = _replace(special, lat.subject, lat.predicate, Literal("95", datatype=NamedNode(XSD + "decimal")))
+    special = _replace(special, long.subject, long.predicate, Literal("-200", datatype=NamedNode(XSD + "decimal")))
+    credit = first(tk("credit"))
+    special = _replace(special, credit.subject, credit.predicate, Literal(""))
+    for stem in ("start", "end", "attested"):  # earliest after latest, and outside the date
+        earliest = first(tk(stem + "Earliest"))
+        special = _replace(special, earliest.subject, earliest.predicate,
+                           Literal("2999-01-01", datatype=NamedNode(XSD + "date")))
+    end = first(tk("endDate"))  # the span ends before it starts
+    special = _replace(special, end.subject, end.predicate, Literal("1900", datatype=NamedNode(XSD + "gYear")))
+    inferred = first(NamedNode(PREFIXES["rdf"] + "object"))  # marks a statement that is not there
+    special = _replace(special, inferred.subject, inferred.predicate, Literal("not said"))
+    kind = first(tk("partnershipKind"))  # a concept of another scheme
+    event_type = first(tk("eventType"))
+    special = _replace(special, kind.subject, kind.predicate, event_type.object)
+    concept = first(tk("eventType")).object  # a second German and English label
+    special += [Triple(concept, NamedNode(PREFIXES["skos"] + "prefLabel"), Literal("Zweites", language="de")),
+                Triple(concept, NamedNode(PREFIXES["skos"] + "prefLabel"), Literal("Second", language="en"))]
+    special.append(Triple(NamedNode(base + "id/concept/bare"), TYPE, NamedNode(PREFIXES["skos"] + "Concept")))
+    dateless = list(triples)  # bounds without the date they bound
+    for stem in ("start", "end", "attested"):
+        dated = first(tk(stem + "Earliest")).subject
+        dateless = [t for t in dateless if not (t.subject == dated and t.predicate == tk(stem + "Date"))]
+    return {"drop": drop, "literal": literal, "iri": iri, "special": special, "dateless": dateless}
+
+
+def _template(message: str) -> str:
+    """A shape's message as a pattern of the results' messages: {?var} is a value."""
+    return ".*".join(map(re.escape, re.split(r"\{[?$]\w+\}", message)))
+
+
+def _normal(findings):
+    # Blank nodes are labelled by each engine: compared as one
+    return sorted(f._replace(focus="_:") if not f.focus.startswith("http") else f for f in findings)
+
+
+def test_the_loader_uses_the_fast_engine():
+    assert ENGINE == "pyshacl-turbo"
+
+
+def test_curated_data_conforms_in_both_engines(curated):
+    triples, _ = curated
+    data = triples + ontology_data()
+    assert ENGINES[ENGINE](data, None) == []
+    assert pyshacl_findings(data, None) == []
+
+
+def test_broken_copies_same_findings_and_messages_as_pyshacl(curated, shapes):
+    triples, origins = curated
+    base = load_settings(data_dir=DATA).base_iri
+    covered = defaultdict(set)
+    for name, copy in broken_copies(triples, shapes, base).items():
+        data = copy + ontology_data()
+        reference = _normal(pyshacl_findings(data, None))
+        assert reference, name
+        assert _normal(ENGINES[ENGINE](data, None)) == reference, name
+        # what the curator reads: file:line: record (property): SHACL: message
+        assert sorted(map(str, to_problems(_normal(ENGINES[ENGINE](data, None)), origins))) == \
+            sorted(map(str, to_problems(reference, origins))), name
+        for f in reference:
+            # a blank node's finding counts for the shapes whose own message it is
+            targets = shapes.targeting(NamedNode(f.focus), data) if f.focus != "_:" else shapes.classes
+            for ns in targets:
+                for message, component in shapes.expected[ns]:
+                    if component == f.component and re.fullmatch(_template(message), f.message):
+                        covered[ns].add((message, component))
+    missing = {str(ns): sorted(shapes.expected[ns] - covered[ns]) for ns in shapes.expected
+               if shapes.expected[ns] - covered[ns]}
+    assert missing == {}, "\n".join(f"{k}: {v}" for k, v in missing.items())
