@@ -30,6 +30,7 @@ from pyoxigraph import (NamedNode, QueryBoolean, QueryResultsFormat, QuerySoluti
                         Variable, parse_query_results, serialize)
 
 from twinkg.config import PREFIXES
+from twinkg.formats import GRAPH_FORMATS
 from twinkg.query_inspect import QUERY_STACK_BYTES
 
 
@@ -259,14 +260,9 @@ def _graph(triples, job: Job) -> Answer:
     except (OSError, ValueError) as exc:
         # The triples are in memory: an error now is the format's (JSON-LD cannot carry
         # RDF 1.2 triple terms), not storage's. Which formats can is found by trying them.
-        return Failure("format", str(exc), tuple(fmt.media_type for fmt in _GRAPH_FORMATS
+        return Failure("format", str(exc), tuple(fmt.media_type for fmt in GRAPH_FORMATS
                                                  if fmt.media_type != job.graph_format and _writes(kept, fmt)))
     return Answer("graph", job.graph_format, body, truncated, len(kept))
-
-
-#: The graph formats tried when one cannot write an answer (server/formats.py offers them).
-_GRAPH_FORMATS = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML,
-                  RdfFormat.N_QUADS, RdfFormat.TRIG)
 
 
 def _writes(triples: list, fmt: RdfFormat) -> bool:
