@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from flask import Response, current_app, request
 
 from twinkg.errors import TwinkgError
-from twinkg.query_worker import Answer, Failure, Job
+from twinkg.query_answers import Answer, Failure, Job
 
 from .caching import ResponseCache, etag_for, etag_matches, is_star
 from .dataset import Dataset, dataset
@@ -182,7 +182,7 @@ def _marked(result: Answer) -> bytes:
     their parsers would not take for data: those bodies stay as they are, the header tells.
 
     The bodies are pyoxigraph's own serializations (the cut JSON is re-serialized by it in
-    twinkg/query_worker.py), so their heads have one fixed shape; anything else stays as is."""
+    twinkg/query_answers.py), so their heads have one fixed shape; anything else stays as is."""
     body = result.body
     if result.media_type == "application/sparql-results+json" and body.startswith(_JSON_HEAD):
         end = body.index(b"]", len(_JSON_HEAD)) + 1  # variable names hold no "]"

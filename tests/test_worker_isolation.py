@@ -22,8 +22,8 @@ from pyoxigraph import Store
 from sparql_helpers import CITY_NAMES, COUNT_PARTNERSHIPS, RUNAWAY, count_of
 
 from twinkg.query_inspect import MAX_NESTING
-from twinkg.query_worker import Job
-from twinkg.server.executor import QueryTimeout
+from twinkg.query_answers import Job
+from twinkg.execution import QueryTimeout
 from twinkg.server.thread_executor import ThreadExecutor
 
 #: Runs a second or two on the curated data, then ends by itself (unlike RUNAWAY).
