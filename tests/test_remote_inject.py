@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
-from twinkg.backends.inject import where_group_start, with_values
+from twinkg.backends.inject import with_values
 from twinkg.errors import TwinkgError
-from twinkg.query_inspect import inspect_query
+from twinkg.query_inspect import ScannedQuery, inspect_query
 
 MARK = "⟨here⟩"
 
@@ -30,7 +30,7 @@ MARK = "⟨here⟩"
 ])
 def test_where_group_is_found(query):
     text = query.replace(MARK, "")
-    assert where_group_start(text) == query.index(MARK)
+    assert ScannedQuery(text).where_group_start == query.index(MARK)
 
 
 def test_no_where_group_is_a_clear_400():

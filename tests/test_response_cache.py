@@ -11,7 +11,7 @@ from sparql_helpers import CITY_NAMES
 
 from twinkg.server import create_app
 from twinkg.server.caching import ResponseCache
-from twinkg.server.volatile import is_volatile
+from twinkg.query_inspect import ScannedQuery
 
 
 def test_a_shared_body_counts_once():
@@ -92,7 +92,7 @@ def test_volatile_answers_are_not_kept_and_others_are(app):
     "CONSTRUCT WHERE { ?s ?p [] }",
 ])
 def test_volatile_queries_are_recognized(query):
-    assert is_volatile(query)
+    assert ScannedQuery(query).volatile
 
 
 @pytest.mark.parametrize("query", [
@@ -112,4 +112,4 @@ def test_volatile_queries_are_recognized(query):
     "DESCRIBE <http://ex.org/s>",
 ])
 def test_stable_queries_are_not_called_volatile(query):
-    assert not is_volatile(query)
+    assert not ScannedQuery(query).volatile
