@@ -98,6 +98,12 @@ def people() -> Store:
 @pytest.mark.parametrize("query", [
     # a subquery with a LIMIT must pick the bound person's events, not any two events
     "SELECT ?e ?ev WHERE { { SELECT ?e ?ev WHERE { ?ev <http://ex.org/participant> ?e } LIMIT 2 } }",
+    # the same behind what is no comment: an escaped '#' in a prefixed name, a comment that a
+    # carriage return ends
+    "PREFIX ex: <http://ex.org/> SELECT ?e ?ev WHERE { OPTIONAL { ?x ex:tag\\#1 ?t } "
+    "{ SELECT ?e ?ev WHERE { ?ev ex:participant ?e } LIMIT 2 } }",
+    "SELECT ?e ?ev WHERE { # two of the person's events\r{ SELECT ?e ?ev WHERE { ?ev <http://ex.org/participant> ?e } "
+    "LIMIT 2 } }",
     # a UNION branch that uses the variable in a BIND
     "SELECT ?e ?x WHERE { { BIND(STR(?e) AS ?x) } UNION { ?x <http://ex.org/participant> ?e } }",
     # MINUS does not see outer bindings: only substitution-like binding reaches it

@@ -63,7 +63,12 @@ def test_volatile_answers_are_not_kept_and_others_are(app):
     """A POST answer is kept under its request's ETag, a GET answer under its URL too; an
     answer that changes from run to run (NOW()) under neither."""
     client, cache = app.test_client(), app.extensions["twinkg.response_cache"]
-    for query in (NOW, "CONSTRUCT { [] <http://example.org/p> 1 } WHERE {}"):
+    for query in (NOW, "CONSTRUCT { [] <http://example.org/p> 1 } WHERE {}",
+                  # NOW() after a '#' that is no comment (escaped in a prefixed name)
+                  "PREFIX ex: <http://example.org/> SELECT ?t WHERE { OPTIONAL { ?s ex:p\\#q ?o } BIND(NOW() AS ?t) }",
+                  # a reified triple without spaces: a fresh reifier at each run
+                  "CONSTRUCT { <<?s?p?o>> <http://example.org/q> 1 } WHERE { BIND(<http://example.org/s> AS ?s) "
+                  "BIND(<http://example.org/p> AS ?p) BIND(1 AS ?o) }"):
         assert client.get("/sparql", query_string={"query": query}).status_code == 200
         assert client.post("/sparql", data={"query": query}).status_code == 200
         assert len(cache._entries) == 0 and cache.size == 0

@@ -107,8 +107,6 @@ class QueryShape:
 #: Without one of these words no volatile function or CONSTRUCT template is there to find.
 _VOLATILE_HINT = re.compile(r"now|rand|uuid|bnode|construct", re.I)
 _VOLATILE_FUNCTIONS = {"now", "rand", "uuid", "struuid", "bnode"}
-#: A call of one, in text that a lexer took for an IRI and Oxigraph reads as code.
-_VOLATILE_CALL = re.compile(r"(?<![\w:?$])(?:now|rand|struuid|uuid|bnode)\s*\(")
 
 
 class ScannedQuery:
@@ -452,8 +450,6 @@ def _read(text: str) -> _Reading:
         if kind == "iri" and ("(" in value or ")" in value):
             # an IRI lookalike where Oxigraph reads '<' as less-than hides code from us
             inside = unescape(value).lower()
-            if _VOLATILE_CALL.search(inside):
-                reading.volatile = True
             if "service" in inside:
                 services.append(None)
             if "from" in inside:
