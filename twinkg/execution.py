@@ -9,7 +9,7 @@ limits, formats, truncation and errors are the same whichever runs it.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from pyoxigraph import Store
 
@@ -21,6 +21,7 @@ class QueryTimeout(TwinkgError):
     status = 503
 
 
+@runtime_checkable  # so that a test can check that each strategy is one
 class QueryExecutor(Protocol):
     timeout: float
 

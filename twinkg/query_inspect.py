@@ -137,15 +137,16 @@ class ScannedQuery:
         if not keywords and brackets <= MAX_NESTING and len(text) <= MAX_OPERATORS \
                 and separators < MAX_PATTERNS and not _LONG_LIST.search(text):
             return QueryShape()  # no clause to find, and too short to be too deep or too wide
-        reading = self._reading
-        if reading.error is not None:
-            raise reading.error
-        shape = QueryShape(reading.has_dataset, reading.services)
+        readings = [self._reading]
         if "\\u" in text or "\\U" in text:  # SPARQL 1.1's reading too: whatever either finds
-            other = ScannedQuery(unescape(text)).shape
-            shape = QueryShape(shape.has_dataset or other.has_dataset,
-                               tuple(dict.fromkeys(shape.services + other.services)))
-        return shape
+            readings.append(_read(unescape(text)))
+        for reading in readings:
+            if reading.error is not None:
+                raise reading.error
+        if len(readings) == 1:
+            return QueryShape(readings[0].has_dataset, readings[0].services)
+        return QueryShape(any(r.has_dataset for r in readings),
+                          tuple(dict.fromkeys(s for r in readings for s in r.services)))
 
     @cached_property
     def first_word(self) -> str | None:
