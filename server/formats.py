@@ -11,7 +11,7 @@ from twinkg.errors import TwinkgError
 # users, which pick a format for a request.
 from twinkg.formats import (GRAPH_FORMATS, RESULT_FORMATS, aliases, base_type, by_name,  # noqa: F401
                             content_type, link_name, listed_names, short_names)
-from twinkg.negotiation import negotiate
+from twinkg.negotiation import negotiate, not_acceptable
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,3 @@ def choose(accept: str | None, format_param: str | None, form: str | None = None
         raise not_acceptable(RESULT_FORMATS + GRAPH_FORMATS)
     return Choice(results, graph)
 
-
-def not_acceptable(offered) -> TwinkgError:
-    return TwinkgError("no acceptable format; offered: " + ", ".join(base_type(f) for f in offered), 406)

@@ -104,5 +104,10 @@ def negotiate(accept: str | None, offered: Sequence[F], media_type=lambda f: f.m
         if q > 0:
             scored.append((q, spec, -index, fmt))
     if not scored:
-        raise TwinkgError("no acceptable format; offered: " + ", ".join(essence(media_type(f)) for f in offered), 406)
+        raise not_acceptable(offered, media_type)
     return max(scored, key=lambda t: t[:3])[3]
+
+
+def not_acceptable(offered, media_type=lambda f: f.media_type) -> TwinkgError:
+    """406, listing the media types of what is offered."""
+    return TwinkgError("no acceptable format; offered: " + ", ".join(essence(media_type(f)) for f in offered), 406)
