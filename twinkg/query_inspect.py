@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from twinkg.errors import TwinkgError
 
@@ -200,6 +200,14 @@ class ScannedQuery:
         """Offsets and names (without ``?``/``$``) of the variables the query names: where
         Oxigraph reads an IRI lookalike as code, those in it too."""
         return self._reading.variables
+
+
+@lru_cache(maxsize=256)
+def scanned_once(text: str) -> ScannedQuery:
+    """The scan of a text the server sends again and again (the canned and page queries the
+    remote store binds values into): read once per process. Not for users' texts, which
+    may be large and differ each time."""
+    return ScannedQuery(text)
 
 
 def unescape(text: str) -> str:

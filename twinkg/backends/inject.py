@@ -19,12 +19,12 @@ does.
 
 from __future__ import annotations
 
-from twinkg.query_inspect import ScannedQuery
+from twinkg.query_inspect import ScannedQuery, scanned_once
 
 
 def with_values(query: str | ScannedQuery, substitutions: dict) -> str:
     """The query's text with the substitutions bound by a VALUES block in every group that
-    uses them (``query``: its text, or the request's scan of it).
+    uses them (``query``: its text, or its scan).
 
     pyoxigraph's substitutions replace the variable everywhere (SEP-0007): a subquery with a
     LIMIT, a UNION branch's BIND and a MINUS group all see the value. A VALUES block at the
@@ -72,4 +72,5 @@ def with_rows(query: str | ScannedQuery, *blocks: tuple[tuple, list[tuple]]) -> 
 
 
 def _scanned(query: str | ScannedQuery) -> ScannedQuery:
-    return query if isinstance(query, ScannedQuery) else ScannedQuery(query)
+    # the texts that values are bound into are the server's own queries: each is read once
+    return query if isinstance(query, ScannedQuery) else scanned_once(query)

@@ -33,7 +33,7 @@ from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryBoolean, QueryResult
 
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
-from twinkg.query_inspect import ScannedQuery
+from twinkg.query_inspect import ScannedQuery, scanned_once
 
 from .inject import with_values
 from .protocol import Remote
@@ -122,7 +122,9 @@ class RemoteStore:
         if prefixes:  # pyoxigraph's default prefixes, as declarations the server understands
             query = "".join(f"PREFIX {p}: {NamedNode(iri)}\n" for p, iri in prefixes.items()) + query
         graph_result = _is_graph_query(query, base_iri, substitutions)
-        scanned = ScannedQuery(query)  # read once, for the VALUES blocks and the dataset clause
+        # read once, for the VALUES blocks and the dataset clause; a text that values are bound
+        # into is one of the server's own queries, read once per process
+        scanned = scanned_once(query) if substitutions else ScannedQuery(query)
         text = with_values(scanned, substitutions or {})
         if base_iri is not None:  # the protocol has no base parameter: a BASE before the prologue
             text = f"BASE {NamedNode(base_iri)}\n{text}"  # (the query's own BASE still overrides it)
