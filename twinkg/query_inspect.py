@@ -69,7 +69,8 @@ _TOKEN = re.compile(
     r'(?P<comment>#[^\r\n]*)'
     r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\r\n]|\\.)*"|\'(?:[^\'\\\r\n]|\\.)*\')'
-    rf'|(?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)'
+    # an IRI: its characters, and \u escapes between runs of them (one sweep for the engine)
+    rf'|(?P<iri><[^<>"{{}}|^`\\\x00-\x20]*(?:(?:{_UCHAR})[^<>"{{}}|^`\\\x00-\x20]*)*>)'
     r'|(?P<var>[?$]\w+)'
     r'|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)'
     # a prefixed name, its local part with escapes (\#, \., ...) and %-escapes
@@ -406,13 +407,16 @@ def _read(text: str) -> _Reading:
     patterns = 0
     pattern_groups: list[list] = []
     prev_kind = prev_value = before_prev = None
+    template_ahead = "construct" in text.lower()  # else no template: not asked per token
     for kind, value, start in _tokens(text):
-        groups.see(kind, value, start, prev_kind, prev_value)
-        if template.see(kind, value):
-            reading.volatile = True
         if kind == "var":
             reading.variables.append((start, value[1:]))
         elif kind == "word" and value.lower() in _VOLATILE_FUNCTIONS:
+            reading.volatile = True
+        # IRIs and variables, most of a long text, tell the groups nothing but "no SELECT next"
+        if (kind != "iri" and kind != "var") or groups.just_opened is not None:
+            groups.see(kind, value, start, prev_kind, prev_value)
+        if template_ahead and template.see(kind, value):
             reading.volatile = True
         if values_depth is None:
             tokens += 1
