@@ -21,11 +21,7 @@ here (400) before they run, and users' queries run on threads with a large stack
 (``QUERY_STACK_BYTES``). A text with neither the word ``from`` nor ``service``, and with few
 brackets and operators, needs no lexing at all: the common case costs a few scans in C.
 
-The one place where SPARQL's tokens are ambiguous is ``<``: ``?a<?b&&NOW()>?c`` holds an
-IRIREF token, but Oxigraph (a scannerless parser) reads two comparisons, and in
-``?x<?y&&'a>'=?z`` the quote after ``a>`` opens a string for it. So where an expression
-expects an operator (after a term, inside a non-collection parenthesis) ``<`` is read as
-less-than, and the lexer goes on right after it.
+The tokens are twinkg/sparql_lexer.py's (where ``<`` is less-than, and where an IRI).
 
 Volatile answers: SPARQL evaluates NOW() once per query execution and RAND(), UUID(),
 STRUUID() and BNODE() at each call; the blank nodes of a CONSTRUCT template (``[]``, ``_:x``,
@@ -43,6 +39,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from twinkg.errors import TwinkgError
+from twinkg.sparql_lexer import opens_collection, sparql_tokens, unescape
 
 #: Brackets deeper than this are refused (the engine overflowed an 8 MiB stack at ~3,000).
 MAX_NESTING = 1000
@@ -63,22 +60,6 @@ MAX_PATTERNS = 100
 QUERY_STACK_BYTES = 256 << 20
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
-_TOKEN = re.compile(
-    r'(?P<comment>#[^\r\n]*)'
-    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\r\n]|\\.)*"|\'(?:[^\'\\\r\n]|\\.)*\')'
-    # an IRI: its characters, and \u escapes between runs of them (one sweep for the engine)
-    rf'|(?P<iri><[^<>"{{}}|^`\\\x00-\x20]*(?:(?:{_UCHAR})[^<>"{{}}|^`\\\x00-\x20]*)*>)'
-    r'|(?P<var>[?$]\w+)'
-    r'|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)'
-    # a prefixed name, its local part with escapes (\#, \., ...) and %-escapes
-    r'|(?P<pname>(?:[^\W\d][\w.-]*)?:(?:[\w:%\-.]|\\.)*)'
-    rf'|(?P<word>(?:\w|{_UCHAR}|\\.)+)'
-    r'|(?P<op>\|\||&&|!=|<=|>=|[+\-*/|^=<>!,])'
-    r'|(?P<open>[({\[])|(?P<close>[)}\]])'
-    r'|(?P<other>\S)')
 #: Characters of operators, and how many of them an IRI may hold without counting (slashes).
 _OPERATOR_CHARS = "+-*/|^=!&,"
 _IRI_OPERATOR_CHARS = 16
@@ -154,7 +135,7 @@ class ScannedQuery:
         """The first keyword after the prologue (BASE and PREFIX declarations), lower-cased: the
         query form (``select``, ``ask``, ``construct``, ``describe``) or an update operation. Its
         ``\\u`` escapes are undone: SPARQL 1.1 (§19.2) reads ``\\u0049NSERT`` as ``INSERT``."""
-        for kind, value, _ in _tokens(self.text):
+        for kind, value, _ in sparql_tokens(self.text):
             if kind == "word":
                 word = (unescape(value) if "\\" in value else value).lower()
                 if word not in ("base", "prefix"):
@@ -211,10 +192,6 @@ def scanned_once(text: str) -> ScannedQuery:
     return ScannedQuery(text)
 
 
-def unescape(text: str) -> str:
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-
-
 def inspect_query(text: str) -> QueryShape:
     """The query's dataset clause and SERVICE endpoints; TwinkgError (400) if it is too deep."""
     return ScannedQuery(text).shape
@@ -226,56 +203,6 @@ def query_form(text: str) -> str | None:
 
 def is_update(text: str) -> bool:
     return ScannedQuery(text).is_update
-
-
-#: Tokens after which an expression expects an operator: there ``<`` is less-than.
-_TERM_ENDS = {"var", "string", "lang", "iri", "pname"}
-
-
-def _ends_term(kind: str | None, value: str | None) -> bool:
-    if kind in _TERM_ENDS or (kind == "close" and value == ")"):
-        return True
-    return kind == "word" and (value[0].isdigit() or value.lower() in ("true", "false"))
-
-
-def _opens_collection(top: str | None, prev_kind, prev_value, before_prev) -> bool:
-    """Whether a ``(`` opens a collection (its elements are terms of triple patterns) rather
-    than an expression or an argument list: it stands in a group or a collection and follows
-    no function name (a keyword, or an IRI after FILTER)."""
-    function = prev_kind == "word" or (prev_kind in ("iri", "pname") and before_prev == "filter")
-    return top is not None and top in "{[c" and not function
-
-
-def _tokens(text: str):
-    """``(kind, value, offset)`` of each token of ``text`` but comments, as Oxigraph reads
-    them: an IRI lookalike where an expression expects an operator is a less-than (see the
-    module's docstring), and the text is read on from right after it."""
-    brackets: list[str] = []  # "(" expression, "c" collection, "{", "["
-    prev_kind = prev_value = before_prev = None
-    matches = _TOKEN.finditer(text)
-    while matches is not None:
-        for m in matches:
-            kind = m.lastgroup
-            if kind == "comment":
-                continue
-            value, start = m.group(), m.start()
-            relex = kind == "iri" and brackets and brackets[-1] == "(" and _ends_term(prev_kind, prev_value)
-            if relex:
-                kind, value = "op", "<=" if text.startswith("<=", start) else "<"
-            elif kind == "open":
-                top = brackets[-1] if brackets else None
-                brackets.append("c" if value == "(" and _opens_collection(top, prev_kind, prev_value, before_prev)
-                                else value)
-            elif kind == "close" and brackets:
-                brackets.pop()
-            yield kind, value, start
-            before_prev = prev_value.lower() if prev_kind == "word" else None
-            prev_kind, prev_value = kind, value
-            if relex:
-                matches = _TOKEN.finditer(text, start + len(value))
-                break
-        else:
-            matches = None
 
 
 @dataclass
@@ -408,7 +335,7 @@ def _read(text: str) -> _Reading:
     pattern_groups: list[list] = []
     prev_kind = prev_value = before_prev = None
     template_ahead = "construct" in text.lower()  # else no template: not asked per token
-    for kind, value, start in _tokens(text):
+    for kind, value, start in sparql_tokens(text):
         if kind == "var":
             reading.variables.append((start, value[1:]))
         elif kind == "word" and value.lower() in _VOLATILE_FUNCTIONS:
@@ -535,7 +462,7 @@ def _count_patterns(groups: list[list], kind: str, value: str, prev_kind, prev_v
     in_pattern = top is not None and top[0] in "{["
     if kind == "open":
         if value == "(":
-            collection = _opens_collection(top and top[0], prev_kind, prev_value, before_prev)
+            collection = opens_collection(top and top[0], prev_kind, prev_value, before_prev)
             groups.append(["c" if collection else "(", 0])
         elif value == "{" and prev_kind == "word" and prev_value.lower() == "construct":
             groups.append(["t", 0])
