@@ -9,6 +9,7 @@ from importlib.resources import files
 from pyoxigraph import RdfFormat, Store, parse
 
 from twinkg.config import ONTOLOGY_IRI, ONTOLOGY_NS
+from twinkg.formats import RDFLIB_NAMES
 from twinkg.kinds import SCHEMES
 
 from .sparqlfiles import read_query
@@ -63,7 +64,7 @@ def turtle_graph(turtle: bytes):
     """``turtle`` as a new rdflib ``Graph``, for the libraries that take one (pySHACL, pyLODE)."""
     import rdflib  # only validation and the documentation need it
 
-    return rdflib.Graph().parse(data=turtle, format="turtle", publicID=ONTOLOGY_IRI)
+    return rdflib.Graph().parse(data=turtle, format=RDFLIB_NAMES[RdfFormat.TURTLE], publicID=ONTOLOGY_IRI)
 
 
 @cache

@@ -5,7 +5,7 @@ the executor's ``Answer`` (from the cache when the same request was answered bef
 same dataset version) or raises a ``TwinkgError`` with the right status.
 
 A query whose answer changes from run to run on the same data (NOW(), RAND(), UUID(),
-STRUUID(), BNODE(), blank nodes in a CONSTRUCT template: ``volatile.is_volatile``) is run for
+STRUUID(), BNODE(), blank nodes in a CONSTRUCT template: ``ScannedQuery.volatile``) is run for
 every request: its answer is not kept in the response cache and has no ETag.
 """
 
@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 
 from flask import Response, current_app, request
 
 from twinkg.errors import TwinkgError
-from twinkg.query_worker import Answer, Failure, Job
+from twinkg.query_answers import Answer, Failure, Job
 
 from .caching import ResponseCache, etag_for, etag_matches, is_star
 from .dataset import Dataset, dataset
 from .formats import GRAPH_FORMATS, RESULT_FORMATS, Choice, base_type, content_type, not_acceptable
-from .volatile import is_volatile
-from twinkg.query_inspect import QueryShape, inspect_query, is_update
+from twinkg.query_inspect import QueryShape, ScannedQuery
 
 log = logging.getLogger(__name__)  # a child of the app's logger ("twinkg.server")
 
@@ -49,6 +49,11 @@ class QueryRequest:
     #: part of the cache key, as the answer depends on it.
     base_iri: str | None = None
 
+    @cached_property
+    def scanned(self) -> ScannedQuery:
+        """The query read once for this request: every question about its text asks this."""
+        return ScannedQuery(self.text)
+
 
 def check_services(shape: QueryShape, ds: Dataset) -> None:
     allowed = ds.settings.allowed_services
@@ -62,7 +67,7 @@ def check_services(shape: QueryShape, ds: Dataset) -> None:
 
 
 def build_job(req: QueryRequest, choice: Choice, ds: Dataset) -> tuple[Job, QueryShape]:
-    shape = inspect_query(req.text)
+    shape = req.scanned.shape
     check_services(shape, ds)
     protocol_dataset = bool(req.default_graphs or req.named_graphs)
     settings = ds.settings
@@ -112,14 +117,14 @@ def answer(req: QueryRequest, choice: Choice, key: str | None = None, ds: Datase
     if result.media_type is None:
         offered = GRAPH_FORMATS if result.kind == "graph" else RESULT_FORMATS
         raise not_acceptable(offered)
-    if cache is not None and not (is_volatile(req.text) if volatile is None else volatile):
+    if cache is not None and not (req.scanned.volatile if volatile is None else volatile):
         cache.put(key, result, result.body)
     return result
 
 
 def _failure_error(failure: Failure, req: QueryRequest, shape: QueryShape, choice: Choice) -> TwinkgError:
     if failure.kind == "syntax":
-        if is_update(req.text):
+        if req.scanned.is_update:
             # An update sent as a query is no legal query: the protocol's answer is 400
             # (§2.1.4), as for any text that does not parse as one. 403 is for the update
             # operation itself (server/protocol.py), which this endpoint refuses.
@@ -148,7 +153,7 @@ def respond_parts(req: QueryRequest, choice: Choice, method: str, if_none_match:
     settings = ds.settings
     etag = request_etag(req, choice, ds)
     conditional = method in ("GET", "HEAD") and bool(if_none_match)
-    if is_volatile(req.text):
+    if req.scanned.volatile:
         # A strong ETag would name one sequence of bytes (RFC 9110 §8.8.3) and a weak one an
         # equivalent answer: neither holds when SPARQL asks for a fresh NOW(), RAND() or blank
         # node at each run (Oxigraph and Fuseki evaluate such a query per request). So no
@@ -182,7 +187,7 @@ def _marked(result: Answer) -> bytes:
     their parsers would not take for data: those bodies stay as they are, the header tells.
 
     The bodies are pyoxigraph's own serializations (the cut JSON is re-serialized by it in
-    twinkg/query_worker.py), so their heads have one fixed shape; anything else stays as is."""
+    twinkg/query_answers.py), so their heads have one fixed shape; anything else stays as is."""
     body = result.body
     if result.media_type == "application/sparql-results+json" and body.startswith(_JSON_HEAD):
         end = body.index(b"]", len(_JSON_HEAD)) + 1  # variable names hold no "]"

@@ -22,6 +22,7 @@ from flask import current_app
 from pyoxigraph import Store
 
 from twinkg.config import Settings
+from twinkg.execution import QueryExecutor
 from twinkg.kinds import Registry, kinds_of
 from twinkg.loaders.storebuild import read_meta
 from twinkg.store import dataset_meta, store_meta
@@ -53,7 +54,7 @@ class _Build:
         return Store.read_only(os.path.join(self.target, "oxigraph"))
 
     @cached_property
-    def executor(self) -> Executor | ThreadExecutor:
+    def executor(self) -> QueryExecutor:
         settings = self.settings
         if self.recycler is not None:  # worker isolation under a supervisor (server/recycle.py)
             return ThreadExecutor(self.store, settings.parallel_queries, settings.query_timeout,
@@ -100,7 +101,7 @@ class _RemoteBuild(_Build):
         return remote_store(self.settings, self.meta.get("graphs", []))
 
     @cached_property
-    def executor(self):
+    def executor(self) -> QueryExecutor:
         from .remote_executor import RemoteExecutor
 
         return RemoteExecutor(self.settings, self.meta.get("graphs", []))
@@ -157,8 +158,8 @@ class Dataset:
         return self._current().meta["version"]
 
     @property
-    def executor(self) -> Executor:
-        """Users' queries run here, bounded by the time limit (server/executor.py)."""
+    def executor(self) -> QueryExecutor:
+        """Users' queries run here, bounded by the time limit (twinkg/execution.py)."""
         return self._current().executor
 
     @property
@@ -206,7 +207,7 @@ class Pinned:
         return self._build.meta["version"]
 
     @property
-    def executor(self) -> Executor:
+    def executor(self) -> QueryExecutor:
         return self._build.executor
 
     @property

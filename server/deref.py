@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, request
 
 from twinkg.errors import TwinkgError
+from twinkg.formats import by_extension
 
 from .conditional import conditional_get
 from .cors import READ_METHODS, allow_cross_origin
@@ -64,7 +65,7 @@ def identifier(kind: str, slug: str):
 @bp.route("/data/<kind>/<slug>.<ext>", methods=["GET", "HEAD"])
 def document(kind: str, slug: str, ext: str):
     # One URL per document: the library's canonical extension of each format.
-    fmt = next((f for f in DATA_FORMATS if f.file_extension == ext), None)
+    fmt = by_extension(ext, DATA_FORMATS)
     if fmt is None:
         offered = ", ".join(f.file_extension for f in DATA_FORMATS)
         raise TwinkgError(f"no data document in format '{ext}'; offered: {offered}", 404)

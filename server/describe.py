@@ -7,7 +7,7 @@ from typing import Iterable
 from pyoxigraph import NamedNode, RdfFormat, Triple, Variable, serialize
 
 from twinkg.config import PREFIXES
-from twinkg.negotiation import DATA
+from twinkg.formats import DOCUMENT_FORMATS, prefixes_for
 from twinkg.store import run_query
 
 from .about import about
@@ -20,8 +20,8 @@ FOAF_PRIMARY_TOPIC = NamedNode(PREFIXES["foaf"] + "primaryTopic")
 VOID_IN_DATASET = NamedNode("http://rdfs.org/ns/void#inDataset")
 DCT_LICENSE = NamedNode(PREFIXES["dct"] + "license")
 
-#: The formats of the data documents, from the library: Turtle first (the default).
-DATA_FORMATS = DATA
+#: The formats of the data documents: Turtle first (the default).
+DATA_FORMATS = DOCUMENT_FORMATS
 
 
 def describe(store, iri: str) -> list[Triple]:
@@ -61,5 +61,6 @@ def is_entity(triples: Iterable[Triple], iri: str) -> bool:
 
 
 def serialize_document(triples: list[Triple], fmt: RdfFormat) -> bytes:
-    prefixes = PREFIXES if fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML) else None
+    # JSON-LD: prefixes would make a context that changes the document's shape
+    prefixes = prefixes_for(fmt, PREFIXES) if fmt != RdfFormat.JSON_LD else None
     return serialize(triples, format=fmt, prefixes=prefixes)

@@ -1,4 +1,5 @@
-"""A time-bounded query executor: child processes that can be killed when a query runs too long.
+"""The query executor of "process" isolation (a ``QueryExecutor``, twinkg/execution.py):
+child processes that can be killed when a query runs too long.
 
 pyoxigraph has no timeout and a running query cannot be interrupted from Python, so each
 server worker keeps a small pool of child processes (twinkg/query_worker.py), each with its
@@ -25,14 +26,11 @@ import time
 from multiprocessing.connection import Connection
 
 from twinkg.errors import TwinkgError
-from twinkg.query_worker import Answer, Failure, Job
+from twinkg.execution import busy, ran_too_long
+from twinkg.query_answers import Answer, Failure, Job
 
 #: Seconds a new child may take to open the store before the server gives up on it.
 START_TIMEOUT = 30.0
-
-
-class QueryTimeout(TwinkgError):
-    status = 503
 
 
 class _Child:
@@ -105,7 +103,7 @@ class Executor:
         if answer is None:
             self._discard(child)
             self.prestart()
-            raise QueryTimeout(f"the query ran longer than the limit of {timeout:g} s and was stopped")
+            raise ran_too_long(timeout)
         self._release(child)
         return answer
 
@@ -129,7 +127,7 @@ class Executor:
         with self._lock:
             while not self._idle and self._count >= self.processes:
                 if not self._lock.wait(max(0.0, deadline - time.monotonic())):
-                    raise QueryTimeout(f"the server was busy for the whole time limit of {timeout:g} s")
+                    raise busy(timeout)
             if self._idle:
                 return self._idle.pop()
             self._count += 1

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from werkzeug.http import HTTP_STATUS_CODES
 
-from twinkg.query_inspect import query_form
 
 from . import formats
 from .answers import respond_parts, response_cache
@@ -49,7 +48,7 @@ class SparqlFastPath:
                     query, format_param = read_query_request(self.dataset.settings.max_body_bytes, request)
             if query is None:  # e.g. ?queryx=: the editor or the description
                 return self.wsgi_app(environ, start_response)
-            choice = formats.choose(environ.get("HTTP_ACCEPT"), format_param, query_form(query.text))
+            choice = formats.choose(environ.get("HTTP_ACCEPT"), format_param, query.scanned.form)
             status, headers, body = respond_parts(query, choice, method, environ.get("HTTP_IF_NONE_MATCH"),
                                                   None, self.dataset, cache)
         except Exception as exc:  # noqa: BLE001 - rendered by the app's error handlers

@@ -1,9 +1,9 @@
-"""The query executor for a remote store: same ``run(job)`` as ``server/executor.py``.
+"""The query executor for a remote store (a ``QueryExecutor``, twinkg/execution.py).
 
 With an embedded store, users' queries run in child processes that can be killed at the
 time limit. With a remote store the server does the work, so no child is needed: the query
 goes over HTTP with the time limit as its timeout (no retries: the limit is the user's), and
-the answer is cut and serialized by the same code as the children's (``query_worker.run``),
+the answer is cut and serialized by the same code as the children's (``execution.answer``),
 so limits, formats and truncation flags are the same on both backends.
 """
 
@@ -11,24 +11,20 @@ from __future__ import annotations
 
 from twinkg.backends.remote import remote_store
 from twinkg.config import Settings
-from twinkg.errors import TwinkgError
-from twinkg.query_worker import Answer, Failure, Job, run
+from twinkg.execution import answer
+from twinkg.query_answers import Answer, Failure, Job
 
 
 class RemoteExecutor:
     def __init__(self, settings: Settings, union_graphs: list[str]):
         self.settings = settings
+        self.timeout = settings.query_timeout
         self.union_graphs = union_graphs  # from the served version's metadata
 
     def run(self, job: Job, timeout: float | None = None) -> Answer | Failure:
-        timeout = self.settings.query_timeout if timeout is None else timeout
+        timeout = self.timeout if timeout is None else timeout
         store = remote_store(self.settings, self.union_graphs, timeout=timeout, retries=0)
-        try:
-            return run(store, job)
-        except TwinkgError:
-            raise
-        except Exception as exc:  # as the children answer an unexpected error: not a 500 page
-            return Failure("io", f"{type(exc).__name__}: {exc}")
+        return answer(store, job)
 
     def close(self) -> None:
         pass

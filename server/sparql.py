@@ -14,7 +14,6 @@ from .cors import allow_cross_origin
 from .dataset import dataset
 from .i18n import current_language
 from twinkg.negotiation import negotiate
-from twinkg.query_inspect import query_form
 from .protocol import endpoint_iri, read_query_request
 from .service_description import description, serialize_description
 
@@ -31,7 +30,7 @@ def endpoint():
     query, format_param = read_query_request(ds.settings.max_body_bytes)
     if query is None:
         return _editor_or_description()
-    choice = formats.choose(request.headers.get("Accept"), format_param, query_form(query.text))
+    choice = formats.choose(request.headers.get("Accept"), format_param, query.scanned.form)
     return respond(query, choice)
 
 

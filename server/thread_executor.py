@@ -1,4 +1,5 @@
-"""The query executor of "worker" isolation: users' queries on threads of the server worker.
+"""The query executor of "worker" isolation (a ``QueryExecutor``, twinkg/execution.py):
+users' queries on threads of the server worker.
 
 The cheapest place to run a query is next to the request: no process hop, and the worker's
 own read-only store handle, which pyoxigraph shares between threads (it releases the GIL
@@ -17,10 +18,9 @@ from typing import Callable
 
 from pyoxigraph import Store
 
+from twinkg.execution import answer, busy, ran_too_long
+from twinkg.query_answers import Answer, Failure, Job
 from twinkg.query_inspect import QUERY_STACK_BYTES
-from twinkg.query_worker import Answer, Failure, Job, run
-
-from .executor import QueryTimeout
 
 _QUEUED, _RUNNING, _DONE, _DROPPED = "queued", "running", "done", "dropped"
 
@@ -79,10 +79,10 @@ class ThreadExecutor:
             if not never_started:  # its thread is stuck until the worker ends: replace it
                 self._serving -= 1
         if never_started:
-            raise QueryTimeout(f"the server was busy for the whole time limit of {timeout:g} s")
+            raise busy(timeout)
         self._start_thread()
         self._end_worker(f"a query ran longer than the limit of {timeout:g} s")
-        raise QueryTimeout(f"the query ran longer than the limit of {timeout:g} s and was stopped")
+        raise ran_too_long(timeout)
 
     def _start_thread(self) -> None:
         with self._lock:
@@ -101,14 +101,11 @@ class ThreadExecutor:
             if task.state == _DROPPED:  # never started: its request has had its 503
                 return True
             task.state = _RUNNING
-        try:
-            answer = run(self.store, task.job)
-        except Exception as exc:  # as the child processes answer an unexpected error: not a 500 page
-            answer = Failure("io", f"{type(exc).__name__}: {exc}")
+        result = answer(self.store, task.job)
         with self._lock:
             if task.state == _DROPPED:
                 return False
-            task.answer, task.state = answer, _DONE
+            task.answer, task.state = result, _DONE
             task.done.release()
         return True
 

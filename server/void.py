@@ -10,6 +10,7 @@ from twinkg.errors import TwinkgError
 from twinkg.export.canonical import canonical_triples
 from twinkg.export.description import NS
 from twinkg.export.run import DESCRIPTION, RELEASES
+from twinkg.formats import by_extension, prefixes_for
 from twinkg.negotiation import DATASET, PAGE, VOID, negotiate
 
 from .caching import cache_headers, etag_for, is_not_modified, not_modified
@@ -25,8 +26,8 @@ def _chosen() -> RdfFormat:
     # ?format=ttl (a file extension) makes every format reachable from a browser link
     ext = request.args.get("format")
     if ext:
-        fmt = RdfFormat.from_extension(ext)
-        if fmt not in OFFERED:
+        fmt = by_extension(ext, OFFERED)
+        if fmt is None:
             raise TwinkgError(f"unknown format {ext!r}; offered: "
                               + ", ".join(f.file_extension for f in OFFERED), 400)
         return fmt
@@ -43,7 +44,7 @@ def _description(fmt: RdfFormat) -> bytes:
         path = release.path(DESCRIPTION)
         release.renderings[key] = path.read_bytes() if fmt == RdfFormat.TURTLE else serialize(
             canonical_triples(parse(path.read_bytes(), format=RdfFormat.TURTLE)), format=fmt,
-            prefixes=None if fmt == RdfFormat.N_TRIPLES else NS)
+            prefixes=prefixes_for(fmt, NS))
     return release.renderings[key]
 
 

@@ -11,7 +11,7 @@ import pytest
 from pyoxigraph import QueryBoolean, Store
 
 from twinkg.errors import TwinkgError
-from twinkg.query_inspect import MAX_NESTING, MAX_OPERATORS, MAX_PATTERNS, inspect_query, is_update
+from twinkg.query_inspect import MAX_NESTING, MAX_OPERATORS, MAX_PATTERNS, ScannedQuery, inspect_query, is_update
 
 EVIL = "http://127.0.0.1:9/sparql"
 
@@ -29,6 +29,9 @@ HIDDEN_SERVICES = [
     "PREFIX e: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEe:sparql {} }",
     # \u escapes in an IRI; and '#' in one is no comment
     f"SELECT * WHERE {{ SERVICE <{EVIL}\\u002F#x> {{ ?s ?p ?o }} }} # {{",
+    # after a term in an expression '<' is less-than: the quote after 'a>' opens a string for
+    # Oxigraph; a reader that takes <?x&&'a> for an IRI reads the SERVICE as part of a string
+    f"SELECT * WHERE {{ FILTER(?o<?x&&'a>'=?z) SERVICE <{EVIL}> {{ ?a ?b ?c }} FILTER(?w='x') }}",
 ]
 
 
@@ -196,3 +199,35 @@ def test_red_team_spellings_never_pass_for_the_allowed_endpoint(query):
 def test_red_team_stack_overflows_are_refused(query):
     with pytest.raises(TwinkgError):
         inspect_query(query)
+
+
+# Texts on which the three scanners that came before the one lexer disagreed (SERVICE and the
+# limits: query_inspect; caching: server/volatile.py; VALUES injection: backends/inject.py).
+# Each row: the text, its SERVICE endpoints, whether its answer is volatile, and the text
+# just before the WHERE group's "{" ends; the one reading answers all three.
+ONE_READING = [
+    # a '#' escaped in a prefixed name is no comment: NOW() and the group's end are code
+    ("PREFIX ex: <http://ex.org/> SELECT * WHERE { ?s ex:p\\#q ?o BIND(NOW() AS ?t) }", (), True, "WHERE {"),
+    # a '#' in an IRI with a \\u escape is no comment
+    ("SELECT ?x FROM <http://ex.org/\\u0041#g> WHERE { ?x ?p ?o }", (), False, "WHERE {"),
+    # a comment ends at a carriage return
+    ("SELECT ?x WHERE # the group:\r{ ?x ?p ?o BIND(RAND() AS ?r) }", (), True, "\r{"),
+    # long strings hold quotes, braces, '#', keywords and calls that are none
+    ("SELECT ?x WHERE { ?x ?p '''it's { # SERVICE <x:y> {} NOW()''' . ?x ?q \"\"\"\"a\" }\"\"\" }", (), False, "WHERE {"),
+    # '<' after a term in an expression is less-than, before one an IRI
+    ("SELECT * WHERE { ?s ?p ?o FILTER(?o<?x&&'a>'=?z) BIND(NOW() AS ?n) FILTER(?w='x') }", (), True, "WHERE {"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(?o = <http://ex.org/now()>) }", (), False, "WHERE {"),
+    # a reified triple written without spaces makes a fresh reifier: volatile
+    ("CONSTRUCT { <<?s?p?o>> <http://ex.org/q> 1 } WHERE { ?s ?p ?o }", (), True, "WHERE {"),
+    (f"SELECT * {{ SERVICE <{EVIL}> {{ ?s ?p ?o }} }}", (EVIL,), False, "SELECT * {"),
+]
+
+
+@pytest.mark.parametrize("text, services, volatile, before", ONE_READING)
+def test_one_reading_answers_every_question(text, services, volatile, before):
+    Store().query(text.replace(f"SERVICE <{EVIL}>", "GRAPH ?g"))  # Oxigraph parses each
+    scanned = ScannedQuery(text)
+    assert scanned.shape.services == services
+    assert scanned.volatile is volatile
+    assert scanned.where_group_start == text.index(before) + len(before)
+    assert scanned.group_spans[0] == (scanned.where_group_start, text.rindex("}"), False)

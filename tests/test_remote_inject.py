@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, Store, Variable
 
-from twinkg.backends.inject import where_group_start, with_values
+from twinkg.backends.inject import with_values
 from twinkg.errors import TwinkgError
-from twinkg.query_inspect import inspect_query
+from twinkg.query_inspect import ScannedQuery, inspect_query
 
 MARK = "⟨here⟩"
 
@@ -30,7 +30,7 @@ MARK = "⟨here⟩"
 ])
 def test_where_group_is_found(query):
     text = query.replace(MARK, "")
-    assert where_group_start(text) == query.index(MARK)
+    assert ScannedQuery(text).where_group_start == query.index(MARK)
 
 
 def test_no_where_group_is_a_clear_400():
@@ -98,6 +98,12 @@ def people() -> Store:
 @pytest.mark.parametrize("query", [
     # a subquery with a LIMIT must pick the bound person's events, not any two events
     "SELECT ?e ?ev WHERE { { SELECT ?e ?ev WHERE { ?ev <http://ex.org/participant> ?e } LIMIT 2 } }",
+    # the same behind what is no comment: an escaped '#' in a prefixed name, a comment that a
+    # carriage return ends
+    "PREFIX ex: <http://ex.org/> SELECT ?e ?ev WHERE { OPTIONAL { ?x ex:tag\\#1 ?t } "
+    "{ SELECT ?e ?ev WHERE { ?ev ex:participant ?e } LIMIT 2 } }",
+    "SELECT ?e ?ev WHERE { # two of the person's events\r{ SELECT ?e ?ev WHERE { ?ev <http://ex.org/participant> ?e } "
+    "LIMIT 2 } }",
     # a UNION branch that uses the variable in a BIND
     "SELECT ?e ?x WHERE { { BIND(STR(?e) AS ?x) } UNION { ?x <http://ex.org/participant> ?e } }",
     # MINUS does not see outer bindings: only substitution-like binding reaches it

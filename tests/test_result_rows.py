@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from pyoxigraph import Literal, NamedNode, Quad, QueryResultsFormat, Store, parse_query_results
 
-from twinkg.query_worker import Answer, Job, run
+from twinkg.query_answers import Answer, Job, run
 
 EX = "http://example.org/"
 JSON = "application/sparql-results+json"
@@ -84,7 +84,7 @@ def test_a_cut_answer_is_flagged_and_well_formed(store):
 
 def test_rows_are_counted_across_any_split_of_the_writes(store):
     """pyoxigraph writes a long answer in pieces: a row start may span two of them."""
-    from twinkg.query_worker import _JsonRows
+    from twinkg.query_answers import _JsonRows
 
     # no "{}" in these texts, so the count as written is the one used
     query = "SELECT ?s ?o WHERE { ?s <http://example.org/value> ?o } ORDER BY ?s LIMIT 12"

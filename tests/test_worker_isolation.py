@@ -22,8 +22,8 @@ from pyoxigraph import Store
 from sparql_helpers import CITY_NAMES, COUNT_PARTNERSHIPS, RUNAWAY, count_of
 
 from twinkg.query_inspect import MAX_NESTING
-from twinkg.query_worker import Job
-from twinkg.server.executor import QueryTimeout
+from twinkg.query_answers import Job
+from twinkg.execution import QueryExecutor, QueryTimeout
 from twinkg.server.thread_executor import ThreadExecutor
 
 #: Runs a second or two on the curated data, then ends by itself (unlike RUNAWAY).
@@ -213,8 +213,10 @@ def test_an_app_without_a_supervisor_runs_queries_in_child_processes(curated_set
                                  (replace(curated_settings, query_isolation="process"), os.getppid())):
         app = create_app(settings, supervisor=supervisor)
         assert isinstance(app.extensions["twinkg"].executor, Executor)
+        assert isinstance(app.extensions["twinkg"].executor, QueryExecutor)
     app = create_app(curated_settings, supervisor=os.getppid())
     assert isinstance(app.extensions["twinkg"].executor, ThreadExecutor)
+    assert isinstance(app.extensions["twinkg"].executor, QueryExecutor)
 
 
 def test_query_isolation_must_be_known():

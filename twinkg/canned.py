@@ -24,7 +24,7 @@ from importlib.resources import files
 
 from pyoxigraph import Literal, NamedNode, Variable
 
-from twinkg.backends.inject import where_group_start
+from twinkg.query_inspect import scanned_once
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
 from twinkg.loaders.values import XSD, ValueProblem, check_iri, parse_date
@@ -129,7 +129,7 @@ class CannedQuery:
         terms = " ".join(str(term) for _, term in values)
         block = f"VALUES ({names}) {{ ({terms}) }}"
         # where the remote backend binds values too (one scanner finds the group)
-        start = where_group_start(self.text)
+        start = scanned_once(self.text).where_group_start
         return f"{self.text[:start]}\n  # the parameters' defaults (the API binds them the same way)\n  {block}{self.text[start:]}"
 
 

@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 import click
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
+from pyoxigraph import QueryBoolean, QuerySolutions
 
-from twinkg import __version__
+from twinkg import __version__, formats
 from twinkg.config import SETTING_NAMES, env_for, load_settings
 from twinkg.errors import TwinkgError
 from twinkg.loaders.problems import InvalidInput
@@ -24,9 +24,8 @@ RESPAWN_SECONDS = 1.0
 #: Seconds beyond the query time limit an old worker may take to end before it is killed.
 KILL_MARGIN_SECONDS = 2
 
-RESULT_FORMATS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV,
-                  "json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML}
-GRAPH_FORMATS = {"turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES}
+RESULT_FORMATS = {formats.command_name(f): f for f in formats.RESULT_FORMATS}
+GRAPH_FORMATS = {formats.command_name(f): f for f in formats.COMMAND_LINE_GRAPH_FORMATS}
 
 
 def _env(name: str) -> str:

@@ -1,7 +1,7 @@
 """Content negotiation like Oxigraph's server: q-values first, then specificity.
 
-The offered formats come from pyoxigraph (``RdfFormat``, ``QueryResultsFormat``): their
-media types and file extensions are the library's, not a table of ours. What each of the
+The offered formats come from the format table (twinkg/formats.py, pyoxigraph's media types
+and file extensions). What each of the
 dataset's IRIs offers, in order, is declared here once: the live routes negotiate over these
 lists, and the export compiles the same lists into the static site's web-server rules
 (twinkg/export/accept_rules.py).
@@ -12,16 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence, TypeVar
 
-from pyoxigraph import RdfFormat
-
 from twinkg.errors import TwinkgError
+from twinkg.formats import DOCUMENT_FORMATS, VOCABULARY_FORMATS, essence
 
 F = TypeVar("F")
-
-
-def essence(media_type: str) -> str:
-    """``text/csv; charset=utf-8`` → ``text/csv`` (pyoxigraph includes parameters for some)."""
-    return media_type.split(";", 1)[0].strip().lower()
 
 
 def _parse_accept(header: str) -> list[tuple[str, str, float]]:
@@ -77,15 +71,15 @@ def aliases(offer) -> tuple[str, ...]:
 
 PAGE = Offer("text/html", "html", ("application/xhtml+xml",))
 #: The data documents and the description: Turtle first (the default).
-DATA = (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML)
+DATA = DOCUMENT_FORMATS
 #: ``/id/{kind}/{slug}`` and ``/graph/{name}``: HTML first, so that a bare ``*/*`` (curl's
 #: default) gets the page, as browsers do.
 ENTITY = (PAGE, *DATA)
 #: ``/ontology``: RDF first, a client that accepts anything is most likely an RDF tool;
 #: browsers ask for text/html explicitly.
-ONTOLOGY = (RdfFormat.TURTLE, PAGE, RdfFormat.RDF_XML, RdfFormat.JSON_LD)
+ONTOLOGY = (VOCABULARY_FORMATS[0], PAGE, *VOCABULARY_FORMATS[1:])
 #: ``/shapes``: RDF first; a browser gets the downloads page, which lists them.
-SHAPES = (RdfFormat.TURTLE, RdfFormat.RDF_XML, RdfFormat.JSON_LD, PAGE)
+SHAPES = (*VOCABULARY_FORMATS, PAGE)
 #: ``/void``, ``/.well-known/void``: the description itself (no page of its own).
 VOID = DATA
 #: ``/dataset``, ``/dataset/{release}/…``: RDF first (the description), browsers the downloads page.
@@ -110,5 +104,10 @@ def negotiate(accept: str | None, offered: Sequence[F], media_type=lambda f: f.m
         if q > 0:
             scored.append((q, spec, -index, fmt))
     if not scored:
-        raise TwinkgError("no acceptable format; offered: " + ", ".join(essence(media_type(f)) for f in offered), 406)
+        raise not_acceptable(offered, media_type)
     return max(scored, key=lambda t: t[:3])[3]
+
+
+def not_acceptable(offered, media_type=lambda f: f.media_type) -> TwinkgError:
+    """406, listing the media types of what is offered."""
+    return TwinkgError("no acceptable format; offered: " + ", ".join(essence(media_type(f)) for f in offered), 406)

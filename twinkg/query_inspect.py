@@ -1,6 +1,8 @@
-"""What a query asks for beyond the plain default dataset (FROM/FROM NAMED, SERVICE), whether
-it is an update, and whether it is too deep for the engine: read by a lexer, before the
-query runs.
+"""The one reader of SPARQL query text: what a query asks for beyond the plain default
+dataset (FROM/FROM NAMED, SERVICE), its form, whether it is an update, whether it is too deep
+for the engine, whether its answer changes from run to run, and where its WHERE group and
+its other groups start (to bind values into it): read by one lexer, before the query runs.
+A request scans its query once (``ScannedQuery``) and asks that object every question.
 
 pyoxigraph parses and runs queries but exposes no parsed query. A SERVICE clause calls out
 to another host, so the allow-list must see every SERVICE that Oxigraph will call, and never
@@ -18,14 +20,26 @@ overflows the thread's stack, which ends the whole server process: such queries 
 here (400) before they run, and users' queries run on threads with a large stack
 (``QUERY_STACK_BYTES``). A text with neither the word ``from`` nor ``service``, and with few
 brackets and operators, needs no lexing at all: the common case costs a few scans in C.
+
+The tokens are twinkg/sparql_lexer.py's (where ``<`` is less-than, and where an IRI).
+
+Volatile answers: SPARQL evaluates NOW() once per query execution and RAND(), UUID(),
+STRUUID() and BNODE() at each call; the blank nodes of a CONSTRUCT template (``[]``, ``_:x``,
+collections, RDF 1.2 reifiers and annotations) are fresh at each run. Such an answer is not
+a stable representation: server/answers.py neither keeps it in the response cache nor gives
+it an ETag. The decision is conservative (a query wrongly called volatile only loses
+caching; one wrongly called stable would be frozen): a function name counts as a word of its
+own, whatever follows it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from twinkg.errors import TwinkgError
+from twinkg.sparql_lexer import opens_collection, sparql_tokens, unescape
 
 #: Brackets deeper than this are refused (the engine overflowed an 8 MiB stack at ~3,000).
 MAX_NESTING = 1000
@@ -46,21 +60,6 @@ MAX_PATTERNS = 100
 QUERY_STACK_BYTES = 256 << 20
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
-_TOKEN = re.compile(
-    r'(?P<comment>#[^\r\n]*)'
-    r'|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\r\n]|\\.)*"|\'(?:[^\'\\\r\n]|\\.)*\')'
-    rf'|(?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)'
-    r'|(?P<var>[?$]\w+)'
-    r'|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)'
-    # a prefixed name, its local part with escapes (\#, \., ...) and %-escapes
-    r'|(?P<pname>(?:[^\W\d][\w.-]*)?:(?:[\w:%\-.]|\\.)*)'
-    rf'|(?P<word>(?:\w|{_UCHAR}|\\.)+)'
-    r'|(?P<op>\|\||&&|!=|<=|>=|[+\-*/|^=<>!,])'
-    r'|(?P<open>[({\[])|(?P<close>[)}\]])'
-    r'|(?P<other>\S)')
 #: Characters of operators, and how many of them an IRI may hold without counting (slashes).
 _OPERATOR_CHARS = "+-*/|^=!&,"
 _IRI_OPERATOR_CHARS = 16
@@ -87,60 +86,237 @@ class QueryShape:
     services: tuple[str | None, ...] = field(default_factory=tuple)
 
 
-def unescape(text: str) -> str:
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+#: Without one of these words no volatile function or CONSTRUCT template is there to find.
+_VOLATILE_HINT = re.compile(r"now|rand|uuid|bnode|construct", re.I)
+_VOLATILE_FUNCTIONS = {"now", "rand", "uuid", "struuid", "bnode"}
+
+
+class ScannedQuery:
+    """A query's text, read once by the lexer, and all that is asked of it.
+
+    Cheap questions stay cheap: the query form reads only the prologue, and a text that
+    cannot hold a SERVICE, a dataset clause or a volatile function is not lexed for them.
+    Everything else comes from one pass over the tokens (``_read``), done at most once."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    @cached_property
+    def _reading(self) -> _Reading:
+        return _read(self.text)
+
+    @cached_property
+    def shape(self) -> QueryShape:
+        """The query's dataset clause and SERVICE endpoints; TwinkgError (400) if it is too
+        deep or too wide for the engine."""
+        text = self.text
+        lowered = (unescape(text) if "\\" in text else text).lower()
+        keywords = "from" in lowered or "service" in lowered
+        brackets = text.count("(") + text.count("{") + text.count("[")
+        # a triple pattern past the first needs a separator (, ; . /) or a group, a FILTER or a
+        # blank node between it and the one before, or stands in a long collection
+        separators = sum(map(text.count, ",;./{[("))
+        if not keywords and brackets <= MAX_NESTING and len(text) <= MAX_OPERATORS \
+                and separators < MAX_PATTERNS and not _LONG_LIST.search(text):
+            return QueryShape()  # no clause to find, and too short to be too deep or too wide
+        readings = [self._reading]
+        if "\\u" in text or "\\U" in text:  # SPARQL 1.1's reading too: whatever either finds
+            readings.append(_read(unescape(text)))
+        for reading in readings:
+            if reading.error is not None:
+                raise reading.error
+        if len(readings) == 1:
+            return QueryShape(readings[0].has_dataset, readings[0].services)
+        return QueryShape(any(r.has_dataset for r in readings),
+                          tuple(dict.fromkeys(s for r in readings for s in r.services)))
+
+    @cached_property
+    def first_word(self) -> str | None:
+        """The first keyword after the prologue (BASE and PREFIX declarations), lower-cased: the
+        query form (``select``, ``ask``, ``construct``, ``describe``) or an update operation. Its
+        ``\\u`` escapes are undone: SPARQL 1.1 (§19.2) reads ``\\u0049NSERT`` as ``INSERT``."""
+        for kind, value, _ in sparql_tokens(self.text):
+            if kind == "word":
+                word = (unescape(value) if "\\" in value else value).lower()
+                if word not in ("base", "prefix"):
+                    return word
+        return None
+
+    @property
+    def form(self) -> str | None:
+        """``select``, ``ask``, ``construct`` or ``describe``; None for a text that starts otherwise."""
+        return self.first_word if self.first_word in QUERY_FORMS else None
+
+    @property
+    def is_update(self) -> bool:
+        """Whether the text is a SPARQL Update request: its first word after the prologue is an
+        update operation (asked only of a text that did not parse as a query)."""
+        return self.first_word in _UPDATE_WORDS
+
+    @cached_property
+    def volatile(self) -> bool:
+        """Whether the answer may differ between two runs on the same data (see above)."""
+        return bool(_VOLATILE_HINT.search(self.text)) and self._reading.volatile
+
+    @property
+    def where_group_start(self) -> int:
+        """The offset just after the ``{`` that opens the query's WHERE group: the first group
+        at depth 0 after the keyword ``WHERE``; without the keyword the first one, except in a
+        CONSTRUCT, whose first group is the template."""
+        if self._reading.where is None:
+            raise TwinkgError("cannot bind parameters: the query has no WHERE group", 400)
+        return self._reading.where
+
+    @property
+    def group_spans(self) -> list[tuple[int, int, bool]]:
+        """``(start, end, minus)`` of every graph pattern group of the query: the offsets just
+        after its ``{`` and at its ``}``, and whether it is the right side of a MINUS.
+
+        Not groups: a CONSTRUCT template, the data block of a ``VALUES``, and the braces that
+        only wrap a subquery (``{ SELECT … }`` may hold nothing else)."""
+        self.where_group_start  # noqa: B018 - no groups without a WHERE group: the same 400
+        return sorted(self._reading.spans)
+
+    @property
+    def variables(self) -> list[tuple[int, str]]:
+        """Offsets and names (without ``?``/``$``) of the variables the query names: where
+        Oxigraph reads an IRI lookalike as code, those in it too."""
+        return self._reading.variables
+
+
+@lru_cache(maxsize=256)
+def scanned_once(text: str) -> ScannedQuery:
+    """The scan of a text the server sends again and again (the canned and page queries the
+    remote store binds values into): read once per process. Not for users' texts, which
+    may be large and differ each time."""
+    return ScannedQuery(text)
 
 
 def inspect_query(text: str) -> QueryShape:
     """The query's dataset clause and SERVICE endpoints; TwinkgError (400) if it is too deep."""
-    lowered = (unescape(text) if "\\" in text else text).lower()
-    keywords = "from" in lowered or "service" in lowered
-    brackets = text.count("(") + text.count("{") + text.count("[")
-    # a triple pattern past the first needs a separator (, ; . /) or a group, a FILTER or a
-    # blank node between it and the one before, or stands in a long collection
-    separators = sum(map(text.count, ",;./{[("))
-    if not keywords and brackets <= MAX_NESTING and len(text) <= MAX_OPERATORS \
-            and separators < MAX_PATTERNS and not _LONG_LIST.search(text):
-        return QueryShape()  # no clause to find, and too short to be too deep or too wide
-    shape = _read(text)
-    if "\\u" in text or "\\U" in text:  # SPARQL 1.1's reading too: whatever either finds
-        other = _read(unescape(text))
-        shape = QueryShape(shape.has_dataset or other.has_dataset,
-                           tuple(dict.fromkeys(shape.services + other.services)))
-    return shape
-
-
-def first_word(text: str) -> str | None:
-    """The first keyword after the prologue (BASE and PREFIX declarations), lower-cased: the
-    query form (``select``, ``ask``, ``construct``, ``describe``) or an update operation. Its
-    ``\\u`` escapes are undone: SPARQL 1.1 (§19.2) reads ``\\u0049NSERT`` as ``INSERT``."""
-    for kind, value in _tokens(text):
-        if kind == "word":
-            word = (unescape(value) if "\\" in value else value).lower()
-            if word not in ("base", "prefix"):
-                return word
-    return None
+    return ScannedQuery(text).shape
 
 
 def query_form(text: str) -> str | None:
-    """``select``, ``ask``, ``construct`` or ``describe``; None for a text that starts otherwise."""
-    word = first_word(text)
-    return word if word in QUERY_FORMS else None
+    return ScannedQuery(text).form
 
 
 def is_update(text: str) -> bool:
-    """Whether ``text`` is a SPARQL Update request: its first word after the prologue is an
-    update operation (asked only of a text that did not parse as a query)."""
-    return first_word(text) in _UPDATE_WORDS
+    return ScannedQuery(text).is_update
 
 
-def _tokens(text: str):
-    for m in _TOKEN.finditer(text):
-        if m.lastgroup != "comment":
-            yield m.lastgroup, m.group()
+@dataclass
+class _Reading:
+    """What one pass over a query's tokens found (see ``ScannedQuery``)."""
+    has_dataset: bool = False
+    services: tuple[str | None, ...] = ()
+    #: The 400 for a query too deep or too wide, raised when its shape is asked for.
+    error: TwinkgError | None = None
+    volatile: bool = False
+    where: int | None = None
+    spans: list[tuple[int, int, bool]] = field(default_factory=list)
+    variables: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _read(text: str) -> QueryShape:
+class _Groups:
+    """Finds the WHERE group and the graph pattern groups (``ScannedQuery.group_spans``)
+    while the tokens go by."""
+
+    def __init__(self, reading: _Reading):
+        self.reading = reading
+        self.depth = 0
+        self.form = None
+        self.after_where = False
+        self.templates = 0  # groups at depth 0 before the WHERE group (a CONSTRUCT template)
+        self.opened: list[list | None] = []  # per open brace: [start, minus], None if not a group
+        self.data_block = False
+        self.just_opened: list | None = None  # a group that a SELECT right after it makes a wrapper
+
+    def see(self, kind: str, value: str, start: int, prev_kind, prev_value) -> None:
+        if self.just_opened is not None:
+            if kind == "word" and value.lower() == "select":
+                self.opened[-1] = None
+            self.just_opened = None
+        if kind == "word":
+            word = value.lower()
+            if self.depth == 0 and self.form is None and word in QUERY_FORMS:
+                self.form = word
+            elif self.depth == 0 and word == "where":
+                self.after_where = True
+            elif word == "values":
+                self.data_block = True
+        elif kind == "open" and value == "{":
+            self._open(start, prev_kind == "word" and prev_value.lower() == "minus")
+        elif kind == "close" and value == "}":
+            self.depth -= 1
+            group = self.opened.pop() if self.opened else None
+            if group is not None:
+                self.reading.spans.append((group[0], start, group[1]))
+
+    def _open(self, start: int, minus: bool) -> None:
+        reading = self.reading
+        if self.depth == 0 and reading.where is None:
+            if self.after_where or not (self.form == "construct" and self.templates == 0):
+                reading.where = start + 1
+            else:
+                self.templates += 1
+        self.depth += 1
+        if reading.where is None or self.data_block:  # the template (before the WHERE group) or data
+            self.data_block = False
+            self.opened.append(None)
+            return
+        group = [start + 1, minus]
+        self.opened.append(group)
+        self.just_opened = group
+
+
+class _Template:
+    """Whether a CONSTRUCT template makes fresh blank nodes, while the tokens go by: ``[``,
+    ``_:x``, a collection ``(``, a reified triple ``<<``, a reifier ``~``, an annotation
+    ``{|``; a triple term ``<<( … )>>`` has none of its own."""
+
+    def __init__(self):
+        self.state = None  # "construct", "short" (CONSTRUCT WHERE), "in", "done"
+        self.depth = 0
+        self.less = 0  # "<" operators just before
+
+    def see(self, kind: str, value: str) -> bool:
+        """True if this token makes a blank node in the template."""
+        if self.state in (None, "done"):
+            if self.state is None and kind == "word" and value.lower() == "construct":
+                self.state = "construct"
+            return False
+        if self.state in ("construct", "short"):
+            if kind == "word" and value.lower() == "where" and self.state == "construct":
+                self.state = "short"
+            elif kind == "open" and value == "{":
+                self.state, self.depth = "in", 1
+            else:
+                self.state = "done"
+            return False
+        less, self.less = self.less, 0
+        if kind == "op" and value == "<":
+            self.less = less + 1
+            return False
+        if less:  # "<<(": a triple term; any other "<" in a template starts a reified triple
+            return not (less >= 2 and kind == "open" and value == "(")
+        if kind == "open":
+            if value == "{":
+                self.depth += 1
+                return True  # the only group in a template: an annotation {| … |}
+            return True  # [ or (
+        if kind == "close" and value == "}":
+            self.depth -= 1
+            if self.depth == 0:
+                self.state = "done"
+            return False
+        return (kind == "pname" and value.startswith("_:")) or value == "~"
+
+
+def _read(text: str) -> _Reading:
+    reading = _Reading()
+    groups = _Groups(reading)
+    template = _Template()
     prefixes: dict[str, str | None] = {}
     has_dataset = False
     services: list[str | None] = []
@@ -156,12 +332,22 @@ def _read(text: str) -> QueryShape:
     # where kind is "{" or "[" (triple patterns), "(" (an expression or argument list), "c"
     # (a collection) or "t" (a CONSTRUCT template); a triple counts at its third term
     patterns = 0
-    groups: list[list] = []
+    pattern_groups: list[list] = []
     prev_kind = prev_value = before_prev = None
-    for kind, value in _tokens(text):
+    template_ahead = "construct" in text.lower()  # else no template: not asked per token
+    for kind, value, start in sparql_tokens(text):
+        if kind == "var":
+            reading.variables.append((start, value[1:]))
+        elif kind == "word" and value.lower() in _VOLATILE_FUNCTIONS:
+            reading.volatile = True
+        # IRIs and variables, most of a long text, tell the groups nothing but "no SELECT next"
+        if (kind != "iri" and kind != "var") or groups.just_opened is not None:
+            groups.see(kind, value, start, prev_kind, prev_value)
+        if template_ahead and template.see(kind, value):
+            reading.volatile = True
         if values_depth is None:
             tokens += 1
-            patterns += _count_patterns(groups, kind, value, prev_kind, prev_value, before_prev)
+            patterns += _count_patterns(pattern_groups, kind, value, prev_kind, prev_value, before_prev)
         prev_kind, prev_value, before_prev = kind, value, (prev_value.lower() if prev_kind == "word" else None)
         if expect in ("prefix", "prefix-iri") and kind in ("open", "close", "op"):
             expect = None
@@ -257,16 +443,17 @@ def _read(text: str) -> QueryShape:
                 has_dataset = True
     if expect == "service":
         services.append(None)
+    reading.has_dataset, reading.services = has_dataset, tuple(services)
     if deepest > MAX_NESTING:
-        raise TwinkgError(f"the query nests {deepest} levels deep; the limit is {MAX_NESTING}", 400)
-    if tokens > MAX_TOKENS:
-        raise TwinkgError(f"the query has {tokens} tokens outside VALUES data; the limit is {MAX_TOKENS}", 400)
-    if operators > MAX_OPERATORS:
-        raise TwinkgError(f"the query has {operators} operators; the limit is {MAX_OPERATORS}", 400)
-    if patterns > MAX_PATTERNS:
-        raise TwinkgError(f"the query has {patterns} triple patterns (objects, property path steps, "
-                          f"collection elements, VALUES blocks); the limit is {MAX_PATTERNS}", 400)
-    return QueryShape(has_dataset, tuple(services))
+        reading.error = TwinkgError(f"the query nests {deepest} levels deep; the limit is {MAX_NESTING}", 400)
+    elif tokens > MAX_TOKENS:
+        reading.error = TwinkgError(f"the query has {tokens} tokens outside VALUES data; the limit is {MAX_TOKENS}", 400)
+    elif operators > MAX_OPERATORS:
+        reading.error = TwinkgError(f"the query has {operators} operators; the limit is {MAX_OPERATORS}", 400)
+    elif patterns > MAX_PATTERNS:
+        reading.error = TwinkgError(f"the query has {patterns} triple patterns (objects, property path steps, "
+                                    f"collection elements, VALUES blocks); the limit is {MAX_PATTERNS}", 400)
+    return reading
 
 
 def _count_patterns(groups: list[list], kind: str, value: str, prev_kind, prev_value, before_prev) -> int:
@@ -275,8 +462,7 @@ def _count_patterns(groups: list[list], kind: str, value: str, prev_kind, prev_v
     in_pattern = top is not None and top[0] in "{["
     if kind == "open":
         if value == "(":
-            function = prev_kind == "word" or (prev_kind in ("iri", "pname") and before_prev == "filter")
-            collection = (in_pattern or (top is not None and top[0] == "c")) and not function
+            collection = opens_collection(top and top[0], prev_kind, prev_value, before_prev)
             groups.append(["c" if collection else "(", 0])
         elif value == "{" and prev_kind == "word" and prev_value.lower() == "construct":
             groups.append(["t", 0])

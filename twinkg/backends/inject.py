@@ -11,102 +11,20 @@ FILTER inside the group see the variable only if it is bound before them; a trai
 ``VALUES`` after the WHERE clause would be joined last, too late for them, and so would one
 block in the outer group for a subquery with a LIMIT or a UNION branch.
 
-Finding the groups: a small tokenizer walks the text and skips what may contain braces or
-the word WHERE without meaning it: IRIs ``<…>``, string literals (all four quote forms),
-``#`` comments, variables and prefixed names. The WHERE group is the first group at nesting
-depth 0 that follows the keyword ``WHERE``; without the keyword (``SELECT * { … }``,
-``ASK { … }``) it is the first depth-0 group, except in a CONSTRUCT, whose first group is the
-template.
+Finding the groups is the query reader's (twinkg/query_inspect.py: ``ScannedQuery``, the one
+lexer of SPARQL text): it skips what may contain braces or the word WHERE without meaning
+it (IRIs, strings, comments, variables and prefixed names with their escapes) as Oxigraph
+does.
 """
 
 from __future__ import annotations
 
-import re
-
-from twinkg.errors import TwinkgError
-
-# An IRI as SPARQL's IRIREF allows it; a lone "<" (less-than) does not match.
-_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
-_STRING = r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\""
-# Variables (?where) and prefixed names (where:x, ex:WHERE) are skipped whole: only a bare
-# word can be the keyword.
-_NAME = r"[?$]\w+|[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*"
-_TOKEN = re.compile(rf"(?P<skip>{_IRI}|{_STRING}|#[^\n]*|{_NAME})|(?P<brace>[{{}}])|(?P<word>[A-Za-z_]+)", re.S)
+from twinkg.query_inspect import ScannedQuery, scanned_once
 
 
-def where_group_start(text: str) -> int:
-    """The offset just after the ``{`` that opens the query's WHERE group."""
-    depth = 0
-    form = None
-    after_where = False
-    groups_seen = 0
-    for m in _TOKEN.finditer(text):
-        if m.group("skip"):
-            continue
-        if word := m.group("word"):
-            upper = word.upper()
-            if depth == 0 and form is None and upper in {"SELECT", "CONSTRUCT", "ASK", "DESCRIBE"}:
-                form = upper
-            elif depth == 0 and upper == "WHERE":
-                after_where = True
-            continue
-        if m.group("brace") == "{":
-            if depth == 0:
-                if after_where or not (form == "CONSTRUCT" and groups_seen == 0):
-                    return m.end()
-                groups_seen += 1
-            depth += 1
-        else:
-            depth -= 1
-    raise TwinkgError("cannot bind parameters: the query has no WHERE group", 400)
-
-
-def group_spans(text: str) -> list[tuple[int, int, bool]]:
-    """``(start, end, minus)`` of every graph pattern group of the query: the offsets just
-    after its ``{`` and at its ``}``, and whether it is the right side of a MINUS.
-
-    Not groups: a CONSTRUCT template, the data block of a ``VALUES``, and the braces that
-    only wrap a subquery (``{ SELECT … }`` may hold nothing else)."""
-    where = where_group_start(text)
-    spans = []
-    opened: list[tuple[int, bool] | None] = []  # per open brace: (start, minus), None if not a group
-    data_block = False
-    previous = None  # the word just before a brace, upper-cased
-    for m in _TOKEN.finditer(text):
-        if m.group("skip"):
-            previous = None
-            continue
-        if word := m.group("word"):
-            if word.upper() == "VALUES":
-                data_block = True
-            previous = word.upper()
-            continue
-        after, previous = previous, None
-        if m.group("brace") == "}":
-            group = opened.pop() if opened else None
-            if group is not None:
-                spans.append((group[0], m.start(), group[1]))
-            continue
-        if m.start() < where - 1 or data_block:  # the template (before the WHERE group) or data
-            data_block = False
-            opened.append(None)
-            continue
-        following = _TOKEN.search(text, m.end())
-        if following and following.group("word") and following.group("word").upper() == "SELECT":
-            opened.append(None)
-            continue
-        opened.append((m.end(), after == "MINUS"))
-    return sorted(spans)
-
-
-def _variables(text: str) -> list[tuple[int, str]]:
-    """Offsets and names (without ``?``/``$``) of the variables in the query's text."""
-    return [(m.start(), m.group("skip")[1:]) for m in _TOKEN.finditer(text)
-            if m.group("skip") and m.group("skip")[0] in "?$"]
-
-
-def with_values(text: str, substitutions: dict) -> str:
-    """``text`` with the substitutions bound by a VALUES block in every group that uses them.
+def with_values(query: str | ScannedQuery, substitutions: dict) -> str:
+    """The query's text with the substitutions bound by a VALUES block in every group that
+    uses them (``query``: its text, or its scan).
 
     pyoxigraph's substitutions replace the variable everywhere (SEP-0007): a subquery with a
     LIMIT, a UNION branch's BIND and a MINUS group all see the value. A VALUES block at the
@@ -121,13 +39,14 @@ def with_values(text: str, substitutions: dict) -> str:
     an OPTIONAL group that only looks up labels, given a block, was evaluated whole before
     its join; Oxigraph read every label in the store for each entity page (seconds at a
     million statements, instead of milliseconds)."""
+    scanned = _scanned(query)
     if not substitutions:
-        return text
+        return scanned.text
     values = {v.value: t for v, t in substitutions.items()}
-    used = _variables(text)
-    where = where_group_start(text)
-    out = text
-    for start, end, minus in reversed(group_spans(text)):
+    used = scanned.variables
+    where = scanned.where_group_start
+    out = scanned.text
+    for start, end, minus in reversed(scanned.group_spans):
         names = [name for name in values
                  if start == where or minus or any(start <= at < end and n == name for at, n in used)]
         if names:
@@ -137,8 +56,8 @@ def with_values(text: str, substitutions: dict) -> str:
     return out
 
 
-def with_rows(text: str, *blocks: tuple[tuple, list[tuple]]) -> str:
-    """``text`` with VALUES blocks of many rows, each ``(variables, rows of terms)``.
+def with_rows(query: str | ScannedQuery, *blocks: tuple[tuple, list[tuple]]) -> str:
+    """The query's text with VALUES blocks of many rows, each ``(variables, rows of terms)``.
 
     Several blocks join as a cross product (``?item`` rows × ``?lang`` rows). The terms are
     serialized by pyoxigraph, as in :func:`with_values`; a batch of cities is one query."""
@@ -147,5 +66,11 @@ def with_rows(text: str, *blocks: tuple[tuple, list[tuple]]) -> str:
         head = " ".join(str(v) for v in variables)
         body = " ".join("( " + " ".join(str(t) for t in row) + " )" for row in rows)
         parts.append(f"  VALUES ( {head} ) {{ {body} }}\n")
-    at = where_group_start(text)
+    scanned = _scanned(query)
+    text, at = scanned.text, scanned.where_group_start
     return f"{text[:at]}\n{''.join(parts)}{text[at:]}"
+
+
+def _scanned(query: str | ScannedQuery) -> ScannedQuery:
+    # the texts that values are bound into are the server's own queries: each is read once
+    return query if isinstance(query, ScannedQuery) else scanned_once(query)

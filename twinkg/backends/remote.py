@@ -33,7 +33,7 @@ from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryBoolean, QueryResult
 
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
-from twinkg.query_inspect import inspect_query
+from twinkg.query_inspect import ScannedQuery, scanned_once
 
 from .inject import with_values
 from .protocol import Remote
@@ -122,12 +122,15 @@ class RemoteStore:
         if prefixes:  # pyoxigraph's default prefixes, as declarations the server understands
             query = "".join(f"PREFIX {p}: {NamedNode(iri)}\n" for p, iri in prefixes.items()) + query
         graph_result = _is_graph_query(query, base_iri, substitutions)
-        text = with_values(query, substitutions or {})
+        # read once, for the VALUES blocks and the dataset clause; a text that values are bound
+        # into is one of the server's own queries, read once per process
+        scanned = scanned_once(query) if substitutions else ScannedQuery(query)
+        text = with_values(scanned, substitutions or {})
         if base_iri is not None:  # the protocol has no base parameter: a BASE before the prologue
             text = f"BASE {NamedNode(base_iri)}\n{text}"  # (the query's own BASE still overrides it)
         defaults, named = _graph_iris(default_graph), _graph_iris(named_graphs)
         if (use_default_graph_as_union and self.union == "graphs" and not defaults and not named
-                and not inspect_query(query).has_dataset):
+                and not scanned.shape.has_dataset):
             defaults = named = self.union_graphs()
         body, media_type = self.remote.query(text, graph_result=graph_result,
                                              default_graphs=defaults, named_graphs=named)

@@ -24,6 +24,7 @@ from decimal import Decimal
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Store, Triple
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES, Settings
+from twinkg.formats import EU_FILE_TYPES, RDFLIB_NAMES
 from twinkg.licences import ADMS_LICENCE_TYPES, known_licence
 
 from .canonical import canonical_triples, rdflib_graph
@@ -44,14 +45,7 @@ IANA = "https://www.iana.org/assignments/media-types/"
 #: The EU Publications Office's authority tables (DCAT-AP's controlled vocabularies).
 EU = "http://publications.europa.eu/resource/authority/"
 #: The EU file-type of each dump's format (dct:format), by media type.
-FILE_TYPES = {
-    RdfFormat.TURTLE.media_type: "RDF_TURTLE",
-    RdfFormat.N_TRIPLES.media_type: "RDF_N_TRIPLES",
-    RdfFormat.N_QUADS.media_type: "RDF_N_QUADS",
-    RdfFormat.TRIG.media_type: "RDF_TRIG",
-    RdfFormat.JSON_LD.media_type: "JSON_LD",
-    RdfFormat.RDF_XML.media_type: "RDF_XML",
-}
+_FILE_TYPES = {f.media_type: name for f, name in EU_FILE_TYPES.items()}
 #: The languages of the texts (EU language table), by the tags DATASET.toml uses.
 LANGUAGE_CODES = {"de": "DEU", "en": "ENG"}
 #: The files of a release stay at their addresses until the next release replaces them.
@@ -372,8 +366,8 @@ def _distribution(g: _Graph, release: Release, datasets, f: ExportFile, shared: 
     g.add(node, "dcat:downloadURL", url)
     g.add(node, "dcat:accessURL", url)
     g.add(node, "dcat:mediaType", _media_type(g, f.media_type))
-    if f.media_type in FILE_TYPES:
-        g.add(node, "dct:format", g.typed(f"{EU}file-type/{FILE_TYPES[f.media_type]}", "dct:MediaTypeOrExtent"))
+    if f.media_type in _FILE_TYPES:
+        g.add(node, "dct:format", g.typed(f"{EU}file-type/{_FILE_TYPES[f.media_type]}", "dct:MediaTypeOrExtent"))
     if f.compression:
         g.add(node, "dcat:compressFormat", _media_type(g, "application/" + f.compression))
     g.add(node, "dcat:byteSize", integer(f.byte_size, "nonNegativeInteger"))
@@ -501,4 +495,4 @@ def write_turtle(triples: list[Triple], path) -> None:
     Blank nodes get canonical labels (rdflib orders nested ones by label): the same
     description always gives the same bytes."""
     graph = rdflib_graph(canonical_triples(triples), NS)
-    graph.serialize(path, format="turtle", encoding="utf-8")
+    graph.serialize(path, format=RDFLIB_NAMES[RdfFormat.TURTLE], encoding="utf-8")

@@ -18,6 +18,7 @@ from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse, serialize
 from rdflib.compare import graph_diff, to_isomorphic
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES
+from twinkg.formats import RDFLIB_NAMES
 
 from .dumps import DUMPS
 
@@ -57,9 +58,9 @@ def _nt(t: Triple) -> str:
 def _blank_diff(old: list[Triple], new: list[Triple]) -> tuple[list[str], list[str]]:
     def graph(triples):
         return to_isomorphic(rdflib.Graph().parse(
-            data=serialize(triples, format=RdfFormat.N_TRIPLES), format="nt"))
+            data=serialize(triples, format=RdfFormat.N_TRIPLES), format=RDFLIB_NAMES[RdfFormat.N_TRIPLES]))
     _, only_old, only_new = graph_diff(graph(old), graph(new))
-    lines = lambda g: sorted(line for line in g.serialize(format="nt").splitlines() if line.strip())  # noqa: E731
+    lines = lambda g: sorted(line for line in g.serialize(format=RDFLIB_NAMES[RdfFormat.N_TRIPLES]).splitlines() if line.strip())  # noqa: E731
     return lines(only_new), lines(only_old)
 
 

@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 from pyoxigraph import RdfFormat, Store, Triple, serialize
 
 from twinkg.config import PREFIXES
+from twinkg.formats import DATASET_FORMATS, DOCUMENT_FORMATS, prefixes_for
 
 from .files import ExportFile, describe, gzip_writer
 from .jsonld import write_jsonld
@@ -51,26 +52,21 @@ class Dump:
         return f"{self.format.name} ({scope}, gzip)"
 
 
-def _dataset(fmt: RdfFormat, prefixes: dict | None = None):
+def _dataset(fmt: RdfFormat):
+    prefixes = prefixes_for(fmt, PREFIXES)
     return lambda store, out, context: store.dump(out, fmt, prefixes=prefixes)
 
 
-def _merged(fmt: RdfFormat, prefixes: dict | None = None):
+def _merged(fmt: RdfFormat):
+    if fmt == RdfFormat.JSON_LD:  # with the published context, node by node
+        return lambda store, out, context: write_jsonld(out, context, merged_subjects(store))
+    prefixes = prefixes_for(fmt, PREFIXES)
     return lambda store, out, context: serialize(merged_triples(store), out, fmt, prefixes=prefixes)
 
 
-def _jsonld(store: Store, out, context: dict) -> None:
-    write_jsonld(out, context, merged_subjects(store))
-
-
-DUMPS = (
-    Dump(RdfFormat.N_QUADS, True, _dataset(RdfFormat.N_QUADS)),
-    Dump(RdfFormat.TRIG, True, _dataset(RdfFormat.TRIG, PREFIXES)),
-    Dump(RdfFormat.TURTLE, False, _merged(RdfFormat.TURTLE, PREFIXES)),
-    Dump(RdfFormat.N_TRIPLES, False, _merged(RdfFormat.N_TRIPLES)),
-    Dump(RdfFormat.JSON_LD, False, _jsonld),
-    Dump(RdfFormat.RDF_XML, False, _merged(RdfFormat.RDF_XML, PREFIXES)),
-)
+#: The quad formats first, then the merged graph's (the listing's order).
+DUMPS = (*(Dump(fmt, True, _dataset(fmt)) for fmt in DATASET_FORMATS),
+         *(Dump(fmt, False, _merged(fmt)) for fmt in DOCUMENT_FORMATS))
 
 
 def write_dumps(store: Store, out: Path, context: dict, progress=lambda _: None) -> list[ExportFile]:

@@ -7,6 +7,7 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, serialize
 
 from twinkg.config import PREFIXES, SHAPES_NS
+from twinkg.formats import VOCABULARY_FORMATS
 from twinkg.loaders.ontology import ontology_bytes, shapes_bytes, turtle_store
 
 from .canonical import by_subject, canonical_triples
@@ -36,5 +37,5 @@ def write_vocabularies(out: Path, context: dict, progress=lambda _: None) -> lis
         with (out / f"{stem}.jsonld").open("wb") as f:
             write_jsonld(f, {**prefixes, **context}, by_subject(triples))
         entries += [describe(out / f"{stem}.{fmt.file_extension}", role, f"{title} ({fmt.name})", fmt.media_type)
-                    for fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML, RdfFormat.JSON_LD)]
+                    for fmt in VOCABULARY_FORMATS]
     return entries

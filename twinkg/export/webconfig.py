@@ -16,17 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader
-from pyoxigraph import RdfFormat
 
+from twinkg.formats import GRAPH_FORMATS
 from twinkg.negotiation import DATA, DATASET, ENTITY, ONTOLOGY, SHAPES, VOID
 
 from .accept_rules import (EMPTY, EMPTY_FIELD, NAMED_BAD_Q, NOT_ACCEPTABLE, composite_fields, composite_rules,
                            first_params, media_key, media_patterns, steps, tier_tests)
 
 #: Media types by file extension, from the library, plus the non-RDF files of the export.
-TYPES = [(f.file_extension, f.media_type) for f in (*DATA, RdfFormat.N_QUADS, RdfFormat.TRIG)] + [
+TYPES = [(f.file_extension, f.media_type) for f in GRAPH_FORMATS] + [
     ("gz", "application/gzip"), ("cff", "application/yaml"), ("md", "text/markdown")]
-EXTENSIONLESS = [("void", "text/turtle"), (".well-known/void", "text/turtle"),
+EXTENSIONLESS = [("void", VOID[0].media_type), (".well-known/void", VOID[0].media_type),
                  ("download/SHA256SUMS", "text/plain")]
 #: Where the representations live that only negotiation reaches (the other formats of /void,
 #: the statements of each /graph/…): not addresses of their own, so both servers refuse them
