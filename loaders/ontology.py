@@ -1,62 +1,14 @@
-"""The packaged ontology and shapes, parsed the same way wherever they are read, and the
-concept lists the curated data may use."""
+"""The concept lists the curated data may use, read from the packaged ontology."""
 
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 
-from pyoxigraph import RdfFormat, Store, parse
-
-from twinkg.config import ONTOLOGY_IRI, ONTOLOGY_NS
+from twinkg.config import ONTOLOGY_NS
+from twinkg.ontology_files import ontology_store
 
 from .schema import SCHEMES
 from .sparqlfiles import read_query
-
-
-def ontology_bytes() -> bytes:
-    return files("twinkg.ontology").joinpath("twinkg.ttl").read_bytes()
-
-
-def shapes_bytes() -> bytes:
-    return files("twinkg.ontology").joinpath("shapes.ttl").read_bytes()
-
-
-def _parse(turtle: bytes):
-    # Relative IRIs resolve against the ontology IRI in every reading: the store, the
-    # export, the documentation and the validation see the same terms.
-    return parse(turtle, format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI)
-
-
-#: owl:versionInfo: the ontology's version (its version IRI is ``ontology/<version>``).
-OWL_VERSION_INFO = "http://www.w3.org/2002/07/owl#versionInfo"
-
-
-def ontology_version(turtle: bytes) -> str:
-    """owl:versionInfo of an ontology in Turtle (the packaged one, or a release's copy)."""
-    return next((q.object.value for q in _parse(turtle) if q.predicate.value == OWL_VERSION_INFO), "")
-
-
-def ontology_triples() -> list:
-    return list(_parse(ontology_bytes()))
-
-
-def turtle_store(turtle: bytes) -> Store:
-    """``turtle`` (the ontology or the shapes) in a new in-memory pyoxigraph store."""
-    store = Store()
-    store.extend(_parse(turtle))
-    return store
-
-
-def ontology_store() -> Store:
-    return turtle_store(ontology_bytes())
-
-
-def turtle_graph(turtle: bytes):
-    """``turtle`` as a new rdflib ``Graph``, for the libraries that take one (pySHACL, pyLODE)."""
-    import rdflib  # only validation and the documentation need it
-
-    return rdflib.Graph().parse(data=turtle, format="turtle", publicID=ONTOLOGY_IRI)
 
 
 @cache

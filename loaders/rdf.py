@@ -8,10 +8,10 @@ from decimal import Decimal
 from pyoxigraph import Literal, NamedNode, Quad
 
 from twinkg.config import PREFIXES, Settings
+from twinkg.values import XSD, date_bounds, parse_date
 
 from .check import Curated, Entry
 from .schema import AGENTS, DEPICTABLE
-from .values import XSD, date_bounds, parse_date
 from .yamlfile import LDict, LList
 
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")

@@ -8,8 +8,8 @@ from pyshacl import validate
 from rdflib.namespace import SH
 
 from twinkg.config import PREFIXES
+from twinkg.ontology_files import ontology_bytes, shapes_bytes, turtle_graph
 
-from .ontology import ontology_bytes, shapes_bytes, turtle_graph
 from .problems import Problem
 
 

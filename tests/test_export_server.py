@@ -11,19 +11,16 @@ import rdflib
 from bs4 import BeautifulSoup
 from rdflib.compare import isomorphic
 
+from twinkg.backends.localfiles import remote_files_dir
+from twinkg.store import dataset_meta
 
 
 @pytest.fixture(scope="session")
 def export_dir(backend_settings, curated_store):
     """Where the publication of the served version is: written by `twinkg load` into the
-    embedded build, or by the server into its local files for a remote version (here first,
-    by the same function: twinkg/backends/localfiles.py)."""
+    embedded build, or into the local files of a remote version (twinkg/backends/localfiles.py)."""
     if backend_settings.remote:
-        from twinkg.backends.localfiles import remote_build_dir
-        from twinkg.store import dataset_meta, open_store
-
-        meta = dataset_meta(backend_settings)
-        directory = remote_build_dir(backend_settings, meta, open_store(backend_settings)) / "export"
+        directory = remote_files_dir(backend_settings, dataset_meta(backend_settings)["version"]) / "export"
     else:
         directory = curated_store.resolve() / "export"
     assert (directory / "manifest.json").exists()
@@ -192,7 +189,7 @@ def test_ontology_namespace_redirects_by_accept(client, accept, target):
                                                 ("rdf", "application/rdf+xml; charset=utf-8", "xml"),
                                                 ("jsonld", "application/ld+json", "json-ld")])
 def test_ontology_representations_are_the_ontology(client, ext, media_type, fmt):
-    from twinkg.loaders.ontology import ontology_bytes
+    from twinkg.ontology_files import ontology_bytes
 
     response = client.get(f"/ontology.{ext}")
     assert response.status_code == 200 and response.headers["Content-Type"] == media_type

@@ -11,7 +11,7 @@ from sparql_helpers import COUNT_PARTNERSHIPS, count_of
 
 from conftest import running_server, settings_for
 from twinkg.loaders.pipeline import load
-from twinkg.loaders.storebuild import oxigraph_path
+from twinkg.store import oxigraph_path
 
 
 def test_served_store_is_not_locked_for_writing(mini_data, tmp_path):
