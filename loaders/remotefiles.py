@@ -14,9 +14,9 @@ from pyoxigraph import Quad
 
 from twinkg.backends.localfiles import prune, remote_files_dir, versions
 from twinkg.backends.mirror import local_mirror
+from twinkg.backends.remote import remote_store
 from twinkg.config import Settings
 from twinkg.export.run import export_build
-from twinkg.store import dataset_meta
 
 from .searchindex import FILE_NAME, write_search_index
 
@@ -35,7 +35,7 @@ def write_index(directory: Path, quads, base_iri: str) -> Path:
 def write_remote_files(settings: Settings, quads: list[Quad], progress=lambda _: None) -> Path:
     """The index and (``export_on_load``) the export of the version just loaded, with a
     changelog against the newest earlier version that has an export."""
-    meta = dataset_meta(settings)  # the version as servers read it
+    meta = remote_store(settings).meta(settings.meta_graph)  # the version as servers read it
     directory = remote_files_dir(settings, meta["version"])
     earlier = [p for p in versions(settings) if p.name != meta["version"]]
     progress(f"writing the pages' index and the export into {directory}")

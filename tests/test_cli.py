@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, running_server, settings_for
+from helpers import DATA, running_server, settings_for
 
 from twinkg.cli import main
 

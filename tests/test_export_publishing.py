@@ -22,7 +22,7 @@ from pyoxigraph import Literal, NamedNode
 from twinkg.cli import main
 from twinkg.export.queries import select
 
-from conftest import ROOT
+from helpers import ROOT
 from static_site import plain_server
 
 BASE = "https://twinkg.example.org/"

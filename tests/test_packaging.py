@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT
 
 
 def test_every_data_file_of_a_package_is_in_package_data():

@@ -9,7 +9,7 @@ import rdflib
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import MINI
+from helpers import MINI
 
 EVENTS = 210
 

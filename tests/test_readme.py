@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, running_server
+from helpers import DATA, ROOT, running_server
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 QUICK_START = "http://127.0.0.1:8000"

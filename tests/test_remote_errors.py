@@ -22,7 +22,7 @@ from twinkg.errors import TwinkgError
 from twinkg.server import create_app
 from twinkg.store import open_store
 
-from conftest import free_port
+from helpers import free_port
 
 EMPTY_RESULTS = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"ok"}}]}}'
 

@@ -15,7 +15,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import free_port, running_server, serving
+from helpers import free_port, running_server, serving
 
 ROOT = Path(__file__).resolve().parent.parent
 IDLE, SLOW = 2000, 50

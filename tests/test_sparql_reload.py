@@ -45,7 +45,7 @@ def test_each_answer_names_the_build_it_came_from(mini_data, tmp_path, curated_s
     import urllib.parse
     import urllib.request
 
-    from conftest import running_server
+    from helpers import running_server
 
     settings = replace(curated_settings, data_dir=mini_data, store=tmp_path / "store", export_on_load=False)
     _, before, _ = load(settings)

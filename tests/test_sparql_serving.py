@@ -9,7 +9,7 @@ import urllib.request
 from pyoxigraph import Store
 from sparql_helpers import COUNT_PARTNERSHIPS, count_of
 
-from conftest import running_server, settings_for
+from helpers import running_server, settings_for
 from twinkg.loaders.pipeline import load
 from twinkg.store import oxigraph_path
 

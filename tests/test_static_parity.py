@@ -20,7 +20,7 @@ from pyoxigraph import NamedNode, RdfFormat, parse
 from rdflib.compare import isomorphic
 
 from accept_headers import ALL, REPRODUCERS
-from conftest import running_server
+from helpers import running_server
 from sparql_helpers import BASE
 from static_site import APACHE, NGINX, apache_server, nginx_server
 

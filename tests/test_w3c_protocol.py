@@ -30,7 +30,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import running_server
+from helpers import running_server
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
