@@ -16,11 +16,14 @@ from twinkg.server import create_app
 from twinkg.store import open_read_only, store_meta
 
 #: Fixtures of this file that start a real server process (``twinkg serve``, ``oxigraph
-#: serve``): a test using one is marked ``server``. Test modules mark the tests whose own
-#: fixtures or bodies start one (nginx, Apache, granian) with ``pytest.mark.server``.
+#: serve``): a test using one is marked ``server``. A test module lists its own such fixtures
+#: in a ``SERVER_FIXTURES`` of its own, and marks tests that start one in their body.
 SERVER_FIXTURES = {"live_server", "limited_server", "oxigraph_server", "scratch_oxigraph"}
 #: Fixtures that drive Debian's chromium: marked ``browser``.
 BROWSER_FIXTURES = {"browser"}
+#: Fixtures that take tens of seconds (an export of the curated store, the static site): marked
+#: ``slow``. Modules whose tests load or export again and again are marked as a whole.
+SLOW_FIXTURES = {"exported", "site"}
 
 
 def pytest_collection_modifyitems(items):
@@ -30,7 +33,10 @@ def pytest_collection_modifyitems(items):
         params = getattr(getattr(item, "callspec", None), "params", {})
         if used & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
-        if used & SERVER_FIXTURES or params.get("backend_settings") == "remote":
+        if used & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+        starting = SERVER_FIXTURES | getattr(item.module, "SERVER_FIXTURES", set())
+        if used & starting or params.get("backend_settings") == "remote":
             item.add_marker(pytest.mark.server)
 
 

@@ -19,6 +19,8 @@ from twinkg.store import open_store
 
 from helpers import OxigraphServer, settings_for
 
+SERVER_FIXTURES = {"wikidata_server"}  # oxigraph serve as Wikidata
+
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata" / "synthetic.ttl"
 WD = "http://www.wikidata.org/entity/"
 CITY = "https://twinkg.example.org/id/city/"

@@ -15,6 +15,8 @@ import pytest
 
 from helpers import DATA, ROOT
 
+pytestmark = pytest.mark.slow  # builds and installs a wheel
+
 
 def test_every_data_file_of_a_package_is_in_package_data():
     tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]

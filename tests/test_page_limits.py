@@ -11,6 +11,8 @@ from bs4 import BeautifulSoup
 
 from helpers import MINI
 
+pytestmark = pytest.mark.slow  # loads a large dataset
+
 EVENTS = 210
 
 

@@ -21,6 +21,8 @@ import pytest
 
 from helpers import DATA, ROOT, running_server
 
+SERVER_FIXTURES = {"fresh"}  # twinkg serve on a freshly loaded store
+
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 QUICK_START = "http://127.0.0.1:8000"
 BIN = Path(sys.executable).parent

@@ -121,6 +121,7 @@ def test_batches_keep_blank_node_groups_together():
     assert len([t for t in with_blanks if a in (t.subject, t.object) or b in (t.subject, t.object)]) == 3
 
 
+@pytest.mark.server
 def test_server_side_union_without_the_server_option_is_named_as_misconfigured(tmp_path, mini_data):
     from helpers import OxigraphServer
 
@@ -136,6 +137,7 @@ def test_server_side_union_without_the_server_option_is_named_as_misconfigured(t
         server.stop()
 
 
+@pytest.mark.server
 def test_server_side_union_works_too(tmp_path, mini_data, embedded_mini):
     from helpers import OxigraphServer
 

@@ -6,6 +6,7 @@ import json
 import urllib.parse
 import urllib.request
 
+import pytest
 from pyoxigraph import Store
 from sparql_helpers import COUNT_PARTNERSHIPS, count_of
 
@@ -14,6 +15,7 @@ from twinkg.loaders.pipeline import load
 from twinkg.store import oxigraph_path
 
 
+@pytest.mark.server
 def test_served_store_is_not_locked_for_writing(mini_data, tmp_path):
     store = tmp_path / "store"
     load(settings_for(mini_data, store))

@@ -24,6 +24,8 @@ from helpers import running_server
 from sparql_helpers import BASE
 from static_site import APACHE, NGINX, apache_server, nginx_server
 
+pytestmark = pytest.mark.server  # live twinkg, nginx and Apache httpd
+
 RAPPER = "/usr/bin/rapper"
 #: Where the dataset's IRIs are minted: the published files (as test_minted_iris reads them).
 PUBLISHED = [("download/twinkg.nq.gz", RdfFormat.N_QUADS), ("download/void.ttl", RdfFormat.TURTLE),

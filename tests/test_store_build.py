@@ -19,6 +19,8 @@ from twinkg.store import open_read_only
 
 from helpers import ROOT, settings_for
 
+pytestmark = pytest.mark.slow  # builds store after store, concurrently too
+
 
 def graphs(quads) -> dict[str, rdflib.Graph]:
     """Quads as one rdflib graph per graph name (isomorphism is defined per graph)."""

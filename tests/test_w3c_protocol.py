@@ -32,6 +32,8 @@ from pathlib import Path
 import pytest
 from helpers import running_server
 
+SERVER_FIXTURES = {"server"}  # twinkg serve in each isolation, and over oxigraph serve
+
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
