@@ -60,10 +60,13 @@ def still_open(sockets: list[socket.socket]) -> int:
     """How many of ``sockets`` the server has not closed (nothing to read, no end of stream)."""
     count = 0
     for s in sockets:
+        s.setblocking(False)
         try:
-            s.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+            s.recv(1, socket.MSG_PEEK)
         except BlockingIOError:
             count += 1
+        except ConnectionResetError:
+            pass
     return count
 
 
