@@ -22,7 +22,8 @@ SERVER_FIXTURES = {"live_server", "limited_server", "oxigraph_server", "scratch_
 #: Fixtures that drive Debian's chromium: marked ``browser``.
 BROWSER_FIXTURES = {"browser"}
 #: Fixtures that take tens of seconds (an export of the curated store, the static site): marked
-#: ``slow``. Modules whose tests load or export again and again are marked as a whole.
+#: ``slow`` (a module may list its own in ``SLOW_FIXTURES``). Modules whose tests load or
+#: export again and again are marked as a whole.
 SLOW_FIXTURES = {"exported", "site"}
 
 
@@ -33,7 +34,7 @@ def pytest_collection_modifyitems(items):
         params = getattr(getattr(item, "callspec", None), "params", {})
         if used & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
-        if used & SLOW_FIXTURES:
+        if used & (SLOW_FIXTURES | getattr(item.module, "SLOW_FIXTURES", set())):
             item.add_marker(pytest.mark.slow)
         starting = SERVER_FIXTURES | getattr(item.module, "SERVER_FIXTURES", set())
         if used & starting or params.get("backend_settings") == "remote":

@@ -25,6 +25,8 @@ from twinkg.export.queries import select
 from helpers import ROOT
 from static_site import plain_server
 
+SLOW_FIXTURES = {"first", "second"}  # an export and a site, twice
+
 BASE = "https://twinkg.example.org/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 SHA256SUM = shutil.which("sha256sum") or "/usr/bin/sha256sum"

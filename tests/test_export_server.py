@@ -75,6 +75,7 @@ def test_void_answers_the_same_bytes_under_the_same_etag(client, ext):
     assert first.data == repeat.data
 
 
+@pytest.mark.slow
 def test_void_follows_a_new_load(mini_data, tmp_path, monkeypatch):
     """Each build's own description in every format: a load gives a new one, with a new ETag."""
     from twinkg.config import load_settings
@@ -239,6 +240,7 @@ def test_live_server_serves_ranges_and_lengths(live_server, manifest):
         assert response.read() == body[-10:]
 
 
+@pytest.mark.slow
 def test_downloads_follow_a_new_load_without_restart(mini_data, tmp_path):
     """The server picks up a new build (server/dataset.py); its downloads are the new export."""
     import os
