@@ -13,9 +13,6 @@ import sys
 from pathlib import Path
 
 import click
-from granian import Granian
-from granian.constants import Interfaces
-from granian.http import HTTP1Settings
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat
 
 from twinkg import __version__
@@ -386,6 +383,12 @@ def serve(data, store, base_iri, host, port, workers, do_load, debug, **remote):
     if debug:
         create_app(settings).run(settings.host, settings.port, debug=True)
         return
+    # The one third-party import inside a function: granian takes ~0.2 s to import, and only
+    # this command needs it (tests/test_layers.py allows library imports, not twinkg's).
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
+
     preload()  # before granian forks: a worker that replaces another starts in ~0.1 s
     _raise_open_files_limit()
     os.environ[SUPERVISOR_ENV] = str(os.getpid())  # granian's main process is this one
