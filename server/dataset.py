@@ -22,7 +22,7 @@ from pathlib import Path
 from flask import current_app
 from pyoxigraph import Store
 
-from twinkg.backends.localfiles import remote_files_dir
+from twinkg.backends.localfiles import prune, remote_files_dir
 from twinkg.backends.mirror import remote_quads
 from twinkg.backends.remote import remote_store
 from twinkg.config import Settings
@@ -115,6 +115,7 @@ class _RemoteBuild(_Build):
         if not (directory / SEARCH_FILE).exists():
             base = self.meta.get("base_iri", self.settings.base_iri)
             write_index(directory, remote_quads(self.store, self.meta), base)
+            prune(self.settings, self.target)
         return directory
 
     def retire(self) -> None:

@@ -48,6 +48,7 @@ NOT_RUN = {
     "twinkg query my-question.rq": "a placeholder for the reader's own file",
     "$EDITOR": "an editor",
     "TWINKG_QUERY_TIMEOUT=30": "runs a server until stopped",
+    "pytest": "runs the tests (this one among them)",
 }
 
 
