@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # the port of `make serve`: `make serve PORT=8080`
 PORT ?= 8000
 
-.PHONY: serve test check-readme system-packages wrk bench clean
+.PHONY: serve test test-quick check-readme system-packages wrk bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ system-packages:
 ## all tests: unit, HTTP (test client and real servers on loopback), browser
 test: $(STAMP) system-packages
 	$(BIN)/python -m pytest -n 2 -q
+
+## the quick subset (README, "Tests"): no slow tests, no server processes, no browser
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q -m "not slow and not server and not browser"
 
 ## wrk (Debian) drives bench/run.py; it is a benchmark, not a test
 wrk:

@@ -50,7 +50,7 @@ def export(path: Path, out: Path) -> dict:
 
     from twinkg.export.dumps import write_dumps
     from twinkg.export.jsonld import build_context
-    from twinkg.loaders.ontology import ontology_store
+    from twinkg.ontology_files import ontology_store
 
     store = Store.read_only(str(path))
     context = build_context(ontology_store())

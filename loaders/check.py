@@ -7,9 +7,10 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from twinkg.values import QID_RE, SLUG_RE, ValueProblem, check_iri, is_language_tag, parse_date
+
 from . import schema as s
 from .problems import InvalidInput, Problem
-from .values import QID_RE, SLUG_RE, ValueProblem, check_iri, is_language_tag, parse_date
 from .yamlfile import LDict, read_yaml
 
 

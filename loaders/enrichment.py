@@ -21,10 +21,10 @@ import yaml
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from twinkg.config import PREFIXES, Settings
+from twinkg.values import QID_RE, ValueProblem, check_iri
 
 from .check import Curated
 from .problems import InvalidInput, Problem
-from .values import QID_RE, ValueProblem, check_iri
 from .wikidata import WD, Found, qid_of
 from .yamlfile import read_yaml
 

@@ -9,21 +9,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import NamedNode, Quad, Store
 
 from twinkg.config import ONTOLOGY_IRI, Settings
 from twinkg.errors import TwinkgError
+from twinkg.export.metadata import FILE_NAME as DATASET_FILE, dataset_info
+from twinkg.export.run import export_build
 from twinkg.kinds import kinds_of
+from twinkg.ontology_files import ontology_triples
+from twinkg.store import oxigraph_path, read_meta
 
 from .check import Curated, read_curated
 from .enrichment import enrichment_quads
-from .ontology import concepts, ontology_triples
+from .ontology import concepts
 from .problems import InvalidInput, Problem
 from .rdf import Built, build_quads
+from .remote import load_remote
+from .remotefiles import write_remote_files
 from .searchindex import FILE_NAME as SEARCH_FILE, write_search_index
 from .shacl import shacl_problems
 from .shacl_cache import cache_dir
-from .storebuild import BuildInfo, build_store, oxigraph_path, read_meta
+from .storebuild import BuildInfo, build_store
 
 Progress = Callable[[str], None]
 
@@ -61,16 +67,14 @@ def validate_data(settings: Settings, progress: Progress = lambda _: None) -> Va
 def _dataset_file_problems(settings: Settings, curated: Curated) -> list[Problem]:
     """DATASET.toml (the export's dataset description) is input too: checked with the YAML,
     and its publisher must be one of the curated organizations (its IRI is theirs)."""
-    from twinkg.export.metadata import FILE_NAME, dataset_info
-
     try:
         info = dataset_info(settings)
         if info.publisher and info.publisher.organization not in curated.ids.get("organization", {}):
             raise info.error("publisher.organization", f"unknown organization {info.publisher.organization!r} "
                              "(an id in organizations.yaml)")
     except TwinkgError as exc:
-        label = f"{settings.data_dir}/{FILE_NAME}"
-        message = exc.message.replace(str(settings.data_dir / FILE_NAME) + ": ", "")
+        label = f"{settings.data_dir}/{DATASET_FILE}"
+        message = exc.message.replace(str(settings.data_dir / DATASET_FILE) + ": ", "")
         at = re.search(r" \(at line (\d+), column \d+\)$", message)
         line = int(at.group(1)) if at else 0
         return [Problem(label, line, "", message[:at.start()] if at else message)]
@@ -98,10 +102,10 @@ def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Valid
         "entities": validated.counts,
     }
     if settings.remote:
-        from .remote import load_remote
-
         progress(f"writing {len(quads)} quads to the remote store at {settings.endpoint}")
-        return validated, load_remote(settings, quads, meta, progress), time.perf_counter() - started
+        info = load_remote(settings, quads, meta, progress)
+        write_remote_files(settings, quads, progress)
+        return validated, info, time.perf_counter() - started
     progress(f"writing {len(quads)} quads to a new store beside {settings.store}")
     progress("indexing names, titles and captions for search")
     export = _export_into_build(settings, progress) if settings.export_on_load else None
@@ -119,10 +123,6 @@ def _export_into_build(settings: Settings, progress: Progress):
     """Write the publication into the new build (``<build>/export/``) before it is swapped in,
     with a changelog against the export of the build served until now."""
     def export(build: Path) -> None:
-        from pyoxigraph import Store
-
-        from twinkg.export.run import export_build
-
         served = [settings.store.resolve()] if settings.store.exists() else []
         store = Store.read_only(str(oxigraph_path(build)))
         try:

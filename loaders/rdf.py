@@ -17,9 +17,9 @@ from pyoxigraph import Literal, NamedNode, Quad
 from twinkg import kinds as k
 from twinkg.config import PREFIXES, Settings
 from twinkg.kind_statements import DCT, PROV, RDF, RDF_TYPE, TK, term
+from twinkg.values import XSD, date_bounds, parse_date
 
 from .check import Curated, Entry
-from .values import XSD, date_bounds, parse_date
 from .yamlfile import LDict, LList
 
 XSD_DATE = NamedNode(XSD + "date")

@@ -10,8 +10,8 @@ from pyoxigraph import Quad, Triple
 
 from twinkg.config import PREFIXES
 from twinkg.kinds import CURATED, Registry
+from twinkg.ontology_files import ontology_triples, shapes_bytes, with_additions
 
-from .ontology import ontology_triples, shapes_bytes, with_additions
 from .problems import Problem
 from .shacl_cache import incremental_findings
 from .shacl_engines import ENGINE, ENGINES, Finding

@@ -27,7 +27,7 @@ from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
 
 from twinkg.config import ONTOLOGY_IRI, Settings
 
-from .ontology import ontology_bytes, shapes_bytes
+from twinkg.ontology_files import ontology_bytes, shapes_bytes
 from .shacl_engines import Engine, Finding
 
 FILE_NAME = "shacl.cache"

@@ -16,7 +16,7 @@ import rdflib
 from pyoxigraph import RdfFormat, Triple, serialize
 from rdflib.namespace import SH
 
-from .ontology import shapes_bytes, turtle_graph
+from twinkg.ontology_files import shapes_bytes, turtle_graph
 
 try:  # a Rust extension; every platform pyoxigraph has wheels for has one too
     import pyshacl_turbo

@@ -180,11 +180,3 @@ def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], 
         return final
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # gone already after a successful rename
-
-
-def read_meta(store: Path) -> dict:
-    return json.loads((store.resolve() / "meta.json").read_text(encoding="utf-8"))
-
-
-def oxigraph_path(store: Path) -> Path:
-    return store.resolve() / "oxigraph"

@@ -7,8 +7,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from twinkg.config import Settings, load_settings
 
-from . import addresses
+from . import addresses, deref, notices, pages, publication, queries_api, sitemap, sparql
 from .addresses import Addresses
+from .apphooks import install_app_hooks
 from .caching import install_response_cache
 from .dataset import Dataset
 from .errors import register_error_handlers
@@ -36,16 +37,14 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
         recycler = Recycler(supervisor)
     app.extensions["twinkg"] = Dataset(settings, recycler)
 
-    from . import deref, notices, pages, queries_api, sitemap, sparql
-
     app.register_blueprint(sparql.bp)
     app.register_blueprint(pages.bp)
+    install_app_hooks(app)  # template helpers and language headers on every answer
     app.register_blueprint(queries_api.bp)
     app.register_blueprint(deref.bp)
     app.register_blueprint(sitemap.bp)  # /robots.txt, /sitemap.xml, /favicon.ico
     app.register_blueprint(notices.bp)  # /sparql/truncated, which cut answers link to
-    from .publication import bp as publication_bp  # /void, /download, /ontology
-    app.register_blueprint(publication_bp)
+    app.register_blueprint(publication.bp)  # /void, /download, /ontology
     register_error_handlers(app)
     app.register_blueprint(addresses.bp)
     install_fast_path(app)  # inside the response cache: repeats never reach it

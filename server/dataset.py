@@ -7,7 +7,8 @@ the store after the fork.
 
 With a remote store (``settings.endpoint``) the "build" is the dataset version written in
 the remote metadata graph: each process reads it at most every few seconds, and a new
-version (a load into the remote store) gives new ETags the same way.
+version (a load into the remote store) gives new ETags the same way; its files (the pages'
+index, the export) are the ones the load wrote locally (twinkg/backends/localfiles.py).
 """
 
 from __future__ import annotations
@@ -21,16 +22,22 @@ from pathlib import Path
 from flask import current_app
 from pyoxigraph import Store
 
+from twinkg.backends.localfiles import prune, remote_files_dir
+from twinkg.backends.mirror import remote_quads
+from twinkg.backends.remote import remote_store
 from twinkg.config import Settings
 from twinkg.execution import QueryExecutor
 from twinkg.kinds import Registry, kinds_of
-from twinkg.loaders.storebuild import read_meta
-from twinkg.store import dataset_meta, store_meta
+from twinkg.loaders.remotefiles import write_index
+from twinkg.loaders.searchindex import FILE_NAME as SEARCH_FILE
+from twinkg.store import dataset_meta, read_meta, store_meta
 
 from .executor import Executor
-from .recycle import Recycler
-from .thread_executor import ThreadExecutor
 from .iris import IriMap
+from .recycle import Recycler
+from .remote_executor import RemoteExecutor
+from .thread_executor import ThreadExecutor
+from .vocabulary import read_vocabulary_labels
 
 #: Seconds between two looks at where the store link points.
 RECHECK_SECONDS = 1.0
@@ -72,7 +79,6 @@ class _Build:
     @cached_property
     def vocabulary(self) -> dict:
         """Labels of the ontology's terms: read once per build."""
-        from .vocabulary import read_vocabulary_labels
         return read_vocabulary_labels(self.store)
 
     @property
@@ -95,22 +101,24 @@ class _RemoteBuild(_Build):
 
     @cached_property
     def store(self):
-        from twinkg.backends.remote import remote_store
-
         # pyoxigraph's query surface over HTTP; the union is this version's graphs
         return remote_store(self.settings, self.meta.get("graphs", []))
 
     @cached_property
     def executor(self) -> QueryExecutor:
-        from .remote_executor import RemoteExecutor
-
         return RemoteExecutor(self.settings, self.meta.get("graphs", []))
 
     @cached_property
     def build_dir(self) -> Path:
-        from twinkg.backends.localfiles import remote_build_dir
-
-        return remote_build_dir(self.settings, self.meta, self.store)
+        """The version's local files, written by `twinkg load --endpoint`. A server on another
+        machine than the load writes the pages' index itself (never the export: /download
+        then answers 503)."""
+        directory = remote_files_dir(self.settings, self.target)
+        if not (directory / SEARCH_FILE).exists():
+            base = self.meta.get("base_iri", self.settings.base_iri)
+            write_index(directory, remote_quads(self.store, self.meta), base)
+            prune(self.settings, self.target)
+        return directory
 
     def retire(self) -> None:
         pass

@@ -14,10 +14,10 @@ from importlib.resources import files
 
 from flask import g, request
 
-from twinkg.config import UI_LANGUAGES
+from twinkg.config import DEFAULT_LANGUAGE, UI_LANGUAGES
 
 LANGUAGES = UI_LANGUAGES
-DEFAULT = "en"
+DEFAULT = DEFAULT_LANGUAGE
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 #: The WSGI environ key where server/addresses.py puts the language of a ``/de/…`` address.

@@ -16,8 +16,8 @@ from flask import Blueprint, redirect, request
 from pyoxigraph import NamedNode
 
 from twinkg.errors import TwinkgError
-from twinkg.loaders.ontology import ontology_version as version_of
 from twinkg.negotiation import SHAPES, negotiate
+from twinkg.ontology_files import ontology_version as version_of
 
 from .answers import QueryRequest, respond
 from .dataset import dataset

@@ -17,38 +17,17 @@ from .dataset import dataset
 from .deref import entity_iri
 from .entity import build_page
 from .schemaorg import dataset_jsonld
-from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language, other_languages, translator
+from .i18n import COOKIE, COOKIE_MAX_AGE, LANGUAGES, current_language
 from .search import search as run_search
 
 bp = Blueprint("pages", __name__)
 conditional_get(bp, html=True)
 
 
-@bp.app_context_processor
-def ui_helpers() -> dict:
-    """Available in every template, error pages included."""
-    lang, kinds = current_language(), dataset().kinds
-    return {"_": translator(lang, kinds.messages()), "lang": lang, "other_languages": other_languages(),
-            "list_kinds": [(k.name, k.cls) for k in kinds.listed], "about": about()}
-
-
-
 def _today(ds) -> datetime.date | None:
     if current_app.config.get(PAGES_AS_OF_RELEASE):
         return datetime.date.fromisoformat(ds.meta["loaded_at"][:10])
     return None  # build_page takes today's date
-
-
-@bp.after_app_request
-def vary_on_language(response):
-    # Pages depend on the language cookie and Accept-Language; caches must know. A document
-    # that states its own language (the ontology's documentation) is the same for every reader.
-    if response.mimetype == "text/html" and not 300 <= response.status_code < 400 \
-            and "Content-Language" not in response.headers:
-        response.vary.add("Cookie")
-        response.vary.add("Accept-Language")
-        response.headers["Content-Language"] = current_language()
-    return response
 
 
 @bp.route("/")

@@ -64,7 +64,10 @@ def published() -> Published:
     if current is None or current[0] != version:
         directory = ds.build_dir / EXPORT_DIR  # <store>.d/<version>/, or a remote version's files
         if not is_export(directory):
-            raise TwinkgError("this store build has no export: load it again with `twinkg load` "
+            # The export is written at load time, never by a request.
+            where = (f"`twinkg load --endpoint …` with this server's --store ({ds.settings.store})"
+                     if ds.settings.remote else "`twinkg load`")
+            raise TwinkgError(f"this store build has no export: load it again with {where} "
                               "(TWINKG_EXPORT_ON_LOAD=true, the default)", 503)
         current = current_app.extensions["twinkg.published"] = (version, Published(directory))
     return current[1]

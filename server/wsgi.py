@@ -3,13 +3,13 @@
 from twinkg.config import load_settings
 
 from . import create_app
+from .caching import code_fingerprint
 from .recycle import close_while_draining, drain_window, supervisor
 
 
 def preload() -> None:
-    """Import what the app's workers need (not the store: it is opened after the fork)."""
-    from . import deref, pages, publication, queries_api, sparql  # noqa: F401
-    from .caching import code_fingerprint
+    """What the app's workers need, before granian forks (not the store: it is opened after
+    the fork). Importing this module imported the app's code."""
     code_fingerprint()  # hashed once, shared by the workers
 
 

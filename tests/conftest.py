@@ -2,25 +2,43 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from twinkg.config import load_settings
+from helpers import CHROMIUM, DATA, MINI, CountedStore, OxigraphServer, running_server, settings_for
+from twinkg.cli import main
+from twinkg.export.run import export_store
+from twinkg.loaders.pipeline import load
+from twinkg.server import create_app
+from twinkg.store import open_read_only, store_meta
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
-ARTIFACTS = ROOT / "test-artifacts"  # screenshots of the browser tests (gitignored)
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+#: Fixtures of this file that start a real server process (``twinkg serve``, ``oxigraph
+#: serve``): a test using one is marked ``server``. A test module lists its own such fixtures
+#: in a ``SERVER_FIXTURES`` of its own, and marks tests that start one in their body.
+SERVER_FIXTURES = {"live_server", "limited_server", "oxigraph_server", "scratch_oxigraph"}
+#: Fixtures that drive Debian's chromium: marked ``browser``.
+BROWSER_FIXTURES = {"browser"}
+#: Fixtures that take tens of seconds (an export of the curated store, the static site): marked
+#: ``slow`` (a module may list its own in ``SLOW_FIXTURES``). Modules whose tests load or
+#: export again and again are marked as a whole.
+SLOW_FIXTURES = {"exported", "site"}
+
+
+def pytest_collection_modifyitems(items):
+    """Markers from the fixtures a test uses (pyproject.toml lists the markers; README, "Tests")."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if used & (SLOW_FIXTURES | getattr(item.module, "SLOW_FIXTURES", set())):
+            item.add_marker(pytest.mark.slow)
+        starting = SERVER_FIXTURES | getattr(item.module, "SERVER_FIXTURES", set())
+        if used & starting or params.get("backend_settings") == "remote":
+            item.add_marker(pytest.mark.server)
 
 
 @pytest.fixture(scope="session")
@@ -39,14 +57,6 @@ def browser():
         browser.close()
 
 
-def csp_violations(page) -> list[str]:
-    """The Content-Security-Policy violations chromium reports on ``page`` (filled as it runs):
-    each is a console error "Refused to … because it violates … Content Security Policy"."""
-    found: list[str] = []
-    page.on("console", lambda m: found.append(m.text) if "Content Security Policy" in m.text else None)
-    return found
-
-
 @pytest.fixture
 def mini_data(tmp_path) -> Path:
     """A writable copy of the tiny fixture dataset."""
@@ -55,15 +65,9 @@ def mini_data(tmp_path) -> Path:
     return target
 
 
-def settings_for(data: Path, store: Path, **kw):
-    return load_settings(data_dir=data, store=store, **kw)
-
-
 @pytest.fixture(scope="session")
 def curated_store(tmp_path_factory) -> Path:
     """The curated Mülheim data loaded once into a store for the whole session."""
-    from twinkg.loaders.pipeline import load
-
     store = tmp_path_factory.mktemp("curated") / "store"
     load(settings_for(DATA, store))
     return store
@@ -77,29 +81,12 @@ def curated_settings(curated_store):
 @pytest.fixture(scope="session")
 def app(backend_settings):
     """The app over either backend: every test using ``app`` or ``client`` runs on both."""
-    from twinkg.server import create_app
-
     return create_app(backend_settings, {"TESTING": True})
 
 
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-class CountedStore:
-    """The app's real store, recording each query sent to it: what a page costs in queries."""
-
-    def __init__(self, store):
-        self.store = store
-        self.queries: list[str] = []
-
-    def query(self, query, *args, **kwargs):
-        self.queries.append(query)
-        return self.store.query(query, *args, **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self.store, name)
 
 
 @pytest.fixture
@@ -110,60 +97,6 @@ def store_queries(app, monkeypatch) -> list[str]:
     counted = CountedStore(build.store)
     monkeypatch.setitem(build.__dict__, "store", counted)
     return counted.queries
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    """Poll ``url`` until it answers (no sleeps standing in for readiness)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            detail = process.stderr.read() if process.stderr else "(stderr not captured)"
-            raise RuntimeError(f"server exited with {process.returncode}: {detail}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"{url} did not answer within {timeout} s")
-
-
-@contextlib.contextmanager
-def serving(command: list[str], base: str, env: dict | None = None, stderr=subprocess.DEVNULL):
-    """Run a server process until the block ends; ready once ``base + "/"`` answers.
-
-    stderr is not read while serving: a pipe suits only servers that write little there
-    (twinkg serve logs no access lines); web servers with access logs get DEVNULL.
-    """
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=stderr, text=True)
-    try:
-        wait_for(base + "/", process)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-@contextlib.contextmanager
-def running_server(store: Path, workers: int = 1, **settings):
-    """``twinkg serve`` (the production server) on a free loopback port; settings as TWINKG_* env.
-
-    One worker by default (light for tests; users' queries then run in child processes);
-    two or more switch on worker isolation (server/recycle.py)."""
-    port = free_port()
-    env = {**os.environ, "TWINKG_STORE": str(store), "TWINKG_DATA_DIR": str(DATA),
-           **{f"TWINKG_{k.upper()}": str(v) for k, v in settings.items()}}
-    command = [sys.executable, "-m", "twinkg.cli", "serve", "--port", str(port), "--workers", str(workers)]
-    with serving(command, f"http://127.0.0.1:{port}", env, stderr=subprocess.PIPE) as base:
-        yield base
 
 
 @pytest.fixture(scope="session")
@@ -182,44 +115,10 @@ def limited_server(curated_store):
 
 # -- remote stores: a real `oxigraph serve` (PyPI package `oxigraph`) on loopback ----------
 
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-
-
-class OxigraphServer:
-    """One `oxigraph serve` process with its SPARQL, Update and Graph Store URLs."""
-
-    def __init__(self, location: Path, union: bool = False):
-        self.location = location
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.query_url, self.update_url, self.store_url = (self.base + p for p in ("/query", "/update", "/store"))
-        # Plain by default: twinkg sends the union of its graphs as the protocol dataset;
-        # union=True is the server-side alternative (remote_union = "server", README).
-        self.process = subprocess.Popen(
-            [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
-             *(["--union-default-graph"] if union else [])],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        wait_for(self.query_url + "?query=ASK%7B%7D", self.process)
-
-    def settings(self, data: Path = DATA, graph_store: bool = False, **kw):
-        # store: where a server writes its local files for a remote version (never the cwd)
-        kw.setdefault("store", self.location.parent / f"{self.location.name}-local" / "store")
-        return load_settings(data_dir=data, endpoint=self.query_url, update_endpoint=self.update_url,
-                             graph_store=self.store_url if graph_store else "", remote_backoff=0.01, **kw)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory):
     """A remote store holding the curated data, loaded through `twinkg load --endpoint`."""
-    from twinkg.loaders.pipeline import load
-
     server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
     try:
         load(server.settings())
@@ -245,20 +144,16 @@ def backend_settings(request, curated_settings):
         return curated_settings
     return request.getfixturevalue("oxigraph_server").settings()
 
+
 @pytest.fixture(scope="session")
 def curated_oxigraph(curated_store):
     """A read-only handle on the curated store."""
-    from twinkg.store import open_read_only
-
     return open_read_only(curated_store)
 
 
 @pytest.fixture(scope="session")
 def exported(curated_store, curated_settings, curated_oxigraph, tmp_path_factory):
     """`twinkg export` of the curated store (the Python entry point the CLI calls)."""
-    from twinkg.export.run import export_store
-    from twinkg.store import store_meta
-
     out = tmp_path_factory.mktemp("export") / "out"
     return export_store(curated_oxigraph, store_meta(curated_store), curated_settings, out)
 
@@ -266,10 +161,6 @@ def exported(curated_store, curated_settings, curated_oxigraph, tmp_path_factory
 @pytest.fixture(scope="session")
 def site(curated_settings, tmp_path_factory):
     """`twinkg export --site` of the curated store (the static site and its server configurations)."""
-    from click.testing import CliRunner
-
-    from twinkg.cli import main
-
     out = tmp_path_factory.mktemp("site") / "site"
     result = CliRunner().invoke(main, ["export", "--site", str(out), "--store", str(curated_settings.store),
                                        "--data", str(curated_settings.data_dir)])

@@ -6,7 +6,7 @@ import json
 
 from pyoxigraph import Store
 
-from twinkg.loaders.storebuild import oxigraph_path
+from twinkg.store import oxigraph_path
 
 TK = "https://twinkg.example.org/ontology#"
 BASE = "https://twinkg.example.org/"

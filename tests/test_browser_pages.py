@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-from conftest import ARTIFACTS, csp_violations
+from helpers import ARTIFACTS, csp_violations
 
 
 

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, running_server, settings_for
+from helpers import DATA, running_server, settings_for
 
 from twinkg.cli import main
 
@@ -249,6 +249,7 @@ def _serve(store, port: int, timeout: float = 30):
         pytest.fail(f"a second server started on port {port} (it was stopped after {timeout} s)")
 
 
+@pytest.mark.server
 def test_serve_refuses_a_port_another_server_listens_on(curated_store, mini_data, tmp_path):
     """A second `twinkg serve --port P --store OTHER` used to start beside the first (granian binds
     with SO_REUSEPORT) and the kernel split the requests between the two datasets."""

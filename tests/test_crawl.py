@@ -13,6 +13,8 @@ import yaml
 from crawling import crawl
 from twinkg.kinds import CURATED
 
+pytestmark = pytest.mark.slow  # renders every page
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 

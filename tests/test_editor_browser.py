@@ -13,7 +13,7 @@ from twinkg.canned import canned_queries
 
 pytestmark = pytest.mark.browser
 
-from conftest import ARTIFACTS, csp_violations
+from helpers import ARTIFACTS, csp_violations
 
 
 

@@ -17,7 +17,9 @@ from twinkg.loaders.pipeline import load
 from twinkg.loaders.problems import InvalidInput
 from twinkg.store import open_store
 
-from conftest import OxigraphServer, settings_for
+from helpers import OxigraphServer, settings_for
+
+SERVER_FIXTURES = {"wikidata_server"}  # oxigraph serve as Wikidata
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata" / "synthetic.ttl"
 WD = "http://www.wikidata.org/entity/"
@@ -169,7 +171,7 @@ def test_fact_accepted_without_its_qid_is_a_located_problem(enrich_data, wikidat
 
 
 def test_unreachable_endpoint_is_a_clear_cli_error(enrich_data, tmp_path):
-    from conftest import free_port
+    from helpers import free_port
 
     url = f"http://127.0.0.1:{free_port()}/sparql"
     result = CliRunner(env={"TWINKG_WIKIDATA_BACKOFF": "0.01"}).invoke(

@@ -13,6 +13,8 @@ from tools import tool
 from twinkg.export.citation import citation
 from twinkg.licences import KNOWN as LICENCES
 
+pytestmark = pytest.mark.slow  # exports, installs cffconvert
+
 
 @pytest.fixture(scope="session")
 def cffconvert():

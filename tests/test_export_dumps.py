@@ -96,7 +96,7 @@ def test_dumps_are_reproducible(exported, curated_oxigraph, curated_store, curat
 @pytest.mark.parametrize("stem", ["ontology", "shapes"])
 @pytest.mark.parametrize("ext,fmt", [("ttl", "turtle"), ("rdf", "xml"), ("jsonld", "json-ld")])
 def test_ontology_and_shapes_in_three_syntaxes(exported, stem, ext, fmt):
-    from twinkg.loaders.ontology import ontology_bytes, shapes_bytes
+    from twinkg.ontology_files import ontology_bytes, shapes_bytes
 
     source = {"ontology": ontology_bytes, "shapes": shapes_bytes}[stem]()
     expected = rdflib.Graph().parse(data=source, format="turtle",

@@ -8,7 +8,7 @@ from bs4 import BeautifulSoup
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from twinkg.config import ONTOLOGY_NS
-from twinkg.loaders.ontology import ontology_bytes
+from twinkg.ontology_files import ontology_bytes
 
 ONTOLOGY = rdflib.Graph().parse(data=ontology_bytes(), format="turtle")
 

@@ -22,8 +22,10 @@ from pyoxigraph import Literal, NamedNode
 from twinkg.cli import main
 from twinkg.export.queries import select
 
-from conftest import ROOT
+from helpers import ROOT
 from static_site import plain_server
+
+SLOW_FIXTURES = {"first", "second"}  # an export and a site, twice
 
 BASE = "https://twinkg.example.org/"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -133,6 +135,7 @@ def test_static_robots_txt_points_to_the_sitemap(first):
         assert robots.can_fetch("*", BASE.rstrip("/") + path), path
 
 
+@pytest.mark.server
 def test_static_sitemap_lists_every_entity_page_with_lastmod(first, curated_oxigraph, curated_store):
     import json
 
@@ -153,6 +156,7 @@ def test_static_sitemap_lists_every_entity_page_with_lastmod(first, curated_oxig
                 assert response.status == 200 and response.headers.get_content_type() == "text/html", path
 
 
+@pytest.mark.server
 def test_static_favicon_and_404_page(first):
     site = first[1]
     assert (site / "favicon.ico").read_bytes() == (ROOT / "server/static/favicon.ico").read_bytes()

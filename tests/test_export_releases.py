@@ -16,6 +16,8 @@ from twinkg.config import load_settings
 from twinkg.loaders.pipeline import load
 from twinkg.server import create_app
 
+pytestmark = pytest.mark.slow  # loads and exports release after release
+
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 DCT = Namespace("http://purl.org/dc/terms/")
 BASE = "https://twinkg.example.org/"

@@ -11,19 +11,16 @@ import rdflib
 from bs4 import BeautifulSoup
 from rdflib.compare import isomorphic
 
+from twinkg.backends.localfiles import remote_files_dir
+from twinkg.store import dataset_meta
 
 
 @pytest.fixture(scope="session")
 def export_dir(backend_settings, curated_store):
     """Where the publication of the served version is: written by `twinkg load` into the
-    embedded build, or by the server into its local files for a remote version (here first,
-    by the same function: twinkg/backends/localfiles.py)."""
+    embedded build, or into the local files of a remote version (twinkg/backends/localfiles.py)."""
     if backend_settings.remote:
-        from twinkg.backends.localfiles import remote_build_dir
-        from twinkg.store import dataset_meta, open_store
-
-        meta = dataset_meta(backend_settings)
-        directory = remote_build_dir(backend_settings, meta, open_store(backend_settings)) / "export"
+        directory = remote_files_dir(backend_settings, dataset_meta(backend_settings)["version"]) / "export"
     else:
         directory = curated_store.resolve() / "export"
     assert (directory / "manifest.json").exists()
@@ -78,6 +75,7 @@ def test_void_answers_the_same_bytes_under_the_same_etag(client, ext):
     assert first.data == repeat.data
 
 
+@pytest.mark.slow
 def test_void_follows_a_new_load(mini_data, tmp_path, monkeypatch):
     """Each build's own description in every format: a load gives a new one, with a new ETag."""
     from twinkg.config import load_settings
@@ -192,7 +190,7 @@ def test_ontology_namespace_redirects_by_accept(client, accept, target):
                                                 ("rdf", "application/rdf+xml; charset=utf-8", "xml"),
                                                 ("jsonld", "application/ld+json", "json-ld")])
 def test_ontology_representations_are_the_ontology(client, ext, media_type, fmt):
-    from twinkg.loaders.ontology import ontology_bytes
+    from twinkg.ontology_files import ontology_bytes
 
     response = client.get(f"/ontology.{ext}")
     assert response.status_code == 200 and response.headers["Content-Type"] == media_type
@@ -242,6 +240,7 @@ def test_live_server_serves_ranges_and_lengths(live_server, manifest):
         assert response.read() == body[-10:]
 
 
+@pytest.mark.slow
 def test_downloads_follow_a_new_load_without_restart(mini_data, tmp_path):
     """The server picks up a new build (server/dataset.py); its downloads are the new export."""
     import os

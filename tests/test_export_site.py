@@ -9,6 +9,8 @@ import pytest
 
 from static_site import APACHE, NGINX, apache_server, crawl, head, nginx_server, plain_server
 
+SERVER_FIXTURES = {"configured"}  # nginx, Apache httpd
+
 
 def test_site_has_the_publication(site):
     for name in ("index.html", "download/index.html", "download/twinkg.nq.gz", "download/SHA256SUMS",
@@ -17,6 +19,7 @@ def test_site_has_the_publication(site):
         assert (site / name).is_file(), name
 
 
+@pytest.mark.server
 def test_no_broken_internal_link_on_a_plain_file_server(site):
     with plain_server(site) as base:
         status, linked_from = crawl(base)
@@ -57,6 +60,7 @@ def test_language_trees(site):
     assert "/de/page/city/tours" in hrefs and all(h.startswith("/de/page/city/") for h in hrefs)
 
 
+@pytest.mark.server
 def test_no_broken_internal_link_in_the_german_tree(site):
     with plain_server(site) as base:
         status, linked_from = crawl(base, "/de/")
@@ -64,6 +68,7 @@ def test_no_broken_internal_link_in_the_german_tree(site):
     assert "/de/page/city/tours" in status
 
 
+@pytest.mark.server
 @pytest.mark.browser
 def test_forwarding_page_keeps_the_fragment_on_a_plain_server(site, browser):
     """Without the server configuration, /ontology#City still lands at the term (browser)."""

@@ -20,6 +20,8 @@ from twinkg.export.run import export_store
 from twinkg.loaders.pipeline import load
 from twinkg.store import open_read_only, store_meta
 
+pytestmark = pytest.mark.slow  # loads and exports again and again
+
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 TK = "https://twinkg.example.org/ontology#"
 ALPHA = "<https://twinkg.example.org/id/city/alpha>"

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import rdflib
 from bs4 import BeautifulSoup
-from conftest import MINI, settings_for
+from helpers import MINI, settings_for
 
 from twinkg.config import UI_LANGUAGES
 from twinkg.kinds import CURATED, DATE, IRI, NAME, NOTE, REF, REQUIRED_SOURCE, SLUG, Kind, f
-from twinkg.loaders.ontology import ontology_bytes
+from twinkg.ontology_files import ontology_bytes
 from twinkg.loaders.pipeline import load
 from twinkg.loaders.problems import InvalidInput
 from twinkg.loaders.rdf import DATE_PARTS

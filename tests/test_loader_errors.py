@@ -7,7 +7,7 @@ import pytest
 from twinkg.loaders.pipeline import load, validate_data
 from twinkg.loaders.problems import InvalidInput
 
-from conftest import settings_for
+from helpers import settings_for
 
 
 def edit(data, file, old, new):

@@ -10,7 +10,7 @@ from pyshacl import validate
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
-from twinkg.loaders.values import ValueProblem, date_bounds
+from twinkg.values import ValueProblem, date_bounds
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_TTL = ROOT / "ontology" / "twinkg.ttl"

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT
+from helpers import DATA, ROOT
+
+pytestmark = pytest.mark.slow  # builds and installs a wheel
 
 
 def test_every_data_file_of_a_package_is_in_package_data():

@@ -9,7 +9,9 @@ import rdflib
 import yaml
 from bs4 import BeautifulSoup
 
-from conftest import MINI
+from helpers import MINI
+
+pytestmark = pytest.mark.slow  # loads a large dataset
 
 EVENTS = 210
 

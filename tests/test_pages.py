@@ -7,7 +7,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DATA, settings_for
+from helpers import DATA, settings_for
 from twinkg.kinds import CURATED
 
 BASE = "https://twinkg.example.org/"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from bs4 import BeautifulSoup
 
 from twinkg.config import load_settings
 from twinkg.loaders.pipeline import load
 from twinkg.server import create_app
+
+pytestmark = pytest.mark.slow  # loads again and again
 
 
 def test_pages_lists_and_search_follow_a_new_load(mini_data, tmp_path, monkeypatch):

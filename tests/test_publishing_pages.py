@@ -84,6 +84,7 @@ def test_favicon_is_an_icon(served):
     assert page.find("link", rel="icon")["href"] == "/favicon.ico"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang,curated,publisher", [
     ("en", "curated from the sources it names", "City of Mülheim an der Ruhr"),
     ("de", "kuratiert aus den genannten Quellen", "Stadt Mülheim an der Ruhr")])

@@ -210,7 +210,7 @@ def test_pages_in_two_languages_have_two_etags(client, path):
 @pytest.fixture(scope="module")
 def other_base(tmp_path_factory):
     """The curated data loaded under another base IRI than the default one."""
-    from conftest import DATA, settings_for
+    from helpers import DATA, settings_for
 
     from twinkg.loaders.pipeline import load
 

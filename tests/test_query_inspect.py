@@ -100,6 +100,7 @@ def _chain(length: int) -> str:
     return "SELECT * WHERE { FILTER(" + "+".join(["1"] * length) + ") }"
 
 
+@pytest.mark.slow
 def test_too_deep_or_too_long_is_refused_naming_the_limit():
     for query, limit in ((_nested(MAX_NESTING + 1), MAX_NESTING), (_chain(MAX_OPERATORS + 2), MAX_OPERATORS)):
         with pytest.raises(TwinkgError) as info:
@@ -151,6 +152,7 @@ def test_what_does_not_join_is_not_a_triple_pattern():
                                                   for i in range(MAX_PATTERNS)) + " }")
 
 
+@pytest.mark.slow
 def test_what_is_let_through_runs_on_a_query_thread_without_overflowing():
     """At the limits, on a thread made as the server's query threads are: an 8 MiB stack
     overflows (the process dies) on the chain of 8,000."""
@@ -196,6 +198,7 @@ def test_red_team_spellings_never_pass_for_the_allowed_endpoint(query):
     "SELECT * WHERE { FILTER(" + ("(" * 990 + "<x:a(" + ")" * 991 + "> + ") * 200 + "1" + ")" * 198000 + ") }",
     'SELECT * WHERE { ?s ?p "x"@values OPTIONAL { FILTER(' + "1+" * 400000 + "1) } }",  # @values is no VALUES
 ])
+@pytest.mark.slow
 def test_red_team_stack_overflows_are_refused(query):
     with pytest.raises(TwinkgError):
         inspect_query(query)

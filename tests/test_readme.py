@@ -19,7 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, ROOT, running_server
+from helpers import DATA, ROOT, running_server
+
+SERVER_FIXTURES = {"fresh"}  # twinkg serve on a freshly loaded store
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 QUICK_START = "http://127.0.0.1:8000"
@@ -46,6 +48,7 @@ NOT_RUN = {
     "twinkg query my-question.rq": "a placeholder for the reader's own file",
     "$EDITOR": "an editor",
     "TWINKG_QUERY_TIMEOUT=30": "runs a server until stopped",
+    "pytest": "runs the tests (this one among them)",
 }
 
 

@@ -22,7 +22,7 @@ from twinkg.errors import TwinkgError
 from twinkg.server import create_app
 from twinkg.store import open_store
 
-from conftest import free_port
+from helpers import free_port
 
 EMPTY_RESULTS = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"ok"}}]}}'
 
@@ -179,6 +179,7 @@ def test_results_in_xml_despite_asking_for_json_are_read(stub):
     assert [row["x"].value for row in store.query("SELECT ?x WHERE { }")] == ["ok"]
 
 
+@pytest.mark.server
 def test_serve_with_the_remote_down_exits_before_serving():
     url = f"http://127.0.0.1:{free_port()}/query"
     result = CliRunner(env={"TWINKG_REMOTE_RETRIES": "0"}).invoke(main, ["serve", "--endpoint", url,

@@ -18,7 +18,7 @@ from twinkg.loaders.problems import InvalidInput
 from twinkg.loaders.remote import batches
 from twinkg.store import dataset_meta, open_store, run_query
 
-from conftest import DATA, free_port, settings_for
+from helpers import DATA, free_port, settings_for
 
 MINI_SOURCE = "example-page"
 GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -121,8 +121,9 @@ def test_batches_keep_blank_node_groups_together():
     assert len([t for t in with_blanks if a in (t.subject, t.object) or b in (t.subject, t.object)]) == 3
 
 
+@pytest.mark.server
 def test_server_side_union_without_the_server_option_is_named_as_misconfigured(tmp_path, mini_data):
-    from conftest import OxigraphServer
+    from helpers import OxigraphServer
 
     server = OxigraphServer(tmp_path / "plain", union=False)
     try:
@@ -136,8 +137,9 @@ def test_server_side_union_without_the_server_option_is_named_as_misconfigured(t
         server.stop()
 
 
+@pytest.mark.server
 def test_server_side_union_works_too(tmp_path, mini_data, embedded_mini):
-    from conftest import OxigraphServer
+    from helpers import OxigraphServer
 
     server = OxigraphServer(tmp_path / "union", union=True)
     try:
@@ -189,10 +191,10 @@ def test_cli_export_from_a_remote_store(scratch_oxigraph, mini_data, tmp_path, e
     assert len(dumped) == len(embedded_mini)  # the data graphs, not the metadata graph
 
 
-def test_a_server_exports_each_remote_version_with_a_changelog_against_the_one_before(
+def test_a_remote_load_exports_each_version_with_a_changelog_against_the_one_before(
         scratch_oxigraph, mini_data, tmp_path):
-    """As `twinkg load` does for a new embedded build (export_build): the release a server
-    publishes for a new remote version lists the changes since the version it published before."""
+    """As for a new embedded build (export_build), `twinkg load --endpoint` writes the export of
+    each remote version; the release a server publishes lists the changes since the one before."""
     from twinkg.server import create_app
 
     settings = scratch_oxigraph.settings(mini_data, store=tmp_path / "var" / "store")
@@ -213,3 +215,22 @@ def test_a_server_exports_each_remote_version_with_a_changelog_against_the_one_b
         "changed": ["https://twinkg.example.org/id/city/alpha"]}
     changelog = client.get("/download/CHANGELOG.md").get_data(as_text=True)
     assert changelog.index(f"## {second} ") < changelog.index(f"## {first} ")
+
+
+def test_a_web_request_never_runs_an_export(scratch_oxigraph, mini_data, tmp_path):
+    """A server in front of a remote store only reads the export the load wrote: one whose
+    local files lack it (another --store, e.g. on another machine) answers /download with a
+    clear 503 and writes no export; its pages still work (it writes their index itself)."""
+    from twinkg.server import create_app
+
+    load(scratch_oxigraph.settings(mini_data, store=tmp_path / "loaded" / "store"))
+    elsewhere = scratch_oxigraph.settings(mini_data, store=tmp_path / "elsewhere" / "store")
+    client = create_app(elsewhere, {"TESTING": True}).test_client()
+    response = client.get("/download/manifest.json")
+    assert response.status_code == 503
+    assert "has no export" in response.get_data(as_text=True)
+    assert client.get("/void").status_code == 503
+    assert client.get("/search?q=Tours", headers={"Accept": "text/html"}).status_code == 200
+    version = dataset_meta(elsewhere)["version"]
+    assert not (tmp_path / "elsewhere" / "store.remote" / version / "export").exists()
+    assert (tmp_path / "loaded" / "store.remote" / version / "export" / "manifest.json").exists()

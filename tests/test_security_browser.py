@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import csp_violations
+from helpers import csp_violations
 
 pytestmark = pytest.mark.browser
 

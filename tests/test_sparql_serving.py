@@ -6,14 +6,16 @@ import json
 import urllib.parse
 import urllib.request
 
+import pytest
 from pyoxigraph import Store
 from sparql_helpers import COUNT_PARTNERSHIPS, count_of
 
-from conftest import running_server, settings_for
+from helpers import running_server, settings_for
 from twinkg.loaders.pipeline import load
-from twinkg.loaders.storebuild import oxigraph_path
+from twinkg.store import oxigraph_path
 
 
+@pytest.mark.server
 def test_served_store_is_not_locked_for_writing(mini_data, tmp_path):
     store = tmp_path / "store"
     load(settings_for(mini_data, store))

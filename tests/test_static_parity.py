@@ -20,9 +20,11 @@ from pyoxigraph import NamedNode, RdfFormat, parse
 from rdflib.compare import isomorphic
 
 from accept_headers import ALL, REPRODUCERS
-from conftest import running_server
+from helpers import running_server
 from sparql_helpers import BASE
 from static_site import APACHE, NGINX, apache_server, nginx_server
+
+pytestmark = pytest.mark.server  # live twinkg, nginx and Apache httpd
 
 RAPPER = "/usr/bin/rapper"
 #: Where the dataset's IRIs are minted: the published files (as test_minted_iris reads them).

@@ -17,7 +17,9 @@ from twinkg.loaders.pipeline import dataset_quads, load, validate_data
 from twinkg.loaders.storebuild import dataset_hash
 from twinkg.store import open_read_only
 
-from conftest import ROOT, settings_for
+from helpers import ROOT, settings_for
+
+pytestmark = pytest.mark.slow  # builds store after store, concurrently too
 
 
 def graphs(quads) -> dict[str, rdflib.Graph]:

@@ -30,7 +30,9 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import running_server
+from helpers import running_server
+
+SERVER_FIXTURES = {"server"}  # twinkg serve in each isolation, and over oxigraph serve
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"

@@ -27,7 +27,7 @@ from pyoxigraph import Literal, NamedNode, Variable
 from twinkg.query_inspect import scanned_once
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
-from twinkg.loaders.values import XSD, ValueProblem, check_iri, parse_date
+from twinkg.values import XSD, ValueProblem, check_iri, parse_date
 
 _HEADER = re.compile(r"^#\s*(title|description)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^#\s*param\s*:\s*(\w+)\s*\(\s*([\w:]+)\s*(?:,\s*default\s+([^)]*?))?\s*\)\s*:?\s*(.*)$")

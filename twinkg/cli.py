@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import errno
-import math
 import os
 import re
+import resource
 import socket
 import sys
 from pathlib import Path
@@ -15,14 +16,22 @@ import click
 from pyoxigraph import QueryBoolean, QuerySolutions
 
 from twinkg import __version__, formats
-from twinkg.config import SETTING_NAMES, env_for, load_settings
+from twinkg.canned import ParamError, canned_queries, single_values
+from twinkg.config import SETTING_NAMES, env_for, granian_options, load_settings
 from twinkg.errors import TwinkgError
+from twinkg.export.run import export_store
+from twinkg.export.site import write_site
+from twinkg.loaders.check import read_curated
+from twinkg.loaders.enrichment import enrichment_path, write_enrichment
+from twinkg.loaders.ontology import concepts
+from twinkg.loaders.pipeline import load as run_load, validate_data
 from twinkg.loaders.problems import InvalidInput
-
-#: Seconds a new worker has to start before granian stops the old one it replaces.
-RESPAWN_SECONDS = 1.0
-#: Seconds beyond the query time limit an old worker may take to end before it is killed.
-KILL_MARGIN_SECONDS = 2
+from twinkg.loaders.reconcile import reconcile
+from twinkg.loaders.wikidata import ask_wikidata, wikidata_remote
+from twinkg.server import create_app
+from twinkg.server.recycle import SUPERVISOR_ENV
+from twinkg.server.wsgi import preload
+from twinkg.store import dataset_meta, open_store, run_query
 
 RESULT_FORMATS = {formats.command_name(f): f for f in formats.RESULT_FORMATS}
 GRAPH_FORMATS = {formats.command_name(f): f for f in formats.COMMAND_LINE_GRAPH_FORMATS}
@@ -115,8 +124,6 @@ def main():
 @_options(_DATA, _BASE)
 def validate(data, base_iri):
     """Check the curated data: every problem as file:line: field: message, or counts per class."""
-    from twinkg.loaders.pipeline import validate_data
-
     settings = _settings(data, None, base_iri)
     result = validate_data(settings, _progress)
     click.echo(f"{settings.data_dir}: 0 problems; {len(result.built.quads)} statements")
@@ -127,8 +134,6 @@ def validate(data, base_iri):
 @_options(_DATA, _STORE, _BASE, _ENDPOINT, _UPDATE, _GRAPH_STORE)
 def load(data, store, base_iri, **remote):
     """Validate, then build a new store beside the served one and swap it in atomically."""
-    from twinkg.loaders.pipeline import load as run_load
-
     settings = _settings(data, store, base_iri, **remote)
     validated, info, seconds = run_load(settings, _progress)
     where = settings.endpoint or settings.store
@@ -151,8 +156,6 @@ class _QueryCommand(click.Command):
     """``query --help`` ends with the canned queries, read from queries/*.rq when help is asked."""
 
     def format_epilog(self, ctx, formatter):
-        from twinkg.canned import canned_queries
-
         rows = []
         for name, canned in canned_queries().items():
             params = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in canned.params)
@@ -179,9 +182,6 @@ def query(store, base_iri, query, params, fmt, **remote):
       twinkg query anniversaries --param year=2022 --format csv
       twinkg query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
-    from twinkg.canned import ParamError, canned_queries, single_values
-    from twinkg.store import dataset_meta, open_store, run_query
-
     settings = _settings(None, store, base_iri, **remote)
     pairs = []
     for p in params:
@@ -267,14 +267,6 @@ def enrich_wikidata(data, base_iri, wikidata_endpoint, output, report):
     (P190) with start and end (P580/P582). Nothing curated is changed: set `accept: true` on
     the suggestions to keep in the enrichment file, then run `twinkg load`.
     """
-    import datetime as dt
-
-    from twinkg.loaders.check import read_curated
-    from twinkg.loaders.enrichment import enrichment_path, write_enrichment
-    from twinkg.loaders.ontology import concepts
-    from twinkg.loaders.reconcile import reconcile
-    from twinkg.loaders.wikidata import ask_wikidata, wikidata_remote
-
     settings = load_settings(data_dir=data, base_iri=base_iri, wikidata_endpoint=wikidata_endpoint)
     curated = read_curated(settings.data_dir, {k: set(v) for k, v in concepts().items()})
     retrieved = dt.datetime.now(dt.timezone.utc)
@@ -306,9 +298,6 @@ def export(data, store, base_iri, directory, previous, site, **remote):
     CITATION.cff and a changelog. With --site, the pages, data documents and downloads as
     static files, with .htaccess and nginx-http.conf + nginx.conf answering as the live server (SITE.md).
     """
-    from twinkg.export.run import export_store
-    from twinkg.store import dataset_meta, open_store
-
     if directory is None and site is None:
         raise click.UsageError("give a DIRECTORY, --site DIR, or both")
     settings = _settings(data, store, base_iri, **remote)
@@ -325,9 +314,6 @@ def export(data, store, base_iri, directory, previous, site, **remote):
 
 
 def _export_site(settings, site: Path) -> None:
-    from twinkg.export.site import write_site
-    from twinkg.server import create_app
-
     if not settings.store.exists():
         raise TwinkgError(f"no store at {settings.store}: run `twinkg load` first")
     result = write_site(create_app(settings), site, progress=_progress)
@@ -384,11 +370,9 @@ def serve(data, store, base_iri, host, port, workers, do_load, debug, **remote):
     settings = _settings(data, store, base_iri, host=host, port=port, workers=workers, **remote)
     _refuse_a_port_in_use(settings.host, settings.port)  # before a load that would be wasted
     if do_load:
-        from twinkg.loaders.pipeline import load as run_load
         _, info, seconds = run_load(settings, _progress)
         click.echo(f"loaded version {info.version} in {seconds:.2f} s", err=True)
     if settings.remote:
-        from twinkg.store import dataset_meta
         dataset_meta(settings)  # fail now, clearly, rather than with 503s on every page
     elif not settings.store.exists():
         raise click.ClickException(f"no store at {settings.store}: run `twinkg load` first (or serve --load)")
@@ -396,42 +380,26 @@ def serve(data, store, base_iri, host, port, workers, do_load, debug, **remote):
     os.environ.update(env_for(settings))
     click.echo(f"serving {settings.endpoint or settings.store} on http://{settings.host}:{settings.port}/", err=True)
     if debug:
-        from twinkg.server import create_app
         create_app(settings).run(settings.host, settings.port, debug=True)
         return
+    # The one third-party import inside a function: granian takes ~0.2 s to import, and only
+    # this command needs it (tests/test_layers.py allows library imports, not twinkg's).
     from granian import Granian
     from granian.constants import Interfaces
-
-    from twinkg.server.recycle import SUPERVISOR_ENV
-    from twinkg.server.wsgi import preload
+    from granian.http import HTTP1Settings
 
     preload()  # before granian forks: a worker that replaces another starts in ~0.1 s
     _raise_open_files_limit()
     os.environ[SUPERVISOR_ENV] = str(os.getpid())  # granian's main process is this one
-
-    from granian.http import HTTP1Settings
-
-    Granian("twinkg.server.wsgi:app_from_environment", address=settings.host, port=settings.port,
-            interface=Interfaces.WSGI, workers=settings.workers, factory=True,
-            blocking_threads=settings.worker_threads,
-            # Slow and idle clients: a connection that does not send its headers in time is
-            # closed; granian's default (backpressure = backlog / workers) let 1,000 idle
-            # connections take every place, so that new ones waited in the backlog.
-            http1_settings=HTTP1Settings(header_read_timeout=int(settings.header_timeout * 1000)),
-            backlog=settings.listen_backlog, backpressure=settings.max_connections,
-            # Worker isolation (server/recycle.py): after a runaway query the workers are
-            # reloaded; an old worker may finish its requests (at most the query time limit),
-            # then it is killed. A worker that crashes is replaced too.
-            respawn_failed_workers=True, respawn_interval=RESPAWN_SECONDS,
-            workers_kill_timeout=math.ceil(settings.query_timeout) + KILL_MARGIN_SECONDS,
-            log_access=False).serve()
+    options = granian_options(settings)
+    http1 = HTTP1Settings(**options.pop("http1"))
+    Granian("twinkg.server.wsgi:app_from_environment", interface=Interfaces.WSGI, factory=True,
+            http1_settings=http1, **options).serve()
 
 
 def _raise_open_files_limit() -> None:
     """Each open connection is a file descriptor: at the usual soft limit of 1,024 a few
     hundred idle clients per worker would leave none for new connections (or the store)."""
-    import resource
-
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard == resource.RLIM_INFINITY or hard > soft:
         try:

@@ -6,12 +6,14 @@ Every setting can be given as an environment variable ``TWINKG_<NAME>`` (for exa
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from twinkg.errors import TwinkgError
+from twinkg.values import ValueProblem, check_iri
 
 if TYPE_CHECKING:  # twinkg.kinds reads PREFIXES from here
     from twinkg.kinds import Registry
@@ -21,6 +23,9 @@ ONTOLOGY_NS = ONTOLOGY_IRI + "#"
 SHAPES_NS = "https://twinkg.example.org/shapes#"
 #: The languages of the web UI (the first is the dataset's own); lists are pre-sorted in each.
 UI_LANGUAGES = ("de", "en")
+#: The UI's language for readers who state none (crawlers, scripts): pages at the root
+#: address, the others under ``/<lang>/``.
+DEFAULT_LANGUAGE = "en"
 
 #: Flask config key: render entity pages as of the release's date instead of today's (the
 #: static site sets it: two copies of one store must be the same, whatever the day).
@@ -206,8 +211,6 @@ def load_settings(**overrides) -> Settings:
 def _checked_base(base: str) -> str:
     """The base IRI, ending in '/'. A '#' is refused: entity IRIs are {base}id/{kind}/{id},
     and offices and participations add their own fragment (…#office-1)."""
-    from twinkg.loaders.values import ValueProblem, check_iri
-
     where = f"base IRI {base!r} (--base-iri or TWINKG_BASE_IRI)"
     if "#" in base:
         raise TwinkgError(f"{where}: must not contain '#'; end it in '/'")
@@ -225,4 +228,31 @@ def env_for(settings: Settings) -> dict[str, str]:
         f"TWINKG_{f.name.upper()}": str(getattr(settings, f.name))
         for f in fields(Settings)
         if f.name not in OBJECT_SETTINGS
+    }
+
+
+#: Seconds a new worker has to start before granian stops the old one it replaces.
+RESPAWN_SECONDS = 1.0
+#: Seconds beyond the query time limit an old worker may take to end before it is killed.
+KILL_MARGIN_SECONDS = 2
+
+
+def granian_options(settings: Settings) -> dict:
+    """`twinkg serve`'s production server (granian) as ``settings`` configure it: keyword
+    arguments of ``Granian``, and under ``"http1"`` those of its ``HTTP1Settings`` (plain
+    values: importing granian takes ~0.2 s, which every process that reads settings would pay)."""
+    return {
+        "address": settings.host, "port": settings.port, "workers": settings.workers,
+        "blocking_threads": settings.worker_threads,
+        # Slow and idle clients: a connection that does not send its headers in time is
+        # closed; granian's default (backpressure = backlog / workers) let 1,000 idle
+        # connections take every place, so that new ones waited in the backlog.
+        "http1": {"header_read_timeout": int(settings.header_timeout * 1000)},
+        "backlog": settings.listen_backlog, "backpressure": settings.max_connections,
+        # Worker isolation (server/recycle.py): after a runaway query the workers are
+        # reloaded; an old worker may finish its requests (at most the query time limit),
+        # then it is killed. A worker that crashes is replaced too.
+        "respawn_failed_workers": True, "respawn_interval": RESPAWN_SECONDS,
+        "workers_kill_timeout": math.ceil(settings.query_timeout) + KILL_MARGIN_SECONDS,
+        "log_access": False,
     }

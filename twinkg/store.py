@@ -1,14 +1,33 @@
-"""Opening the served store, and running SPARQL on it the same way everywhere."""
+"""The served store, embedded or remote, chosen by configuration; running SPARQL on it the same
+way everywhere.
+
+``settings.endpoint`` empty → the embedded pyoxigraph store at ``settings.store`` (a link to
+the current build ``<store>.d/<version>/``, which holds ``oxigraph/`` and ``meta.json``); set →
+:class:`~twinkg.backends.remote.RemoteStore` over the SPARQL 1.1 Protocol. Both answer
+``store.query(...)`` with pyoxigraph's result types, so callers do not know which one they have.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pyoxigraph import Store
 
+from twinkg.backends.remote import remote_store
+from twinkg.backends.sparqlfiles import backend_query
+from twinkg.config import Settings
 from twinkg.errors import TwinkgError
 from twinkg.query_inspect import inspect_query
-from twinkg.loaders.storebuild import oxigraph_path, read_meta
+
+
+def read_meta(store: Path) -> dict:
+    """A store build's ``meta.json``: version, load time, counts."""
+    return json.loads((store.resolve() / "meta.json").read_text(encoding="utf-8"))
+
+
+def oxigraph_path(store: Path) -> Path:
+    return store.resolve() / "oxigraph"
 
 
 def open_read_only(store: Path) -> Store:
@@ -24,18 +43,30 @@ def store_meta(store: Path) -> dict:
     return read_meta(store)
 
 
-def open_store(settings):
-    """The configured store: embedded at ``settings.store`` or remote at ``settings.endpoint``."""
-    from twinkg.backends import open_backend
+def open_store(settings: Settings):
+    """A read-only handle on the configured store: embedded at ``settings.store`` or remote at
+    ``settings.endpoint``."""
+    if settings.remote:
+        return remote_store(settings)
+    return open_read_only(settings.store)
 
-    return open_backend(settings)
 
-
-def dataset_meta(settings) -> dict:
+def dataset_meta(settings: Settings) -> dict:
     """Version and counts of the configured store (meta.json, or the remote meta graph)."""
-    from twinkg.backends import backend_meta
-
-    return backend_meta(settings)
+    if not settings.remote:
+        return store_meta(settings.store)
+    store = remote_store(settings)
+    meta = store.meta(settings.meta_graph)
+    if meta is None:
+        raise TwinkgError(f"the remote store at {settings.endpoint} holds no twinkg dataset "
+                          "(no metadata graph): run `twinkg load --endpoint … --update-endpoint …` first",
+                          503)
+    if settings.remote_union == "server" and not bool(store.query(backend_query("union-check"))):
+        raise TwinkgError(f"the remote store at {settings.endpoint} does not query the union of its "
+                          "named graphs by default, so every page would be empty: configure it "
+                          "(README, \"What each server needs\"; Oxigraph: serve --union-default-graph) "
+                          "or set remote_union = graphs", 503)
+    return meta
 
 
 def run_query(store: Store, text: str, substitutions=None):

@@ -18,7 +18,7 @@ from jinja2 import Environment, PackageLoader
 from pyoxigraph import NamedNode, Store
 
 from twinkg.config import ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
-from twinkg.loaders.ontology import turtle_graph, turtle_store
+from twinkg.ontology_files import turtle_graph, turtle_store
 
 from .queries import select
 

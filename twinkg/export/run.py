@@ -12,9 +12,10 @@ from typing import Iterable
 
 from pyoxigraph import NamedNode, RdfFormat, Store, Triple, parse
 
+from twinkg.backends.mirror import local_mirror, remote_quads
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
-from twinkg.loaders.ontology import ontology_bytes, ontology_store
+from twinkg.ontology_files import ontology_bytes, ontology_store
 
 from .citation import write_citation
 from .description import Earlier, Release, describe_dataset, release_for, write_turtle
@@ -79,8 +80,6 @@ def export_store(store, meta: dict, settings: Settings, out: Path, previous: Pat
     info = dataset_info(settings)  # a broken DATASET.toml stops here, before anything is written
     release = release_for(settings, meta)
     if not isinstance(store, Store):  # remote: the export reads everything (dumps), from a local copy
-        from twinkg.backends.mirror import local_mirror, remote_quads
-
         store = local_mirror(remote_quads(store, meta))
     _check_publisher(store, release, info)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -40,9 +40,9 @@ from bs4 import BeautifulSoup
 from jinja2 import Environment, PackageLoader
 from pyoxigraph import Literal, NamedNode
 
-from twinkg.config import ONTOLOGY_NS
-from twinkg.loaders.ontology import ontology_version
+from twinkg.config import DEFAULT_LANGUAGE, ONTOLOGY_NS, UI_LANGUAGES
 from twinkg.negotiation import DATA, VOID
+from twinkg.ontology_files import ontology_version
 
 from .files import is_export, read_manifest
 from .queries import select
@@ -343,12 +343,10 @@ class SiteWriter:
 
 
 def write_site(app, out: Path, progress=lambda _: None) -> SiteResult:
-    from twinkg.server.i18n import DEFAULT, LANGUAGES
-
     out.mkdir(parents=True, exist_ok=True)
-    languages = (DEFAULT, *(lang for lang in LANGUAGES if lang != DEFAULT))
+    languages = (DEFAULT_LANGUAGE, *(lang for lang in UI_LANGUAGES if lang != DEFAULT_LANGUAGE))
     pages_as_of_release(app)
-    writer = SiteWriter(app, out, languages, DEFAULT, progress)
+    writer = SiteWriter(app, out, languages, DEFAULT_LANGUAGE, progress)
     for lang in languages:
         progress(f"rendering the pages in {lang}")
         writer.crawl(lang)
@@ -363,7 +361,7 @@ def write_site(app, out: Path, progress=lambda _: None) -> SiteResult:
                                     graphs=writer.variants(), query_pages=writer.query_pages()))
     text = _env(autoescape=False).get_template("SITE.md").render(
         release=manifest.get("release", "?"), version=manifest.get("version", "?"),
-        languages=languages, default=DEFAULT)
+        languages=languages, default=DEFAULT_LANGUAGE)
     (out / "SITE.md").write_text(text, encoding="utf-8")
     result = writer.result
     progress(f"wrote {result.page_count} pages, {len(result.files)} files, {len(result.redirects)} forwarding pages")

@@ -8,7 +8,7 @@ from pyoxigraph import RdfFormat, serialize
 
 from twinkg.config import PREFIXES, SHAPES_NS
 from twinkg.formats import VOCABULARY_FORMATS
-from twinkg.loaders.ontology import ontology_bytes, shapes_bytes, turtle_store
+from twinkg.ontology_files import ontology_bytes, shapes_bytes, turtle_store
 
 from .canonical import by_subject, canonical_triples
 from .files import ExportFile, describe
