@@ -18,7 +18,7 @@ from pyoxigraph import Literal, NamedNode, Store, Variable
 from search import BASE, median_ms, quads
 
 from twinkg.config import ONTOLOGY_NS
-from twinkg.loaders.searchindex import write_search_index
+from twinkg.loaders.site_index import write_search_index
 
 # The reference: what a list page costs when SPARQL sorts a class by its label.
 SPARQL_PAGE = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -19,7 +19,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, Store
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES
-from twinkg.loaders.searchindex import write_search_index
+from twinkg.loaders.site_index import write_search_index
 
 BASE = "https://bench.example.org/"
 WORDS = ("stadt", "rat", "besuch", "partner", "schule", "verein", "feuerwehr", "jugend", "kunst",

@@ -6,7 +6,7 @@ the loader's shape, no download) in a temporary store. For the year with the mos
   - before: what the timeline did until now, the former event-summary.rq (a ``VALUES ?p``
     block) bound to one event at a time;
   - per event: today's event-summary.rq, still one query per event (the round trips alone);
-  - now: today's event-summary.rq with one VALUES row per event, one query (server/listings.py).
+  - now: today's event-summary.rq with one VALUES row per event, one query (server/pages/listings.py).
 
 Each on the embedded store and on the same store behind `oxigraph serve-read-only` (PyPI
 `oxigraph`, loopback; the remote backend binds ?e with a VALUES block, twinkg/backends/inject.py).
@@ -35,9 +35,9 @@ from synthetic import generate, tk
 from twinkg.backends.remote import remote_store
 from twinkg.config import load_settings
 from twinkg.server.iris import IriMap
-from twinkg.server.listings import _event_summaries
+from twinkg.server.pages.listings import _event_summaries
 from twinkg.server.queryfiles import server_query
-from twinkg.server.views import Labeler
+from twinkg.server.presentation.terms import Labeler
 from twinkg.store import run_query
 
 BASE = "https://twinkg.example.org/"

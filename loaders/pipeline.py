@@ -13,7 +13,8 @@ from pyoxigraph import NamedNode, Quad, Store
 
 from twinkg.config import ONTOLOGY_IRI, Settings
 from twinkg.errors import TwinkgError
-from twinkg.export.metadata import FILE_NAME as DATASET_FILE, dataset_info
+from twinkg.export.metadata import FILE_NAME as DATASET_FILE
+from twinkg.export.metadata import dataset_info
 from twinkg.export.run import export_build
 from twinkg.kinds import kinds_of
 from twinkg.ontology_files import ontology_triples
@@ -26,9 +27,10 @@ from .problems import InvalidInput, Problem
 from .rdf import Built, build_quads
 from .remote import load_remote
 from .remotefiles import write_remote_files
-from .searchindex import FILE_NAME as SEARCH_FILE, write_search_index
 from .shacl import shacl_problems
 from .shacl_cache import cache_dir
+from .site_index import FILE_NAME as SEARCH_FILE
+from .site_index import write_search_index
 from .storebuild import BuildInfo, build_store
 
 Progress = Callable[[str], None]

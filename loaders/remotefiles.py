@@ -18,7 +18,7 @@ from twinkg.backends.remote import remote_store
 from twinkg.config import Settings
 from twinkg.export.run import export_build
 
-from .searchindex import FILE_NAME, write_search_index
+from .site_index import FILE_NAME, write_search_index
 
 
 def write_index(directory: Path, quads, base_iri: str) -> Path:

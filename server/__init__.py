@@ -6,16 +6,19 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from twinkg.config import Settings, load_settings
-
-from . import addresses, deref, notices, pages, publication, queries_api, sitemap, sparql
-from .addresses import Addresses
-from .apphooks import install_app_hooks
-from .caching import install_response_cache
-from .dataset import Dataset
-from .errors import register_error_handlers
-from .fastpath import install_fast_path
-from .recycle import Recycler
-from .security import SecurityHeaders
+from twinkg.server.apphooks import install_app_hooks
+from twinkg.server.caching import install_response_cache
+from twinkg.server.dataset import Dataset
+from twinkg.server.endpoint import canned_api, truncation
+from twinkg.server.endpoint import routes as endpoint_routes
+from twinkg.server.endpoint.fastpath import install_fast_path
+from twinkg.server.errors import register_error_handlers
+from twinkg.server.execution.recycle import Recycler
+from twinkg.server.linkeddata import deref, publication
+from twinkg.server.pages import addresses, sitemap
+from twinkg.server.pages import routes as pages_routes
+from twinkg.server.pages.addresses import Addresses
+from twinkg.server.security import SecurityHeaders
 
 
 def create_app(settings: Settings | None = None, test_config: dict | None = None,
@@ -26,7 +29,7 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
     app = Flask(__name__)
     app.config.from_mapping(JSON_AS_ASCII=False)
     # Werkzeug would answer /a//b with an absolute redirect built from the Host header;
-    # server/addresses.py merges slashes itself, with a relative Location.
+    # server/pages/addresses.py merges slashes itself, with a relative Location.
     app.url_map.merge_slashes = False
     if test_config:
         app.config.update(test_config)
@@ -37,13 +40,13 @@ def create_app(settings: Settings | None = None, test_config: dict | None = None
         recycler = Recycler(supervisor)
     app.extensions["twinkg"] = Dataset(settings, recycler)
 
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(pages.bp)
+    app.register_blueprint(endpoint_routes.bp)
+    app.register_blueprint(pages_routes.bp)
     install_app_hooks(app)  # template helpers and language headers on every answer
-    app.register_blueprint(queries_api.bp)
+    app.register_blueprint(canned_api.bp)
     app.register_blueprint(deref.bp)
     app.register_blueprint(sitemap.bp)  # /robots.txt, /sitemap.xml, /favicon.ico
-    app.register_blueprint(notices.bp)  # /sparql/truncated, which cut answers link to
+    app.register_blueprint(truncation.bp)  # /sparql/truncated, which cut answers link to
     app.register_blueprint(publication.bp)  # /void, /download, /ontology
     register_error_handlers(app)
     app.register_blueprint(addresses.bp)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .about import about
-from .dataset import dataset
-from .i18n import current_language, other_languages, translator
+from twinkg.server.dataset import dataset
+from twinkg.server.i18n import current_language, other_languages, translator
+from twinkg.server.presentation.about import about
 
 
 def ui_helpers() -> dict:

@@ -14,9 +14,9 @@ import datetime
 
 from flask import Blueprint, g, request
 
-from .caching import cache_headers, etag_for, etag_matches, not_modified
-from .dataset import dataset
-from .i18n import current_language
+from twinkg.server.caching import cache_headers, etag_for, etag_matches, not_modified
+from twinkg.server.dataset import dataset
+from twinkg.server.i18n import current_language
 
 
 def conditional_get(bp: Blueprint, html: bool, negotiated: bool = False) -> None:

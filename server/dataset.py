@@ -29,15 +29,14 @@ from twinkg.config import Settings
 from twinkg.execution import QueryExecutor
 from twinkg.kinds import Registry, kinds_of
 from twinkg.loaders.remotefiles import write_index
-from twinkg.loaders.searchindex import FILE_NAME as SEARCH_FILE
+from twinkg.loaders.site_index import FILE_NAME as SEARCH_FILE
+from twinkg.server.execution.processes import Executor
+from twinkg.server.execution.recycle import Recycler
+from twinkg.server.execution.remote import RemoteExecutor
+from twinkg.server.execution.threads import ThreadExecutor
+from twinkg.server.iris import IriMap
+from twinkg.server.vocabulary import read_vocabulary_labels
 from twinkg.store import dataset_meta, read_meta, store_meta
-
-from .executor import Executor
-from .iris import IriMap
-from .recycle import Recycler
-from .remote_executor import RemoteExecutor
-from .thread_executor import ThreadExecutor
-from .vocabulary import read_vocabulary_labels
 
 #: Seconds between two looks at where the store link points.
 RECHECK_SECONDS = 1.0
@@ -63,7 +62,7 @@ class _Build:
     @cached_property
     def executor(self) -> QueryExecutor:
         settings = self.settings
-        if self.recycler is not None:  # worker isolation under a supervisor (server/recycle.py)
+        if self.recycler is not None:  # worker isolation under a supervisor (server/execution/recycle.py)
             return ThreadExecutor(self.store, settings.parallel_queries, settings.query_timeout,
                                   self.recycler.end_worker)
         # The resolved build directory: the children keep reading this build (whose version

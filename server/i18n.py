@@ -1,6 +1,6 @@
 """The UI in German and English: a small message catalogue and the reader's language.
 
-The language is chosen by the address (``/de/…``, server/addresses.py), else by an explicit
+The language is chosen by the address (``/de/…``, server/pages/addresses.py), else by an explicit
 switch (remembered in a cookie), else by the browser's
 ``Accept-Language``, else English (for clients that state no language: crawlers, scripts). A plain JSON catalogue is
 enough for two languages and a few hundred strings; it needs no compile step.
@@ -20,7 +20,7 @@ LANGUAGES = UI_LANGUAGES
 DEFAULT = DEFAULT_LANGUAGE
 COOKIE = "lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-#: The WSGI environ key where server/addresses.py puts the language of a ``/de/…`` address.
+#: The WSGI environ key where server/pages/addresses.py puts the language of a ``/de/…`` address.
 LANGUAGE_PREFIX = "twinkg.language"
 
 

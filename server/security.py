@@ -15,7 +15,7 @@ path, the address redirects, error pages): a WSGI middleware around the whole ap
   the site, not the page and its query string (which may hold a user's SPARQL).
 
 A route may set its own policy (the release's HTML documentation sets a stricter one,
-server/downloads.py): headers already present are kept.
+server/linkeddata/downloads.py): headers already present are kept.
 """
 
 from __future__ import annotations

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pyoxigraph import Literal
 
 from twinkg.config import PREFIXES
+from twinkg.server.i18n import catalogue
+from twinkg.server.queryfiles import server_query
 from twinkg.store import run_query
-
-from .i18n import catalogue
-from .queryfiles import server_query
 
 
 def read_vocabulary_labels(store) -> dict[str, list[Literal]]:

@@ -1,10 +1,13 @@
 """Entry point for production servers: settings come from TWINKG_* environment variables."""
 
 from twinkg.config import load_settings
-
-from . import create_app
-from .caching import code_fingerprint
-from .recycle import close_while_draining, drain_window, supervisor
+from twinkg.server import create_app
+from twinkg.server.caching import code_fingerprint
+from twinkg.server.execution.recycle import (
+    close_while_draining,
+    drain_window,
+    supervisor,
+)
 
 
 def preload() -> None:

@@ -97,7 +97,7 @@ def running_server(store: Path, workers: int = 1, **settings):
     """``twinkg serve`` (the production server) on a free loopback port; settings as TWINKG_* env.
 
     One worker by default (light for tests; users' queries then run in child processes);
-    two or more switch on worker isolation (server/recycle.py)."""
+    two or more switch on worker isolation (server/execution/recycle.py)."""
     port = free_port()
     env = {**os.environ, "TWINKG_STORE": str(store), "TWINKG_DATA_DIR": str(DATA),
            **{f"TWINKG_{k.upper()}": str(v) for k, v in settings.items()}}

@@ -1,5 +1,5 @@
 """Page addresses on the live server are the static site's: no trailing slash, /de/…, and the
-path form of a query redirecting to the query (server/addresses.py)."""
+path form of a query redirecting to the query (server/pages/addresses.py)."""
 
 from __future__ import annotations
 

@@ -96,7 +96,7 @@ def test_partnership_history_and_anniversaries(client):
     (2025, 2026, None, [], (5, 2030)),
 ])
 def test_anniversaries(start, today, end, past, upcoming):
-    from twinkg.server.dates import anniversaries
+    from twinkg.server.presentation.dates import anniversaries
 
     result = anniversaries(start, today, end)
     assert [n for n, _ in result.past] == past
@@ -288,7 +288,7 @@ def test_the_home_map_heading_says_what_the_map_shows(client, curated_oxigraph, 
     assert {"/page/city/balatonfuered", "/page/city/vologda"} <= shown
     assert page(client, "/", lang="de").find(id="h-map").get_text(strip=True) == "Städte in Partnerschaften"
 
-    from twinkg.server import listings
+    from twinkg.server.pages import listings
 
     monkeypatch.setattr(listings, "HOME_MAP_CITIES", 3)
     soup = page(client, "/")
@@ -356,7 +356,7 @@ def test_dates_carry_their_machine_readable_value(client):
     ("-0044", "gYear", None), ("0000", "gYear", None), ("2022-09", "date", None), ("soon", "gYear", None),
 ])
 def test_html_datetime(lexical, datatype, expected):
-    from twinkg.server.dates import XSD, html_datetime
+    from twinkg.server.presentation.dates import XSD, html_datetime
 
     assert html_datetime(lexical, XSD + datatype) == expected
 
@@ -384,7 +384,7 @@ def test_list_pages_sort_and_paginate(client):
 
 
 def test_list_paginates_with_links(client, monkeypatch):
-    from twinkg.server import listings
+    from twinkg.server.pages import listings
 
     monkeypatch.setattr(listings, "PAGE_SIZE", 5)
     first = page(client, "/list/photo")

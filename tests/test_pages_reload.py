@@ -45,7 +45,7 @@ def test_pages_lists_and_search_follow_a_new_load(mini_data, tmp_path, monkeypat
 def test_a_busy_timeline_year_is_paged(mini_data, tmp_path):
     """A year with more events than a page holds (106 in 2022) is split into pages with
     previous/next links; every event is on exactly one page, in date order."""
-    from twinkg.server.listings import TIMELINE_PAGE_SIZE
+    from twinkg.server.pages.listings import TIMELINE_PAGE_SIZE
 
     events = yaml.safe_load((mini_data / "events.yaml").read_text(encoding="utf-8"))
     visit = next(e for e in events if e["id"] == "visit-2022")
@@ -84,7 +84,7 @@ def test_a_large_map_is_capped_on_the_home_page_and_paged_on_the_map_page(mini_d
     map page, which has every city on the map and its table in pages."""
     import json
 
-    from twinkg.server.listings import HOME_MAP_CITIES, MAP_PAGE_SIZE
+    from twinkg.server.pages.listings import HOME_MAP_CITIES, MAP_PAGE_SIZE
 
     cities = yaml.safe_load((mini_data / "cities.yaml").read_text(encoding="utf-8"))
     partnerships = yaml.safe_load((mini_data / "partnerships.yaml").read_text(encoding="utf-8"))

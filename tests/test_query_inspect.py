@@ -159,7 +159,7 @@ def test_what_is_let_through_runs_on_a_query_thread_without_overflowing():
     code = (
         "import sys; sys.path[:0] = " + repr(sys.path) + "\n"
         "from pyoxigraph import Store\n"
-        "from twinkg.server.thread_executor import start_query_thread\n"
+        "from twinkg.server.execution.threads import start_query_thread\n"
         "import threading\n"
         "done = threading.Event()\n"
         "def run():\n"

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
-from twinkg.server.addresses import Addresses
+from twinkg.server.pages.addresses import Addresses
 
 EVIL = "evil.example"
 

@@ -71,7 +71,7 @@ def test_too_long_is_a_clear_400(client):
 
 
 def test_fts_query_quotes_every_word():
-    from twinkg.server.search import fts_query
+    from twinkg.server.pages.search import fts_query
 
     assert fts_query('Wiśniewski "oppel') == '"Wiśniewski"* "oppel"*'
     assert fts_query("  ** ") is None
@@ -90,7 +90,7 @@ def test_index_lives_in_the_build_directory(curated_store):
 
 
 def test_sort_keys_fold_case_and_accents():
-    from twinkg.loaders.searchindex import sort_key
+    from twinkg.loaders.site_index import sort_key
 
     names = ["Özlem", "opole", "Oberhausen", "Ärzte", "Zagreb", "apfel"]
     assert sorted(names, key=sort_key) == ["apfel", "Ärzte", "Oberhausen", "opole", "Özlem", "Zagreb"]

@@ -17,11 +17,11 @@ DIRECT = "application/sparql-query"
 
 @pytest.fixture
 def flask_route(app):
-    """A client of Flask's /sparql route itself: server/fastpath.py, which answers query
+    """A client of Flask's /sparql route itself: server/endpoint/fastpath.py, which answers query
     requests before Flask routes them, is left out."""
     from werkzeug.test import Client
 
-    from twinkg.server.fastpath import SparqlFastPath
+    from twinkg.server.endpoint.fastpath import SparqlFastPath
 
     wsgi = app.wsgi_app
     while not isinstance(wsgi, SparqlFastPath):

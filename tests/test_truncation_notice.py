@@ -20,7 +20,7 @@ from SPARQLWrapper import JSON, XML, SPARQLWrapper
 from sparql_helpers import CITY_NAMES, TOURS_GRAPH
 
 from twinkg.server import create_app
-from twinkg.server.answers import TRUNCATED_NOTICE
+from twinkg.server.endpoint.answers import TRUNCATED_NOTICE
 
 RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 

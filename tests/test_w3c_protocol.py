@@ -45,7 +45,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 def server(request, curated_store):
     """The base URL of a live `twinkg serve` with each of the three query executors: process
     isolation (one worker: twinkg/query_worker.py children), worker isolation (two workers:
-    server/thread_executor.py) and a remote store (server/remote_executor.py)."""
+    server/execution/threads.py) and a remote store (server/execution/remote.py)."""
     if request.param == "remote":
         remote = request.getfixturevalue("oxigraph_server").settings()
         context = running_server(remote.store, endpoint=remote.endpoint)

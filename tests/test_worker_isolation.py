@@ -24,7 +24,7 @@ from sparql_helpers import CITY_NAMES, COUNT_PARTNERSHIPS, RUNAWAY, count_of
 from twinkg.query_inspect import MAX_NESTING
 from twinkg.query_answers import Job
 from twinkg.execution import QueryExecutor, QueryTimeout
-from twinkg.server.thread_executor import ThreadExecutor
+from twinkg.server.execution.threads import ThreadExecutor
 
 SERVER_FIXTURES = {"isolated"}  # twinkg serve with two workers
 
@@ -189,7 +189,7 @@ def test_a_query_after_close_is_still_answered(store):
 
 
 def test_only_twinkg_serves_granian_is_taken_for_a_supervisor(monkeypatch):
-    from twinkg.server.recycle import SUPERVISOR_ENV, supervisor
+    from twinkg.server.execution.recycle import SUPERVISOR_ENV, supervisor
 
     monkeypatch.setenv(SUPERVISOR_ENV, str(os.getppid()))
     assert supervisor() == os.getppid()
@@ -204,7 +204,7 @@ def test_an_app_without_a_supervisor_runs_queries_in_child_processes(curated_set
     from dataclasses import replace
 
     from twinkg.server import create_app
-    from twinkg.server.executor import Executor
+    from twinkg.server.execution.processes import Executor
 
     for settings, supervisor in ((curated_settings, None), (replace(curated_settings, workers=1), os.getppid()),
                                  (replace(curated_settings, query_isolation="process"), os.getppid())):
@@ -229,7 +229,7 @@ def test_keep_alive_clients_lose_no_request_through_ten_runaways(isolated):
     """A worker that granian stops closes its idle keep-alive connections, and one it kills
     drops them all: clients that sent their next request on one at that moment lost it (27
     of 4,740 keep-alive requests, 42 of 18,778 under wrk). The workers now answer with
-    ``Connection: close`` before and during a reload (server/recycle.py)."""
+    ``Connection: close`` before and during a reload (server/execution/recycle.py)."""
     answers: list[int] = []
     failures: list = []
     stop = threading.Event()

@@ -24,12 +24,13 @@ from twinkg.export.site import write_site
 from twinkg.loaders.check import read_curated
 from twinkg.loaders.enrichment import enrichment_path, write_enrichment
 from twinkg.loaders.ontology import concepts
-from twinkg.loaders.pipeline import load as run_load, validate_data
+from twinkg.loaders.pipeline import load as run_load
+from twinkg.loaders.pipeline import validate_data
 from twinkg.loaders.problems import InvalidInput
 from twinkg.loaders.reconcile import reconcile
 from twinkg.loaders.wikidata import ask_wikidata, wikidata_remote
 from twinkg.server import create_app
-from twinkg.server.recycle import SUPERVISOR_ENV
+from twinkg.server.execution.recycle import SUPERVISOR_ENV
 from twinkg.server.wsgi import preload
 from twinkg.store import dataset_meta, open_store, run_query
 

@@ -249,7 +249,7 @@ def granian_options(settings: Settings) -> dict:
         # connections take every place, so that new ones waited in the backlog.
         "http1": {"header_read_timeout": int(settings.header_timeout * 1000)},
         "backlog": settings.listen_backlog, "backpressure": settings.max_connections,
-        # Worker isolation (server/recycle.py): after a runaway query the workers are
+        # Worker isolation (server/execution/recycle.py): after a runaway query the workers are
         # reloaded; an old worker may finish its requests (at most the query time limit),
         # then it is killed. A worker that crashes is replaced too.
         "respawn_failed_workers": True, "respawn_interval": RESPAWN_SECONDS,

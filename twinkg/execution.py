@@ -2,8 +2,8 @@
 error and the error wrapping every one of them applies to a job.
 
 Three strategies run users' queries under the time limit: child processes
-(server/executor.py), threads of the server worker (server/thread_executor.py) and a remote
-store over HTTP (server/remote_executor.py). Each runs a ``Job`` with :func:`answer`, so that
+(server/execution/processes.py), threads of the server worker (server/execution/threads.py) and a remote
+store over HTTP (server/execution/remote.py). Each runs a ``Job`` with :func:`answer`, so that
 limits, formats, truncation and errors are the same whichever runs it.
 """
 
@@ -42,7 +42,7 @@ def busy(timeout: float) -> QueryTimeout:
 
 
 def answer(store: Store, job: Job) -> Answer | Failure:
-    """``job`` run on ``store``. An unexpected error is answered as a Failure (server/answers.py
+    """``job`` run on ``store``. An unexpected error is answered as a Failure (server/endpoint/answers.py
     logs it and answers 500, or 502 for a SERVICE call; a child never leaves its parent
     waiting for the time limit); twinkg's own errors (a remote store that refuses) are raised on."""
     try:

@@ -26,7 +26,7 @@ The tokens are twinkg/sparql_lexer.py's (where ``<`` is less-than, and where an 
 Volatile answers: SPARQL evaluates NOW() once per query execution and RAND(), UUID(),
 STRUUID() and BNODE() at each call; the blank nodes of a CONSTRUCT template (``[]``, ``_:x``,
 collections, RDF 1.2 reifiers and annotations) are fresh at each run. Such an answer is not
-a stable representation: server/answers.py neither keeps it in the response cache nor gives
+a stable representation: server/endpoint/answers.py neither keeps it in the response cache nor gives
 it an ETag. The decision is conservative (a query wrongly called volatile only loses
 caching; one wrongly called stable would be frozen): a function name counts as a word of its
 own, whatever follows it.

@@ -1,7 +1,7 @@
 """The query executor child: runs one query at a time on its own read-only store handle.
 
 pyoxigraph cannot interrupt a running query, so the server runs users' queries here, in a
-process it can kill when the time limit is up (server/executor.py is the other side). This
+process it can kill when the time limit is up (server/execution/processes.py is the other side). This
 module imports only pyoxigraph (and small twinkg modules), so that a replacement child is ready
 in a fraction of a second. What a query's answer is, and how it is cut, is
 twinkg/query_answers.py's; this module only carries jobs and answers over the pipes.
@@ -40,7 +40,7 @@ def _serve(argv: list[str]) -> None:
                 job = pickle.loads(inbox.recv_bytes())
             except EOFError:  # the server worker is gone
                 return
-            outbox.send_bytes(b"started")  # the time limit runs from here (server/executor.py)
+            outbox.send_bytes(b"started")  # the time limit runs from here (server/execution/processes.py)
             # answer() turns a bug into a Failure: it must not leave the parent waiting for the time limit
             outbox.send_bytes(pickle.dumps(answer(store, job), protocol=pickle.HIGHEST_PROTOCOL))
     except (BrokenPipeError, ConnectionResetError):

@@ -1,6 +1,6 @@
 """Where the files a server reads beside a remote store's dataset version live.
 
-Pages read an index (``loaders/searchindex.py``: labels, search, list orders), and /download,
+Pages read an index (``loaders/site_index.py``: labels, search, list orders), and /download,
 /void and the ontology pages read the export (``twinkg/export``); an embedded build holds both.
 For a remote store they live in ``<store>.remote/<version>/`` (``--store`` names the local
 place; the default is ``var/store.remote/``): `twinkg load --endpoint` writes both there

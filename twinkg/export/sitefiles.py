@@ -3,7 +3,7 @@
 Each is what the app answers (through the same test client as the pages), with its
 addresses moved to where the copy is published: the dataset's base IRI, and each page's
 file in every language tree (so the sitemap lists the pages the copy really has). Pages are
-rendered as of the release's date (server/pages.py), so a copy is a function of the store.
+rendered as of the release's date (server/pages/routes.py), so a copy is a function of the store.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""The HTML pages: home, entities, lists, timeline, map, search, and what crawlers ask for."""
