@@ -29,7 +29,7 @@ class Entry:
     @property
     def path(self) -> str:
         # counted from 1, as a person counts records: events[15] is the 15th (data/README.md)
-        return f"{Path(self.file).stem}[{self.index + 1}]"
+        return f"{self.kind.stem}[{self.index + 1}]"
 
 
 @dataclass

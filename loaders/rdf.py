@@ -19,7 +19,15 @@ RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 
 def _ns(prefix: str):
     base = PREFIXES[prefix]
-    return lambda local: NamedNode(base + local)
+    made: dict[str, NamedNode] = {}  # the vocabulary's terms are few and used at every record
+
+    def term(local: str) -> NamedNode:
+        try:
+            return made[local]
+        except KeyError:
+            made[local] = NamedNode(base + local)
+            return made[local]
+    return term
 
 
 TK, RDF, RDFS, SKOS, DCT, FOAF, ORG, GEO, OWL, PROV = map(
@@ -43,6 +51,7 @@ class _Builder:
         self.curated = curated
         self.concepts = concepts
         self.out = Built()
+        self.graphs: dict[str, NamedNode] = {}  # source id → its named graph
 
     def iri(self, kind: str, slug: str) -> NamedNode:
         return NamedNode(self.settings.entity_iri(kind, slug))
@@ -52,7 +61,10 @@ class _Builder:
         return self.iri(kind, slug)
 
     def add(self, s, p, o, source: str) -> None:
-        self.out.quads.append(Quad(s, p, o, NamedNode(self.settings.source_graph(source))))
+        graph = self.graphs.get(source)
+        if graph is None:
+            graph = self.graphs[source] = NamedNode(self.settings.source_graph(source))
+        self.out.quads.append(Quad(s, p, o, graph))
 
     def text(self, s, p, value: dict, source: str) -> None:
         for lang, text in value.items():

@@ -50,6 +50,11 @@ class Kind:
     cls: str  # ontology class local name
     fields: dict[str, Field]
 
+    @property
+    def stem(self) -> str:
+        """How problems name its records: ``events`` in ``events[15]``."""
+        return self.file.rsplit(".", 1)[0]
+
 
 SOURCE = f(REF, kinds=("source",))
 

@@ -23,9 +23,9 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
-from pyoxigraph import BlankNode, Quad, Store
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, serialize
 
 from twinkg.errors import TwinkgError
 
@@ -45,22 +45,38 @@ class BuildInfo:
     path: Path
 
 
-def dataset_hash(quads: list[Quad]) -> str:
-    """A digest of the content: the same input always gives the same hash.
+#: Quads per step of hashing and of the bulk load: each step holds one chunk's text or
+#: batch, so memory stays bounded however large the dataset (the quad list is the one copy).
+CHUNK = 50_000
+_BLANK = NamedNode("urn:twinkg:blank-node")
+_MODULUS = 1 << 256
 
-    Blank nodes (only the ontology's OWL lists have them) get new ids at every parse, so
-    they are hashed by position-free placeholder; the named nodes carry the content.
+
+def dataset_hash(quads: Sequence[Quad]) -> str:
+    """A digest of the content: the same statements always give the same hash, in any order.
+
+    The sum (mod 2^256) of each statement's SHA-256 over its N-Quads line, hashed once more:
+    order-free like a digest of the sorted lines, without a sorted copy of a million lines.
+    Blank nodes (only the ontology's OWL lists have them) get new ids at every parse, so they
+    are hashed as one placeholder; the named nodes carry the content.
     """
-    digest = hashlib.sha256()
-    for line in sorted(_without_blank_ids(q) for q in quads):
-        digest.update(line.encode("utf-8"))
-        digest.update(b"\n")
-    return digest.hexdigest()
+    total = 0
+    for start in range(0, len(quads), CHUNK):
+        chunk = quads[start:start + CHUNK]
+        text = serialize(chunk, format=RdfFormat.N_QUADS)
+        if b"_:" in text:  # a blank node, or "_:" in a literal: this chunk quad by quad
+            text = serialize(map(_without_blank_ids, chunk), format=RdfFormat.N_QUADS)
+        for line in text.splitlines():
+            total += int.from_bytes(hashlib.sha256(line).digest(), "big")
+    return hashlib.sha256((total % _MODULUS).to_bytes(32, "big")).hexdigest()
 
 
-def _without_blank_ids(quad: Quad) -> str:
-    terms = (quad.subject, quad.predicate, quad.object, quad.graph_name)
-    return " ".join("_:b" if isinstance(t, BlankNode) else str(t) for t in terms)
+def _without_blank_ids(quad: Quad) -> Quad:
+    s, o = quad.subject, quad.object
+    if isinstance(s, BlankNode) or isinstance(o, BlankNode):
+        return Quad(_BLANK if isinstance(s, BlankNode) else s, quad.predicate,
+                    _BLANK if isinstance(o, BlankNode) else o, quad.graph_name)
+    return quad
 
 
 def builds_dir(store: Path) -> Path:
@@ -158,7 +174,8 @@ def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], 
     tmp.mkdir()
     try:
         db = Store(str(tmp / "oxigraph"))
-        db.bulk_extend(quads)
+        for start in range(0, len(quads), CHUNK):
+            db.bulk_extend(quads[start:start + CHUNK])
         db.flush()
         db.optimize()
         count = len(db)
