@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from twinkg.progress import QUIET, Progress, Stage
+
 from . import schema as s
 from .problems import InvalidInput, Problem
 from .values import QID_RE, SLUG_RE, ValueProblem, check_iri, is_language_tag, parse_date
@@ -230,8 +232,13 @@ def _check_span(d: LDict, file: str, path: str, checker: _Checker) -> None:
         pass  # already reported by the value check
 
 
-def read_curated(data_dir: Path, concepts: dict[str, set[str]]) -> Curated:
+def read_curated(data_dir: Path, concepts: dict[str, set[str]], progress: Progress = QUIET) -> Curated:
     """Read and check every file of ``data_dir``; raise InvalidInput with all problems."""
+    with progress.stage(f"reading {data_dir}", unit="records") as stage:
+        return _read_curated(data_dir, concepts, stage)
+
+
+def _read_curated(data_dir: Path, concepts: dict[str, set[str]], stage: Stage) -> Curated:
     label_dir = str(data_dir)  # how problems name the folder: as the user gave it
     checker = _Checker(concepts)
     curated = Curated(ids={k.name: {} for k in s.KINDS})
@@ -268,6 +275,7 @@ def read_curated(data_dir: Path, concepts: dict[str, set[str]]) -> Curated:
                             f"expected a list of {kind.name} records at the top level, got {_type_name(document)}")
             unread.add(kind.name)
             continue
+        stage.advance(len(document))
         for index, data in enumerate(document):
             line = document.lines.get(index, 1)
             entry = Entry(kind, data, file, index)

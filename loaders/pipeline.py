@@ -13,6 +13,7 @@ from pyoxigraph import NamedNode, Quad
 
 from twinkg.config import ONTOLOGY_IRI, Settings
 from twinkg.errors import TwinkgError
+from twinkg.progress import Progress, as_progress
 
 from .check import Curated, read_curated
 from .enrichment import enrichment_quads
@@ -23,7 +24,8 @@ from .searchindex import FILE_NAME as SEARCH_FILE, write_search_index
 from .shacl import shacl_problems
 from .storebuild import BuildInfo, build_store, oxigraph_path, read_meta
 
-Progress = Callable[[str], None]
+#: A Progress (twinkg/progress.py), a plain function of a message, or None (quiet).
+ProgressLike = Progress | Callable[[str], None] | None
 
 
 @dataclass
@@ -37,15 +39,16 @@ class Validated:
         return dict(Counter(e.kind.cls for e in self.curated.entries))
 
 
-def validate_data(settings: Settings, progress: Progress = lambda _: None) -> Validated:
+def validate_data(settings: Settings, progress: ProgressLike = None) -> Validated:
     """Check the curated data; raise InvalidInput listing every problem."""
-    progress(f"reading {settings.data_dir}")
+    progress = as_progress(progress)
     known = concepts()
-    curated = read_curated(settings.data_dir, {k: set(v) for k, v in known.items()})
-    progress(f"building RDF for {len(curated.entries)} records")
-    built = build_quads(settings, curated, known)
-    progress(f"validating {len(built.quads)} statements against the SHACL shapes")
-    problems = shacl_problems(built.quads, built.origins)
+    curated = read_curated(settings.data_dir, {k: set(v) for k, v in known.items()}, progress)
+    with progress.stage(f"building RDF for {len(curated.entries):,} records", unit="statements") as stage:
+        built = build_quads(settings, curated, known)
+        stage.advance(len(built.quads))
+    with progress.stage(f"validating {len(built.quads):,} statements against the SHACL shapes"):
+        problems = shacl_problems(built.quads, built.origins)
     # Accepted Wikidata suggestions (data/enrichment/wikidata.yaml): checked for shape, then
     # added in their own graph after SHACL, which judges the curated statements.
     enrichment, enrichment_problems = enrichment_quads(settings, curated)
@@ -82,12 +85,13 @@ def dataset_quads(validated: Validated) -> list[Quad]:
                                     for t in ontology_triples()]
 
 
-def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Validated, BuildInfo, float]:
+def load(settings: Settings, progress: ProgressLike = None) -> tuple[Validated, BuildInfo, float]:
     """Validate, then build a new store and swap it in; nothing changes on failure.
 
     With ``settings.endpoint`` set, the remote store's graphs are replaced instead
     (``remote.py``); the info then has a ``version`` too, but no path."""
     started = time.perf_counter()
+    progress = as_progress(progress)
     validated = validate_data(settings, progress)
     quads = dataset_quads(validated)
     meta = {
@@ -100,12 +104,11 @@ def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Valid
 
         progress(f"writing {len(quads)} quads to the remote store at {settings.endpoint}")
         return validated, load_remote(settings, quads, meta, progress), time.perf_counter() - started
-    progress(f"writing {len(quads)} quads to a new store beside {settings.store}")
-    progress("indexing names, titles and captions for search")
     export = _export_into_build(settings, progress) if settings.export_on_load else None
 
     def extra(build: Path) -> None:
-        write_search_index(build / SEARCH_FILE, quads, settings.base_iri)
+        with progress.stage("indexing names, titles and captions for search", unit="entities") as stage:
+            stage.advance(write_search_index(build / SEARCH_FILE, quads, settings.base_iri))
         if export is not None:
             export(build)
 

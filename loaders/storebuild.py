@@ -28,6 +28,7 @@ from typing import Callable, Sequence
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, serialize
 
 from twinkg.errors import TwinkgError
+from twinkg.progress import Progress, Stage, as_progress
 
 from .problems import InvalidInput, Problem
 
@@ -52,7 +53,7 @@ _BLANK = NamedNode("urn:twinkg:blank-node")
 _MODULUS = 1 << 256
 
 
-def dataset_hash(quads: Sequence[Quad]) -> str:
+def dataset_hash(quads: Sequence[Quad], stage: Stage | None = None) -> str:
     """A digest of the content: the same statements always give the same hash, in any order.
 
     The sum (mod 2^256) of each statement's SHA-256 over its N-Quads line, hashed once more:
@@ -68,6 +69,8 @@ def dataset_hash(quads: Sequence[Quad]) -> str:
             text = serialize(map(_without_blank_ids, chunk), format=RdfFormat.N_QUADS)
         for line in text.splitlines():
             total += int.from_bytes(hashlib.sha256(line).digest(), "big")
+        if stage is not None:
+            stage.advance(len(chunk))
     return hashlib.sha256((total % _MODULUS).to_bytes(32, "big")).hexdigest()
 
 
@@ -111,7 +114,7 @@ def _garbage_collect(builds: Path, current: Path) -> None:
 
 def build_store(store: Path, quads: list[Quad], meta: dict,
                 extra: Callable[[Path], None] | None = None,
-                progress: Callable[[str], None] = lambda _: None) -> BuildInfo:
+                progress: Progress | Callable[[str], None] | None = None) -> BuildInfo:
     """Write ``quads`` into a fresh store and make it the served one.
 
     ``extra(build_dir)`` writes further files (the search index, the export) into the build
@@ -123,11 +126,12 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
         raise InvalidInput([Problem(str(store), 0, "",
                                     "exists and is not a twinkg store link; move it away or choose another --store")])
     builds = builds_dir(store)
+    progress = as_progress(progress)
     with contextlib.ExitStack() as held:
         try:
             builds.mkdir(parents=True, exist_ok=True)
             held.enter_context(_load_lock(store, progress))
-            final = _build(builds, quads, meta, extra)
+            final = _build(builds, quads, meta, extra, progress)
             link = store.parent / f".{store.name}.link-{os.getpid()}"
             if link.is_symlink():
                 link.unlink()
@@ -145,7 +149,7 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
 
 
 @contextlib.contextmanager
-def _load_lock(store: Path, progress: Callable[[str], None]):
+def _load_lock(store: Path, progress: Progress):
     """Hold the store's lock file; if another load holds it, say so and wait for it."""
     with open(lock_path(store), "a+", encoding="utf-8") as lock:
         try:
@@ -153,7 +157,7 @@ def _load_lock(store: Path, progress: Callable[[str], None]):
         except BlockingIOError:
             lock.seek(0)
             holder = lock.read().strip() or "?"
-            progress(f"another load (process {holder}) is writing {store}; waiting for it to finish")
+            progress.notice(f"another load (process {holder}) is writing {store}; waiting for it to finish")
             fcntl.flock(lock, fcntl.LOCK_EX)
         lock.seek(0)
         lock.truncate()
@@ -165,19 +169,24 @@ def _load_lock(store: Path, progress: Callable[[str], None]):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], None] | None) -> Path:
+def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], None] | None,
+           progress: Progress) -> Path:
     """The new build directory, complete, under ``builds`` (not yet served)."""
     _remove_stale(builds)
-    content = dataset_hash(quads)
+    with progress.stage("hashing the content", len(quads), "quads") as stage:
+        content = dataset_hash(quads, stage)
     version = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + content[:12]
     tmp = builds / f".building-{os.getpid()}-{version}"
     tmp.mkdir()
     try:
         db = Store(str(tmp / "oxigraph"))
-        for start in range(0, len(quads), CHUNK):
-            db.bulk_extend(quads[start:start + CHUNK])
-        db.flush()
-        db.optimize()
+        with progress.stage("writing the new store", len(quads), "quads") as stage:
+            for start in range(0, len(quads), CHUNK):
+                db.bulk_extend(quads[start:start + CHUNK])
+                stage.advance(min(CHUNK, len(quads) - start))
+            db.flush()
+        with progress.stage("compacting the store"):
+            db.optimize()
         count = len(db)
         del db  # closes the store and releases its lock
         if count != len(set(quads)):

@@ -18,6 +18,7 @@ from twinkg import __version__
 from twinkg.config import SETTING_NAMES, env_for, load_settings
 from twinkg.errors import TwinkgError
 from twinkg.loaders.problems import InvalidInput
+from twinkg.progress import Progress
 
 #: Seconds a new worker has to start before granian stops the old one it replaces.
 RESPAWN_SECONDS = 1.0
@@ -119,7 +120,7 @@ def validate(data, base_iri):
     from twinkg.loaders.pipeline import validate_data
 
     settings = _settings(data, None, base_iri)
-    result = validate_data(settings, _progress)
+    result = validate_data(settings, Progress())  # counts and rates on a terminal only
     click.echo(f"{settings.data_dir}: 0 problems; {len(result.built.quads)} statements")
     _print_counts(result.counts)
 
@@ -131,7 +132,7 @@ def load(data, store, base_iri, **remote):
     from twinkg.loaders.pipeline import load as run_load
 
     settings = _settings(data, store, base_iri, **remote)
-    validated, info, seconds = run_load(settings, _progress)
+    validated, info, seconds = run_load(settings, Progress())  # counts and rates on a terminal only
     where = settings.endpoint or settings.store
     click.echo(f"loaded {where} (version {info.version}) in {seconds:.2f} s: "
                f"{len(validated.built.quads)} data statements")
@@ -386,7 +387,7 @@ def serve(data, store, base_iri, host, port, workers, do_load, debug, **remote):
     _refuse_a_port_in_use(settings.host, settings.port)  # before a load that would be wasted
     if do_load:
         from twinkg.loaders.pipeline import load as run_load
-        _, info, seconds = run_load(settings, _progress)
+        _, info, seconds = run_load(settings, Progress())
         click.echo(f"loaded version {info.version} in {seconds:.2f} s", err=True)
     if settings.remote:
         from twinkg.store import dataset_meta
