@@ -56,7 +56,7 @@ def _type_name(value) -> str:
     return "nothing" if value is None else type(value).__name__
 
 
-@dataclass
+@dataclass(slots=True)  # one per reference: hundreds of thousands at scale
 class _Ref:
     kinds: tuple[str, ...]
     value: str

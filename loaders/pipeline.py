@@ -30,13 +30,9 @@ ProgressLike = Progress | Callable[[str], None] | None
 
 @dataclass
 class Validated:
-    curated: Curated
     built: Built
-
-    @property
-    def counts(self) -> dict[str, int]:
-        """Entities per class, in the order of the schema."""
-        return dict(Counter(e.kind.cls for e in self.curated.entries))
+    #: Entities per class, in the order of the schema.
+    counts: dict[str, int]
 
 
 def validate_data(settings: Settings, progress: ProgressLike = None) -> Validated:
@@ -47,16 +43,20 @@ def validate_data(settings: Settings, progress: ProgressLike = None) -> Validate
     with progress.stage(f"building RDF for {len(curated.entries):,} records", unit="statements") as stage:
         built = build_quads(settings, curated, known)
         stage.advance(len(built.quads))
-    with progress.stage(f"validating {len(built.quads):,} statements against the SHACL shapes"):
-        problems = shacl_problems(built.quads, built.origins)
     # Accepted Wikidata suggestions (data/enrichment/wikidata.yaml): checked for shape, then
     # added in their own graph after SHACL, which judges the curated statements.
-    enrichment, enrichment_problems = enrichment_quads(settings, curated)
-    problems += enrichment_problems + _dataset_file_problems(settings, curated)
+    enrichment, problems = enrichment_quads(settings, curated)
+    problems += _dataset_file_problems(settings, curated)
+    counts = dict(Counter(e.kind.cls for e in curated.entries))
+    # The YAML tree is read: SHACL and the store need only the statements (a quarter of the
+    # memory at a million statements is the tree).
+    del curated
+    with progress.stage(f"validating {len(built.quads):,} statements against the SHACL shapes"):
+        problems = shacl_problems(built.quads, built.origins) + problems
     if problems:
         raise InvalidInput(problems)
     built.quads.extend(enrichment)
-    return Validated(curated, built)
+    return Validated(built, counts)
 
 
 def _dataset_file_problems(settings: Settings, curated: Curated) -> list[Problem]:
