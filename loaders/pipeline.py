@@ -16,8 +16,9 @@ from twinkg.errors import TwinkgError
 from twinkg.export.metadata import FILE_NAME as DATASET_FILE
 from twinkg.export.metadata import dataset_info
 from twinkg.export.run import export_build
-from twinkg.kinds import kinds_of
+from twinkg.kinds import Registry, kinds_of
 from twinkg.ontology_files import ontology_triples
+from twinkg.progress import Progress, as_progress
 from twinkg.store import oxigraph_path, read_meta
 
 from .check import Curated, read_curated
@@ -33,37 +34,41 @@ from .site_index import FILE_NAME as SEARCH_FILE
 from .site_index import write_search_index
 from .storebuild import BuildInfo, build_store
 
-Progress = Callable[[str], None]
+#: A Progress (twinkg/progress.py), a plain function of a message, or None (quiet).
+ProgressLike = Progress | Callable[[str], None] | None
 
 
 @dataclass
 class Validated:
-    curated: Curated
     built: Built
+    #: Entities per class, in the order of the schema.
+    counts: dict[str, int]
+    #: The kinds read (their ontology additions go into the store with the packaged ontology).
+    kinds: Registry
 
-    @property
-    def counts(self) -> dict[str, int]:
-        """Entities per class, in the order of the schema."""
-        return dict(Counter(e.kind.cls for e in self.curated.entries))
 
-
-def validate_data(settings: Settings, progress: Progress = lambda _: None) -> Validated:
+def validate_data(settings: Settings, progress: ProgressLike = None) -> Validated:
     """Check the curated data; raise InvalidInput listing every problem."""
-    progress(f"reading {settings.data_dir}")
+    progress = as_progress(progress)
     known = concepts()
-    curated = read_curated(settings.data_dir, {k: set(v) for k, v in known.items()}, kinds_of(settings))
-    progress(f"building RDF for {len(curated.entries)} records")
-    built = build_quads(settings, curated, known)
-    progress(f"validating {len(built.quads)} statements against the SHACL shapes")
-    problems = shacl_problems(built.quads, built.origins, curated.kinds, cache_dir(settings))
+    curated = read_curated(settings.data_dir, {k: set(v) for k, v in known.items()}, kinds_of(settings), progress)
+    with progress.stage(f"building RDF for {len(curated.entries):,} records", unit="statements") as stage:
+        built = build_quads(settings, curated, known)
+        stage.advance(len(built.quads))
     # Accepted Wikidata suggestions (data/enrichment/wikidata.yaml): checked for shape, then
     # added in their own graph after SHACL, which judges the curated statements.
-    enrichment, enrichment_problems = enrichment_quads(settings, curated)
-    problems += enrichment_problems + _dataset_file_problems(settings, curated)
+    enrichment, problems = enrichment_quads(settings, curated)
+    problems += _dataset_file_problems(settings, curated)
+    counts, kinds = dict(Counter(e.kind.cls for e in curated.entries)), curated.kinds
+    # The YAML tree is read: SHACL and the store need only the statements (a quarter of the
+    # memory at a million statements is the tree).
+    del curated
+    with progress.stage(f"validating {len(built.quads):,} statements against the SHACL shapes"):
+        problems = shacl_problems(built.quads, built.origins, kinds, cache_dir(settings)) + problems
     if problems:
         raise InvalidInput(problems)
     built.quads.extend(enrichment)
-    return Validated(curated, built)
+    return Validated(built, counts, kinds)
 
 
 def _dataset_file_problems(settings: Settings, curated: Curated) -> list[Problem]:
@@ -87,15 +92,16 @@ def dataset_quads(validated: Validated) -> list[Quad]:
     """The data graphs plus the ontology (with the registry's additions) in its own named graph."""
     graph = NamedNode(ONTOLOGY_IRI)
     return validated.built.quads + [Quad(t.subject, t.predicate, t.object, graph)
-                                    for t in ontology_triples(validated.curated.kinds.ontology)]
+                                    for t in ontology_triples(validated.kinds.ontology)]
 
 
-def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Validated, BuildInfo, float]:
+def load(settings: Settings, progress: ProgressLike = None) -> tuple[Validated, BuildInfo, float]:
     """Validate, then build a new store and swap it in; nothing changes on failure.
 
     With ``settings.endpoint`` set, the remote store's graphs are replaced instead
     (``remote.py``); the info then has a ``version`` too, but no path."""
     started = time.perf_counter()
+    progress = as_progress(progress)
     validated = validate_data(settings, progress)
     quads = dataset_quads(validated)
     meta = {
@@ -108,12 +114,11 @@ def load(settings: Settings, progress: Progress = lambda _: None) -> tuple[Valid
         info = load_remote(settings, quads, meta, progress)
         write_remote_files(settings, quads, progress)
         return validated, info, time.perf_counter() - started
-    progress(f"writing {len(quads)} quads to a new store beside {settings.store}")
-    progress("indexing names, titles and captions for search")
     export = _export_into_build(settings, progress) if settings.export_on_load else None
 
     def extra(build: Path) -> None:
-        write_search_index(build / SEARCH_FILE, quads, settings.base_iri)
+        with progress.stage("indexing names, titles and captions for search", unit="entities") as stage:
+            stage.advance(write_search_index(build / SEARCH_FILE, quads, settings.base_iri))
         if export is not None:
             export(build)
 

@@ -121,6 +121,7 @@ class _Builder:
         self.out = Built()
         self._plans: dict[str, _Plan] = {}
         self._date_props: dict[str, tuple] = {}
+        self.graphs: dict[str, NamedNode] = {}  # source id → its named graph
 
     def iri(self, kind: str, slug: str) -> NamedNode:
         return NamedNode(self.settings.entity_iri(kind, slug))
@@ -130,7 +131,10 @@ class _Builder:
         return self.iri(kind, slug)
 
     def add(self, s, p, o, source: str) -> None:
-        self.out.quads.append(Quad(s, p, o, NamedNode(self.settings.source_graph(source))))
+        graph = self.graphs.get(source)
+        if graph is None:
+            graph = self.graphs[source] = NamedNode(self.settings.source_graph(source))
+        self.out.quads.append(Quad(s, p, o, graph))
 
     def origin(self, node: NamedNode, entry: Entry, line: int, path: str) -> None:
         self.out.origins[node.value] = (entry.file, line, path)

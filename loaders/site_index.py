@@ -40,6 +40,8 @@ START, END = NamedNode(ONTOLOGY_NS + "startDate"), NamedNode(ONTOLOGY_NS + "endD
 #: partnership nodes, since tk:twinnedWith holds only the current twin-town ones.
 PARTNER = NamedNode(ONTOLOGY_NS + "partner")
 LAT, LONG = NamedNode(PREFIXES["geo"] + "lat"), NamedNode(PREFIXES["geo"] + "long")
+#: Every predicate the index reads.
+WANTED = {RDF_TYPE, *SEARCHED, START, END, PARTNER, LAT, LONG}
 #: Sorts after every date: undated entries come last.
 UNDATED = "~"
 
@@ -62,7 +64,10 @@ CREATE TABLE class_counts (class TEXT PRIMARY KEY, n INTEGER NOT NULL);
 
 def sort_key(text: str) -> str:
     """Case- and accent-folded, so that Ö sorts with O and "tours" with "Tours"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = text.casefold()
+    if folded.isascii():  # nothing to decompose (most names): skips the walk over characters
+        return folded.strip()
+    decomposed = unicodedata.normalize("NFKD", folded)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
@@ -92,22 +97,32 @@ def write_search_index(path: Path, quads: Iterable[Quad], base_iri: str) -> int:
     partners: dict[str, set] = {}  # partnership → its cities
     coordinates: dict[tuple[str, NamedNode], float] = {}
     for q in quads:
-        s = q.subject
-        if not isinstance(s, NamedNode) or not s.value.startswith(prefix) or "#" in s.value:
+        p = q.predicate
+        if p not in WANTED:  # most statements: a cheap test before the subject is looked at
             continue
-        if q.predicate == RDF_TYPE and q.object.value.startswith(ONTOLOGY_NS):
-            classes[s.value] = q.object.value[len(ONTOLOGY_NS):]
-        elif q.predicate in SEARCHED and isinstance(q.object, Literal):
-            texts.setdefault(s.value, set()).add(q.object.value)
-            if q.predicate in SHOWN:
-                labels.setdefault(s.value, set()).add((q.object.language or "", q.object.value))
-        elif q.predicate in (START, END) and isinstance(q.object, Literal):
-            dates[(s.value, q.predicate)] = q.object
-        elif q.predicate == PARTNER:
-            partners.setdefault(s.value, set()).add(q.object.value)
-        elif q.predicate in (LAT, LONG) and isinstance(q.object, Literal):
+        s = q.subject
+        if not isinstance(s, NamedNode):
+            continue
+        iri = s.value
+        if not iri.startswith(prefix) or "#" in iri:
+            continue
+        o = q.object
+        if p == RDF_TYPE:
+            if o.value.startswith(ONTOLOGY_NS):
+                classes[iri] = o.value[len(ONTOLOGY_NS):]
+        elif p in SEARCHED:
+            if isinstance(o, Literal):
+                texts.setdefault(iri, set()).add(o.value)
+                if p in SHOWN:
+                    labels.setdefault(iri, set()).add((o.language or "", o.value))
+        elif p in (START, END):
+            if isinstance(o, Literal):
+                dates[(iri, p)] = o
+        elif p == PARTNER:
+            partners.setdefault(iri, set()).add(o.value)
+        elif isinstance(o, Literal):  # LAT, LONG
             try:
-                coordinates.setdefault((s.value, q.predicate), float(q.object.value))
+                coordinates.setdefault((iri, p), float(o.value))
             except ValueError:  # not a number: the city is shown without coordinates
                 pass
 
@@ -133,8 +148,9 @@ def write_search_index(path: Path, quads: Iterable[Quad], base_iri: str) -> int:
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     try:
+        # one transaction for the tables and one for the rows (not a commit per table)
+        db.executescript(f"BEGIN; {SCHEMA} COMMIT;")
         with db:
-            db.executescript(SCHEMA)
             db.executemany("INSERT INTO names (text, iri) VALUES (?, ?)",
                            ((text, iri) for iri in classes for text in sorted(texts.get(iri, ()))))
             marks = ", ".join("?" * (9 + len(UI_LANGUAGES)))

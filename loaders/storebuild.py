@@ -23,11 +23,12 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
-from pyoxigraph import BlankNode, Quad, Store
+from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, serialize
 
 from twinkg.errors import TwinkgError
+from twinkg.progress import Progress, Stage, as_progress
 
 from .problems import InvalidInput, Problem
 
@@ -45,22 +46,40 @@ class BuildInfo:
     path: Path
 
 
-def dataset_hash(quads: list[Quad]) -> str:
-    """A digest of the content: the same input always gives the same hash.
+#: Quads per step of hashing and of the bulk load: each step holds one chunk's text or
+#: batch, so memory stays bounded however large the dataset (the quad list is the one copy).
+CHUNK = 50_000
+_BLANK = NamedNode("urn:twinkg:blank-node")
+_MODULUS = 1 << 256
 
-    Blank nodes (only the ontology's OWL lists have them) get new ids at every parse, so
-    they are hashed by position-free placeholder; the named nodes carry the content.
+
+def dataset_hash(quads: Sequence[Quad], stage: Stage | None = None) -> str:
+    """A digest of the content: the same statements always give the same hash, in any order.
+
+    The sum (mod 2^256) of each statement's SHA-256 over its N-Quads line, hashed once more:
+    order-free like a digest of the sorted lines, without a sorted copy of a million lines.
+    Blank nodes (only the ontology's OWL lists have them) get new ids at every parse, so they
+    are hashed as one placeholder; the named nodes carry the content.
     """
-    digest = hashlib.sha256()
-    for line in sorted(_without_blank_ids(q) for q in quads):
-        digest.update(line.encode("utf-8"))
-        digest.update(b"\n")
-    return digest.hexdigest()
+    total = 0
+    for start in range(0, len(quads), CHUNK):
+        chunk = quads[start:start + CHUNK]
+        text = serialize(chunk, format=RdfFormat.N_QUADS)
+        if b"_:" in text:  # a blank node, or "_:" in a literal: this chunk quad by quad
+            text = serialize(map(_without_blank_ids, chunk), format=RdfFormat.N_QUADS)
+        for line in text.splitlines():
+            total += int.from_bytes(hashlib.sha256(line).digest(), "big")
+        if stage is not None:
+            stage.advance(len(chunk))
+    return hashlib.sha256((total % _MODULUS).to_bytes(32, "big")).hexdigest()
 
 
-def _without_blank_ids(quad: Quad) -> str:
-    terms = (quad.subject, quad.predicate, quad.object, quad.graph_name)
-    return " ".join("_:b" if isinstance(t, BlankNode) else str(t) for t in terms)
+def _without_blank_ids(quad: Quad) -> Quad:
+    s, o = quad.subject, quad.object
+    if isinstance(s, BlankNode) or isinstance(o, BlankNode):
+        return Quad(_BLANK if isinstance(s, BlankNode) else s, quad.predicate,
+                    _BLANK if isinstance(o, BlankNode) else o, quad.graph_name)
+    return quad
 
 
 def builds_dir(store: Path) -> Path:
@@ -95,7 +114,7 @@ def _garbage_collect(builds: Path, current: Path) -> None:
 
 def build_store(store: Path, quads: list[Quad], meta: dict,
                 extra: Callable[[Path], None] | None = None,
-                progress: Callable[[str], None] = lambda _: None) -> BuildInfo:
+                progress: Progress | Callable[[str], None] | None = None) -> BuildInfo:
     """Write ``quads`` into a fresh store and make it the served one.
 
     ``extra(build_dir)`` writes further files (the search index, the export) into the build
@@ -107,11 +126,12 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
         raise InvalidInput([Problem(str(store), 0, "",
                                     "exists and is not a twinkg store link; move it away or choose another --store")])
     builds = builds_dir(store)
+    progress = as_progress(progress)
     with contextlib.ExitStack() as held:
         try:
             builds.mkdir(parents=True, exist_ok=True)
             held.enter_context(_load_lock(store, progress))
-            final = _build(builds, quads, meta, extra)
+            final = _build(builds, quads, meta, extra, progress)
             link = store.parent / f".{store.name}.link-{os.getpid()}"
             if link.is_symlink():
                 link.unlink()
@@ -129,7 +149,7 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
 
 
 @contextlib.contextmanager
-def _load_lock(store: Path, progress: Callable[[str], None]):
+def _load_lock(store: Path, progress: Progress):
     """Hold the store's lock file; if another load holds it, say so and wait for it."""
     with open(lock_path(store), "a+", encoding="utf-8") as lock:
         try:
@@ -137,7 +157,7 @@ def _load_lock(store: Path, progress: Callable[[str], None]):
         except BlockingIOError:
             lock.seek(0)
             holder = lock.read().strip() or "?"
-            progress(f"another load (process {holder}) is writing {store}; waiting for it to finish")
+            progress.notice(f"another load (process {holder}) is writing {store}; waiting for it to finish")
             fcntl.flock(lock, fcntl.LOCK_EX)
         lock.seek(0)
         lock.truncate()
@@ -149,18 +169,24 @@ def _load_lock(store: Path, progress: Callable[[str], None]):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], None] | None) -> Path:
+def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], None] | None,
+           progress: Progress) -> Path:
     """The new build directory, complete, under ``builds`` (not yet served)."""
     _remove_stale(builds)
-    content = dataset_hash(quads)
+    with progress.stage("hashing the content", len(quads), "quads") as stage:
+        content = dataset_hash(quads, stage)
     version = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + content[:12]
     tmp = builds / f".building-{os.getpid()}-{version}"
     tmp.mkdir()
     try:
         db = Store(str(tmp / "oxigraph"))
-        db.bulk_extend(quads)
-        db.flush()
-        db.optimize()
+        with progress.stage("writing the new store", len(quads), "quads") as stage:
+            for start in range(0, len(quads), CHUNK):
+                db.bulk_extend(quads[start:start + CHUNK])
+                stage.advance(min(CHUNK, len(quads) - start))
+            db.flush()
+        with progress.stage("compacting the store"):
+            db.optimize()
         count = len(db)
         del db  # closes the store and releases its lock
         if count != len(set(quads)):

@@ -29,6 +29,7 @@ from twinkg.loaders.pipeline import validate_data
 from twinkg.loaders.problems import InvalidInput
 from twinkg.loaders.reconcile import reconcile
 from twinkg.loaders.wikidata import ask_wikidata, wikidata_remote
+from twinkg.progress import Progress
 from twinkg.server import create_app
 from twinkg.server.execution.recycle import SUPERVISOR_ENV
 from twinkg.server.wsgi import preload
@@ -126,7 +127,7 @@ def main():
 def validate(data, base_iri):
     """Check the curated data: every problem as file:line: field: message, or counts per class."""
     settings = _settings(data, None, base_iri)
-    result = validate_data(settings, _progress)
+    result = validate_data(settings, Progress())  # counts and rates on a terminal only
     click.echo(f"{settings.data_dir}: 0 problems; {len(result.built.quads)} statements")
     _print_counts(result.counts)
 
@@ -136,7 +137,7 @@ def validate(data, base_iri):
 def load(data, store, base_iri, **remote):
     """Validate, then build a new store beside the served one and swap it in atomically."""
     settings = _settings(data, store, base_iri, **remote)
-    validated, info, seconds = run_load(settings, _progress)
+    validated, info, seconds = run_load(settings, Progress())  # counts and rates on a terminal only
     where = settings.endpoint or settings.store
     click.echo(f"loaded {where} (version {info.version}) in {seconds:.2f} s: "
                f"{len(validated.built.quads)} data statements")
@@ -371,7 +372,7 @@ def serve(data, store, base_iri, host, port, workers, do_load, debug, **remote):
     settings = _settings(data, store, base_iri, host=host, port=port, workers=workers, **remote)
     _refuse_a_port_in_use(settings.host, settings.port)  # before a load that would be wasted
     if do_load:
-        _, info, seconds = run_load(settings, _progress)
+        _, info, seconds = run_load(settings, Progress())
         click.echo(f"loaded version {info.version} in {seconds:.2f} s", err=True)
     if settings.remote:
         dataset_meta(settings)  # fail now, clearly, rather than with 503s on every page

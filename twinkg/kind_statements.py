@@ -19,7 +19,15 @@ XSD = PREFIXES["xsd"]
 
 def _ns(prefix: str):
     base = PREFIXES[prefix]
-    return lambda local: NamedNode(base + local)
+    made: dict[str, NamedNode] = {}  # the vocabulary's terms are few and used at every record
+
+    def term(local: str) -> NamedNode:
+        try:
+            return made[local]
+        except KeyError:
+            made[local] = NamedNode(base + local)
+            return made[local]
+    return term
 
 
 TK, RDF, RDFS, DCT, ORG, GEO, OWL, PROV = map(_ns, ("tk", "rdf", "rdfs", "dct", "org", "geo", "owl", "prov"))

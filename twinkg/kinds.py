@@ -90,6 +90,11 @@ class Kind:
     schema_properties: tuple[tuple[str, str, str], ...] = ()
 
     @property
+    def stem(self) -> str:
+        """How problems name its records: ``events`` in ``events[15]``."""
+        return self.file.rsplit(".", 1)[0]
+
+    @property
     def own_source(self) -> bool:
         """Its records are sources themselves (no ``source`` field)."""
         return "source" not in self.fields
