@@ -19,10 +19,11 @@ class RemoteExecutor:
     def __init__(self, settings: Settings, union_graphs: list[str]):
         self.settings = settings
         self.union_graphs = union_graphs  # from the served version's metadata
+        self.store = remote_store(settings, union_graphs)  # what it reads once is kept per version
 
     def run(self, job: Job, timeout: float | None = None) -> Answer | Failure:
         timeout = self.settings.query_timeout if timeout is None else timeout
-        store = remote_store(self.settings, self.union_graphs, timeout=timeout, retries=0)
+        store = self.store.using(timeout=timeout, retries=0)
         try:
             return run(store, job)
         except TwinkgError:

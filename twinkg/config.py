@@ -102,11 +102,13 @@ class Settings:
     remote_user: str = ""
     remote_password: str = ""
     #: "basic" or "digest" (Virtuoso's /sparql-auth) for SPARQL requests; uploads by Graph
-    #: Store Protocol use basic.
+    #: Store Protocol answer the server's challenge (digest or Basic; Basic sent at once
+    #: unless this is "digest").
     remote_auth: str = "basic"
     #: How a remote store gives the union of twinkg's graphs: "graphs" sends them as the
     #: protocol's default-graph-uri/named-graph-uri (any SPARQL 1.1 server, FROM still works);
-    #: "server" relies on the server's own union default graph configuration (README).
+    #: "server" relies on the server's own union default graph configuration (README);
+    #: "virtuoso": Virtuoso's own union minus its other graphs (twinkg/backends/virtuoso.py).
     remote_union: str = "graphs"
     #: Triples per upload request when loading into a remote store.
     remote_batch: int = 5000

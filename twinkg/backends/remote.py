@@ -19,13 +19,17 @@ Union default graph: twinkg keeps every statement in a named graph and queries t
 store gets that union as a protocol dataset: every graph ``twinkg load`` wrote (listed in the
 metadata graph) as ``default-graph-uri`` and ``named-graph-uri`` — standard SPARQL 1.1, and a
 query's own ``FROM`` still works (then nothing is sent). With ``remote_union = "server"`` the
-server's own union configuration is relied on instead (README, "What each server needs").
+server's own union configuration is relied on instead (README, "What each server needs");
+``remote_union = "virtuoso"`` is Virtuoso's union minus its other graphs (``virtuoso.py``).
+Blank nodes are skolem IRIs in the remote store and blank nodes again in every answer
+(``skolem.py``).
 ``default_graph``/``named_graphs`` are sent as ``default-graph-uri``/``named-graph-uri``.
 """
 
 from __future__ import annotations
 
 import json
+from copy import copy
 from dataclasses import replace
 
 from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryBoolean, QueryResultsFormat, QueryTriples,
@@ -37,13 +41,15 @@ from twinkg.query_inspect import inspect_query
 
 from .inject import with_values
 from .protocol import Remote
+from .skolem import GENID, Skolem
 from .sparqlfiles import backend_query
+from .virtuoso import exclusion_pragmas
 
 
 def remote_store(settings: Settings, union_graphs: list[str] | None = None, **overrides) -> "RemoteStore":
     """The configured remote store; ``union_graphs`` when the caller knows them (else read once)."""
     return RemoteStore(replace(remote_for(settings), **overrides), meta_graph=settings.meta_graph,
-                       union=settings.remote_union, union_graphs=union_graphs)
+                       union=settings.remote_union, union_graphs=union_graphs, base_iri=settings.base_iri)
 
 
 def remote_for(settings: Settings) -> Remote:
@@ -93,15 +99,23 @@ def _unreadable_results(body: bytes, fmt: QueryResultsFormat) -> str | None:
     return None
 
 
+def _store_of(quads) -> Store:
+    store = Store()
+    store.extend(quads)
+    return store
+
+
 class RemoteStore:
     """Read access to a remote SPARQL store, shaped like ``pyoxigraph.Store``."""
 
     def __init__(self, remote: Remote, meta_graph: str | None = None, union: str = "graphs",
-                 union_graphs: list[str] | None = None):
+                 union_graphs: list[str] | None = None, base_iri: str | None = None):
         self.remote = remote
+        self.skolem = Skolem(base_iri)  # blank nodes are skolem IRIs in the remote store
         self.meta_graph = meta_graph
         self.union = union
         self._union_graphs = union_graphs
+        self._pragmas: str | None = None  # remote_union = "virtuoso": the DEFINEs, read once
 
     def union_graphs(self) -> list[str]:
         """The graphs of the last load (from the metadata graph): the union's protocol dataset."""
@@ -116,26 +130,58 @@ class RemoteStore:
     def query(self, query: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None,
               use_default_graph_as_union: bool = False, default_graph=None, named_graphs=None,
               substitutions=None):
+        return self._query(query, base_iri=base_iri, prefixes=prefixes, union=use_default_graph_as_union,
+                           default_graph=default_graph, named_graphs=named_graphs,
+                           substitutions=substitutions, own_graphs_only=True)
+
+    def _query(self, query: str, *, base_iri=None, prefixes=None, union=False, default_graph=None,
+               named_graphs=None, substitutions=None, own_graphs_only=False):
         # pyoxigraph parses the query (SyntaxError as on the embedded store) and checks the
         # substitutions (their variables must be projected): both backends accept and refuse
         # the same queries.
         if prefixes:  # pyoxigraph's default prefixes, as declarations the server understands
             query = "".join(f"PREFIX {p}: {NamedNode(iri)}\n" for p, iri in prefixes.items()) + query
+        if substitutions:
+            substitutions = {v: self.skolem.out(t) for v, t in substitutions.items()}
         graph_result = _is_graph_query(query, base_iri, substitutions)
         text = with_values(query, substitutions or {})
         if base_iri is not None:  # the protocol has no base parameter: a BASE before the prologue
             text = f"BASE {NamedNode(base_iri)}\n{text}"  # (the query's own BASE still overrides it)
         defaults, named = _graph_iris(default_graph), _graph_iris(named_graphs)
-        if (use_default_graph_as_union and self.union == "graphs" and not defaults and not named
-                and not inspect_query(query).has_dataset):
+        own_dataset = bool(defaults or named) or inspect_query(query).has_dataset
+        if union and self.union == "graphs" and not own_dataset:
             defaults = named = self.union_graphs()
+        if own_graphs_only and self.union == "virtuoso" and not own_dataset:
+            text = self._virtuoso_pragmas() + text
         body, media_type = self.remote.query(text, graph_result=graph_result,
                                              default_graphs=defaults, named_graphs=named)
         if graph_result:
             return self._triples(body, media_type)
         return self._solutions(body, _results_format(media_type))
 
+    def _virtuoso_pragmas(self) -> str:
+        """Virtuoso: every graph that is not the version's left out (``virtuoso.py``), read once."""
+        if self._pragmas is None:
+            ours = set(self.union_graphs())
+            others = [row["g"].value for row in self._query(backend_query("graph-names"))
+                      if row["g"].value not in ours and row["g"].value != self.meta_graph]
+            self._pragmas = exclusion_pragmas([*others, *([self.meta_graph] if self.meta_graph else [])], others)
+        return self._pragmas
+
+    def using(self, **overrides) -> "RemoteStore":
+        """The same store with other request settings (timeout, retries), sharing what it has read."""
+        other = copy(self)
+        other.remote = replace(self.remote, **overrides)
+        return other
+
     def _solutions(self, body: bytes, fmt: QueryResultsFormat):
+        try:  # skolem IRIs back to blank nodes, any server's blank node labels made readable
+            if fmt == QueryResultsFormat.JSON:
+                body = self.skolem.json_results(body)
+            elif fmt == QueryResultsFormat.XML:
+                body = self.skolem.xml_results(body)
+        except (ValueError, AttributeError, TypeError):
+            pass  # not JSON or not UTF-8: the parse below names the problem
         # Parse once completely: garbage must fail here (503), not later while a page or a
         # serializer iterates the answer.
         problem = _unreadable_results(body, fmt)
@@ -155,6 +201,9 @@ class RemoteStore:
         except (SyntaxError, ValueError) as exc:
             raise TwinkgError(f"the remote SPARQL store at {self.remote.endpoint} answered with "
                               f"RDF that cannot be read: {exc}", 503) from None
+        if GENID.encode() in body:  # skolem IRIs back to blank nodes
+            back = self.skolem.back
+            graph = _store_of(Quad(back(q.subject), q.predicate, back(q.object), DefaultGraph()) for q in graph)
         return graph.query(backend_query("all-triples"))
 
     # -- the parts of pyoxigraph's Store beyond query() that twinkg uses ---------------
@@ -175,7 +224,7 @@ class RemoteStore:
 
     def meta(self, meta_graph: str) -> dict | None:
         """The metadata ``twinkg load`` wrote last into ``meta_graph``; None if never loaded."""
-        rows = list(self.query(backend_query("meta"), substitutions={Variable("graph"): NamedNode(meta_graph)}))
+        rows = list(self._query(backend_query("meta"), substitutions={Variable("graph"): NamedNode(meta_graph)}))
         if not rows:
             return None
         try:
