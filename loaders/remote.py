@@ -108,13 +108,18 @@ def load_remote(settings: Settings, quads: list[Quad], meta: dict,
             "graphs": graphs}
     scratch = f"{settings.graph_base}system/load-{version}/"
     moves = [(f"{scratch}{i}", g) for i, g in enumerate(graphs)]
+    if settings.remote_union == "union-graph":  # the union as one graph too (backends/remote.py)
+        by_graph[settings.union_graph] = list(dict.fromkeys(t for g in graphs for t in by_graph[g]))
+        moves.append((f"{scratch}union", settings.union_graph))
+        meta["union_graph"] = settings.union_graph
     moves.append((f"{scratch}meta", settings.meta_graph))
     try:
         for (tmp, target) in moves[:-1]:
             progress(f"uploading {len(by_graph[target])} statements of <{target}>")
             _upload(remote, tmp, by_graph[target], settings.remote_batch)
         _upload(remote, moves[-1][0], _meta_triples(settings.meta_graph, meta), settings.remote_batch)
-        stale = sorted(set(previous.get("graphs", [])) - set(graphs))
+        stale = sorted({*previous.get("graphs", []), *filter(None, [previous.get("union_graph")])}
+                       - {*graphs, *filter(None, [meta.get("union_graph")])})
         progress(f"swapping {len(graphs)} graphs in (one update request)")
         remote.update(updates.request([*(updates.drop(g) for g in stale),
                                        *(updates.move(t, g) for t, g in moves)]))

@@ -14,6 +14,11 @@ quads, bound values) and back on the way in (results, CONSTRUCT answers): pages,
 Blank nodes the server makes itself (``BNODE()``, a CONSTRUCT template) come back in its own
 syntax; :func:`blank_label` turns any label that pyoxigraph would refuse (Virtuoso's
 ``nodeID://b10003``) into one it reads, the same label each time it appears in an answer.
+
+One more term a server changes is undone here: Virtuoso stores a ``geo:wktLiteral`` as its
+own geometry type and answers ``"POINT(0.70398 47.39484)"^^virtrdf:Geometry`` for
+``"Point(0.70398 47.39484)"^^geo:wktLiteral``; the datatype is given back (the upper-case
+``POINT`` stays: README, "What each server needs").
 """
 
 from __future__ import annotations
@@ -21,9 +26,11 @@ from __future__ import annotations
 import json
 import re
 
-from pyoxigraph import BlankNode, NamedNode, Quad, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
 
 GENID = ".well-known/genid/"
+VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
+WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
 _LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?<!\.)\Z")
 
 
@@ -63,13 +70,15 @@ class Skolem:
     def back(self, term):
         if isinstance(term, NamedNode) and term.value.startswith(self.prefix):
             return BlankNode(blank_label(term.value[len(self.prefix):]))
+        if isinstance(term, Literal) and term.datatype.value == VIRTUOSO_GEOMETRY:
+            return Literal(term.value, datatype=NamedNode(WKT))
         if isinstance(term, Triple):
             return Triple(self.back(term.subject), term.predicate, self.back(term.object))
         return term
 
     def json_results(self, body: bytes) -> bytes:
         """SPARQL JSON results with skolem IRIs as blank nodes and every blank label readable."""
-        if b'"bnode"' not in body and self.prefix.encode() not in body:
+        if b'"bnode"' not in body and self.prefix.encode() not in body and VIRTUOSO_GEOMETRY.encode() not in body:
             return body  # the common case: nothing to rewrite, no parse
         data = json.loads(body)
         for row in data.get("results", {}).get("bindings", []):
@@ -83,6 +92,8 @@ class Skolem:
             return {"type": "bnode", "value": blank_label(value["value"][len(self.prefix):])}
         if kind == "bnode":
             return {**value, "value": blank_label(value.get("value", ""))}
+        if value.get("datatype") == VIRTUOSO_GEOMETRY:
+            return {**value, "datatype": WKT}
         if kind == "triple":
             inner = value.get("value", {})
             return {**value, "value": {k: self._json_term(v) for k, v in inner.items()}}
@@ -95,4 +106,5 @@ class Skolem:
         text = re.sub(rf"<uri>{prefix}([^<]*)</uri>",
                       lambda m: f"<bnode>{blank_label(m.group(1))}</bnode>", text)
         text = re.sub(r"<bnode>([^<]*)</bnode>", lambda m: f"<bnode>{blank_label(m.group(1))}</bnode>", text)
+        text = text.replace(f'datatype="{VIRTUOSO_GEOMETRY}"', f'datatype="{WKT}"')
         return text.encode("utf-8")
