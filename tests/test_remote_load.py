@@ -213,3 +213,13 @@ def test_a_server_exports_each_remote_version_with_a_changelog_against_the_one_b
         "changed": ["https://twinkg.example.org/id/city/alpha"]}
     changelog = client.get("/download/CHANGELOG.md").get_data(as_text=True)
     assert changelog.index(f"## {second} ") < changelog.index(f"## {first} ")
+
+
+def test_two_loads_of_the_same_content_get_two_versions(scratch_remote, mini_data):
+    """A version names one load: ETags and scratch graphs must not be shared by two loads,
+    even of the same content within one second."""
+    settings = scratch_remote.settings(mini_data)
+    first = load(settings)[1].version
+    second = load(settings)[1].version
+    assert first != second and first.split("-")[-1] == second.split("-")[-1]
+    assert dataset_meta(settings)["version"] == second
