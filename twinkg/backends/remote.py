@@ -138,11 +138,6 @@ class RemoteStore:
     def query(self, query: str, *, base_iri: str | None = None, prefixes: dict[str, str] | None = None,
               use_default_graph_as_union: bool = False, default_graph=None, named_graphs=None,
               substitutions=None):
-        return self._query(query, base_iri=base_iri, prefixes=prefixes, union=use_default_graph_as_union,
-                           default_graph=default_graph, named_graphs=named_graphs, substitutions=substitutions)
-
-    def _query(self, query: str, *, base_iri=None, prefixes=None, union=False, default_graph=None,
-               named_graphs=None, substitutions=None):
         # pyoxigraph parses the query (SyntaxError as on the embedded store) and checks the
         # substitutions (their variables must be projected): both backends accept and refuse
         # the same queries.
@@ -156,9 +151,10 @@ class RemoteStore:
             text = f"BASE {NamedNode(base_iri)}\n{text}"  # (the query's own BASE still overrides it)
         defaults, named = _graph_iris(default_graph), _graph_iris(named_graphs)
         own_dataset = bool(defaults or named) or inspect_query(query).has_dataset
-        if union and self.union == "graphs" and not own_dataset:
+        union = use_default_graph_as_union and not own_dataset
+        if union and self.union == "graphs":
             defaults = named = self.union_graphs()
-        elif union and self.union == "union-graph" and not own_dataset:
+        elif union and self.union == "union-graph":
             # one default graph (the loader's copy of the union): as fast as a plain query
             defaults, named = [self.union_graph], self.union_graphs()
         body, media_type = self.remote.query(text, graph_result=graph_result,
@@ -232,7 +228,7 @@ class RemoteStore:
 
     def meta(self, meta_graph: str) -> dict | None:
         """The metadata ``twinkg load`` wrote last into ``meta_graph``; None if never loaded."""
-        rows = list(self._query(backend_query("meta"), substitutions={Variable("graph"): NamedNode(meta_graph)}))
+        rows = list(self.query(backend_query("meta"), substitutions={Variable("graph"): NamedNode(meta_graph)}))
         if not rows:
             return None
         try:
