@@ -23,11 +23,11 @@ server's own union configuration is relied on instead (README, "What each server
 ``remote_union = "union-graph"``: ``twinkg load`` also writes the union as one graph
 ``{base}graph/system/union`` (swapped in with the others), sent as the one
 ``default-graph-uri`` (the source graphs as ``named-graph-uri``). Measured on Virtuoso 7.2.5
-with the curated data (README, "What each server needs"): entity pages took a median
-0.06 s this way, 0.02-0.07 s with no dataset at all (where Virtuoso's system graphs join the
-union: COUNT(*) 5,198, not 2,698), 0.36-0.56 s with the eight graphs as protocol dataset or
-as FROM/FROM NAMED in the text; Virtuoso's ``DEFINE input:default-graph-exclude`` of its other
-graphs was as fast but failed two canned queries ("Stack Overflow in cost model").
+with the curated data (bench/README.md): entity pages took a median 0.016-0.068 s this way,
+as with no dataset at all (where Virtuoso's system graphs join the union: COUNT(*) 5,198, not
+2,698), and 0.03-0.56 s with the eight graphs as protocol dataset or as FROM/FROM NAMED in
+the text; Virtuoso's ``DEFINE input:default-graph-exclude`` of its other graphs was as fast
+but failed two canned queries ("Stack Overflow in cost model").
 Blank nodes are skolem IRIs in the remote store and blank nodes again in every answer
 (``skolem.py``).
 ``default_graph``/``named_graphs`` are sent as ``default-graph-uri``/``named-graph-uri``.
