@@ -98,6 +98,10 @@ def _label_offices_and_participations(graph: GraphIndex, labeler: Labeler) -> No
             f"{name.value} — {what.value}", what.lang or name.lang, name.fallback or what.fallback)
 
 
+def _cell_order(cell: Cell) -> tuple[str, str, str]:
+    return cell.value.text.value, cell.value.text.lang or "", cell.value.iri or ""
+
+
 def _inferred(rows, labeler: Labeler) -> dict[tuple, Text]:
     """(subject, predicate, object) → how it was derived, for the statements of the page
     that a tk:InferredStatement among its fragment nodes marks."""
@@ -151,7 +155,7 @@ def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url:
     def table(subject) -> list[Row]:
         props = grouped.get(subject, {})
         # by text, then by the whole term (language tag): stores answer in their own order
-        return [Row(labeler.term(p), sorted(cells, key=lambda c: (c.value.text.value, c.value.text.lang or "", c.value.iri or "")))
+        return [Row(labeler.term(p), sorted(cells, key=_cell_order))
                 for p, cells in sorted(props.items(), key=lambda kv: labeler.label(kv[0].value).value.lower())]
 
     fragments = [Fragment(s.value.partition("#")[2], labeler.term(s), table(s))
