@@ -223,3 +223,19 @@ def test_two_loads_of_the_same_content_get_two_versions(scratch_remote, mini_dat
     second = load(settings)[1].version
     assert first != second and first.split("-")[-1] == second.split("-")[-1]
     assert dataset_meta(settings)["version"] == second
+
+
+def test_union_graph_mode_without_a_union_graph_is_named(scratch_oxigraph, mini_data, embedded_mini):
+    """remote_union = union-graph reads the union the loader wrote: a store loaded without it
+    is reported at start (as the server-side union is), never served as empty pages."""
+    load(scratch_oxigraph.settings(mini_data))
+    with pytest.raises(TwinkgError) as err:
+        dataset_meta(scratch_oxigraph.settings(mini_data, remote_union="union-graph"))
+    assert err.value.status == 503 and "holds no union graph" in err.value.message
+    settings = scratch_oxigraph.settings(mini_data, remote_union="union-graph")
+    load(settings)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    (remote,) = open_store(settings).query(count, use_default_graph_as_union=True)
+    (local,) = embedded_mini.query(count, use_default_graph_as_union=True)
+    assert int(remote["n"].value) == int(local["n"].value)  # no metadata, no scratch graphs
+    assert graphs(open_store(settings)) == graphs(embedded_mini) | {settings.meta_graph}
