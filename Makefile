@@ -27,13 +27,16 @@ check-readme: $(STAMP)
 ## Debian packages the tests drive for real: chromium (browser tests through Playwright, which
 ## never downloads a browser), nginx and Apache httpd (the static site's generated configurations;
 ## the tests start them on loopback ports with their own config), rapper (raptor2-utils: an
-## independent RDF client dereferencing the served IRIs). One apt run installs what is missing.
+## independent RDF client dereferencing the served IRIs), Virtuoso (virtuoso-opensource: a remote
+## SPARQL store the remote-backend tests start on loopback with their own virtuoso.ini).
+## One apt run installs what is missing.
 system-packages:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	[ -x /usr/sbin/apache2 ] || missing="$$missing apache2"; \
 	command -v rapper >/dev/null 2>&1 || missing="$$missing raptor2-utils"; \
+	[ -x /usr/bin/virtuoso-t ] || missing="$$missing virtuoso-opensource"; \
 	if [ -n "$$missing" ]; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "installing Debian packages:$$missing"; \

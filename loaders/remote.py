@@ -11,14 +11,14 @@
 4. A failure before that request leaves the previous data untouched; the temporary graphs
    are dropped (best effort) and the error names the endpoint.
 
-Blank nodes (the ontology's OWL lists) are scoped to one request, so the triples sharing
-blank nodes are kept in the same batch.
+Blank nodes (the ontology's OWL lists) are sent as skolem IRIs (``twinkg/backends/skolem.py``:
+Virtuoso refuses blank nodes in ``INSERT DATA``, and a blank node a server makes cannot be
+named by the next query); the remote store maps them back when read.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
@@ -26,10 +26,11 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, s
 from twinkg.backends import updates
 from twinkg.backends.protocol import Remote
 from twinkg.backends.remote import RemoteStore, remote_for
+from twinkg.backends.skolem import Skolem
 from twinkg.config import PREFIXES, Settings
 from twinkg.errors import TwinkgError
 
-from .storebuild import dataset_hash
+from .storebuild import dataset_hash, new_version
 
 RDF_JSON = NamedNode(PREFIXES["rdf"] + "JSON")
 RDF_VALUE = NamedNode(PREFIXES["rdf"] + "value")
@@ -96,22 +97,29 @@ def load_remote(settings: Settings, quads: list[Quad], meta: dict,
                           "(its SPARQL Update URL)", 400)
     previous = RemoteStore(remote).meta(settings.meta_graph) or {}
     content = dataset_hash(quads)
-    version = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + content[:12]
+    version = new_version(content)
+    skolem = Skolem(settings.base_iri)
     by_graph: dict[str, list[Triple]] = {}
     for q in quads:
-        by_graph.setdefault(q.graph_name.value, []).append(Triple(q.subject, q.predicate, q.object))
+        by_graph.setdefault(q.graph_name.value, []).append(
+            Triple(skolem.out(q.subject), q.predicate, skolem.out(q.object)))
     graphs = sorted(by_graph)
     meta = {**meta, "version": version, "content_sha256": content, "quads": len(set(quads)),
             "graphs": graphs}
     scratch = f"{settings.graph_base}system/load-{version}/"
     moves = [(f"{scratch}{i}", g) for i, g in enumerate(graphs)]
+    if settings.remote_union == "union-graph":  # the union as one graph too (backends/remote.py)
+        by_graph[settings.union_graph] = list(dict.fromkeys(t for g in graphs for t in by_graph[g]))
+        moves.append((f"{scratch}union", settings.union_graph))
+        meta["union_graph"] = settings.union_graph
     moves.append((f"{scratch}meta", settings.meta_graph))
     try:
         for (tmp, target) in moves[:-1]:
             progress(f"uploading {len(by_graph[target])} statements of <{target}>")
             _upload(remote, tmp, by_graph[target], settings.remote_batch)
         _upload(remote, moves[-1][0], _meta_triples(settings.meta_graph, meta), settings.remote_batch)
-        stale = sorted(set(previous.get("graphs", [])) - set(graphs))
+        stale = sorted({*previous.get("graphs", []), *filter(None, [previous.get("union_graph")])}
+                       - {*graphs, *filter(None, [meta.get("union_graph")])})
         progress(f"swapping {len(graphs)} graphs in (one update request)")
         remote.update(updates.request([*(updates.drop(g) for g in stale),
                                        *(updates.move(t, g) for t, g in moves)]))

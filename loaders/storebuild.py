@@ -169,13 +169,23 @@ def _load_lock(store: Path, progress: Progress):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def new_version(content: str) -> str:
+    """A load's version: its UTC time to the microsecond and the content hash's first 12 digits.
+
+    Unique per load: two loads of the same content in one second used to share a version
+    (second resolution), hence their ETags and a remote load's scratch graphs."""
+    now = time.time()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(now)) + f".{int(now % 1 * 1e6):06d}Z"
+    return stamp + "-" + content[:12]
+
+
 def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], None] | None,
            progress: Progress) -> Path:
     """The new build directory, complete, under ``builds`` (not yet served)."""
     _remove_stale(builds)
     with progress.stage("hashing the content", len(quads), "quads") as stage:
         content = dataset_hash(quads, stage)
-    version = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + content[:12]
+    version = new_version(content)
     tmp = builds / f".building-{os.getpid()}-{version}"
     tmp.mkdir()
     try:

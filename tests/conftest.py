@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from helpers import CHROMIUM, DATA, MINI, CountedStore, OxigraphServer, running_server, settings_for
+from helpers import (CHROMIUM, DATA, MINI, CountedStore, OxigraphServer, VirtuosoServer, backend_for,
+                     running_server, settings_for)
 from twinkg.cli import main
 from twinkg.export.run import export_store
 from twinkg.loaders.pipeline import load
@@ -18,7 +19,8 @@ from twinkg.store import open_read_only, store_meta
 #: Fixtures of this file that start a real server process (``twinkg serve``, ``oxigraph
 #: serve``): a test using one is marked ``server``. A test module lists its own such fixtures
 #: in a ``SERVER_FIXTURES`` of its own, and marks tests that start one in their body.
-SERVER_FIXTURES = {"live_server", "limited_server", "oxigraph_server", "scratch_oxigraph"}
+SERVER_FIXTURES = {"live_server", "limited_server", "oxigraph_server", "scratch_oxigraph", "virtuoso_server",
+                   "empty_virtuoso", "scratch_virtuoso", "scratch_remote"}
 #: Fixtures that drive Debian's chromium: marked ``browser``.
 BROWSER_FIXTURES = {"browser"}
 #: Fixtures that take tens of seconds (an export of the curated store, the static site): marked
@@ -102,7 +104,8 @@ def store_queries(app, monkeypatch) -> list[str]:
 @pytest.fixture(scope="session")
 def live_server(backend_settings):
     """``twinkg serve`` with the default settings over either backend (embedded or remote)."""
-    with running_server(backend_settings.store, endpoint=backend_settings.endpoint) as base:
+    with running_server(backend_settings.store, endpoint=backend_settings.endpoint,
+                        remote_union=backend_settings.remote_union) as base:
         yield base
 
 
@@ -137,12 +140,47 @@ def scratch_oxigraph(tmp_path):
         server.stop()
 
 
+# -- remote stores: Debian's Virtuoso (virtuoso-opensource 7.2) on loopback ------------------
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory):
+    """Virtuoso holding the curated data, loaded by `twinkg load` as the README says."""
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
+    try:
+        load(server.settings())
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def empty_virtuoso(tmp_path_factory):
+    """A second Virtuoso for tests that change what it holds (one process per test worker)."""
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso-scratch"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def scratch_virtuoso(empty_virtuoso):
+    """The scratch Virtuoso, emptied of all but its own graphs before the test."""
+    empty_virtuoso.clear()
+    return empty_virtuoso
+
+
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def scratch_remote(request):
+    """An empty remote store of either kind: `oxigraph serve` of its own, or the scratch Virtuoso."""
+    return request.getfixturevalue(f"scratch_{request.param}")
+
+
 @pytest.fixture(scope="session", params=["embedded", "remote"])
 def backend_settings(request, curated_settings):
-    """The curated data behind either backend: every test using it runs on both."""
-    if request.param == "embedded":
-        return curated_settings
-    return request.getfixturevalue("oxigraph_server").settings()
+    """The curated data behind either backend: every test using it runs on both (the remote
+    backend's own suites, test_remote_*.py, add Virtuoso as a third)."""
+    return backend_for(request, request.param)
 
 
 @pytest.fixture(scope="session")

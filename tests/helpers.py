@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -16,7 +18,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+from twinkg.backends.protocol import Remote
 from twinkg.config import load_settings
+from twinkg.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -131,9 +137,146 @@ class OxigraphServer:
         return load_settings(data_dir=data, endpoint=self.query_url, update_endpoint=self.update_url,
                              graph_store=self.store_url if graph_store else "", remote_backoff=0.01, **kw)
 
+    def env(self) -> dict[str, str]:
+        return {}  # no credentials, the default union
+
     def stop(self) -> None:
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+# -- remote stores: Debian's Virtuoso (virtuoso-opensource 7.2) on loopback ------------------
+
+VIRTUOSO = Path("/usr/bin/virtuoso-t")
+ISQL = Path("/usr/bin/isql-vt")
+# The smallest virtuoso.ini that serves SPARQL: its own files in the directory, loopback
+# ports, small buffers, no VAD packages (those make up most of a default start), no plugins.
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = virtuoso.db
+ErrorLogFile = virtuoso.log
+LockFile = virtuoso.lck
+TransactionFile = virtuoso.trx
+xa_persistent_file = virtuoso.pxa
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = virtuoso-temp.db
+TransactionFile = virtuoso-temp.trx
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+MaxClientConnections = 8
+CheckpointInterval = 0
+CaseMode = 2
+DirsAllowed = .
+NumberOfBuffers = 3000
+MaxDirtyBuffers = 2000
+ThreadsPerQuery = 2
+AsyncQueueMaxThreads = 4
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = .
+MaxClientConnections = 8
+ServerThreads = 8
+EnabledDavVSP = 0
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+
+class VirtuosoServer:
+    """One `virtuoso-t` with a generated virtuoso.ini, and a user that may load (SPARQL_UPDATE).
+
+    The anonymous SPARQL user keeps read-only access: loads go to /sparql-auth (digest) and the
+    Graph Store endpoint /sparql-graph-crud-auth as the user, as the README tells a city to."""
+
+    user = "twinkg-loader"
+
+    def __init__(self, location: Path):
+        if not VIRTUOSO.exists():
+            pytest.fail("Debian's virtuoso-opensource is missing: run `make system-packages`")
+        location.mkdir(parents=True, exist_ok=True)
+        self.location = location
+        self.sql_port, self.port = free_port(), free_port()
+        self.password = secrets.token_hex(8)
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.query_url, self.update_url, self.store_url = (
+            self.base + p for p in ("/sparql", "/sparql-auth", "/sparql-graph-crud-auth"))
+        (location / "virtuoso.ini").write_text(VIRTUOSO_INI.format(sql_port=self.sql_port, http_port=self.port))
+        self.process = subprocess.Popen([str(VIRTUOSO), "+foreground", "+configfile", "virtuoso.ini"],
+                                        cwd=location, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        try:
+            wait_for(self.query_url + "?query=ASK%7B%7D", self.process, timeout=120)
+            self.isql(f"DB.DBA.USER_CREATE('{self.user}', '{self.password}');",
+                      f"GRANT SPARQL_UPDATE TO \"{self.user}\";")
+            self.system_graphs = self.graphs()  # Virtuoso's own: never cleared
+        except BaseException:
+            self.stop()
+            raise
+
+    def isql(self, *statements: str) -> str:
+        done = subprocess.run([str(ISQL), f"127.0.0.1:{self.sql_port}", "dba", "dba",
+                               "exec=" + " ".join(statements)], capture_output=True, text=True, timeout=60)
+        if done.returncode != 0 or "*** Error" in done.stdout + done.stderr:
+            raise RuntimeError(f"isql-vt failed: {done.stdout}{done.stderr}")
+        return done.stdout
+
+    def graphs(self) -> set[str]:
+        return {g.value for g in open_store(load_settings(endpoint=self.query_url)).named_graphs()}
+
+    def settings(self, data: Path = DATA, graph_store: bool = False, **kw):
+        """As a city would configure twinkg for Virtuoso (README, "What each server needs")."""
+        kw.setdefault("store", self.location.parent / f"{self.location.name}-local" / "store")
+        kw.setdefault("remote_union", "union-graph")
+        return load_settings(data_dir=data, endpoint=self.query_url, update_endpoint=self.update_url,
+                             graph_store=self.store_url if graph_store else "", remote_user=self.user,
+                             remote_password=self.password, remote_auth="digest", remote_backoff=0.01,
+                             remote_timeout=60, **kw)
+
+    def env(self) -> dict[str, str]:
+        """The loader's credentials as TWINKG_* variables (for the CLI)."""
+        return {"TWINKG_REMOTE_USER": self.user, "TWINKG_REMOTE_PASSWORD": self.password,
+                "TWINKG_REMOTE_AUTH": "digest", "TWINKG_REMOTE_UNION": "union-graph"}
+
+    def clear(self) -> None:
+        """Every graph but Virtuoso's own dropped: an empty store for the next test."""
+        remote = Remote(self.query_url, update_endpoint=self.update_url, user=self.user,
+                        password=self.password, auth="digest", timeout=60)
+        stale = sorted(self.graphs() - self.system_graphs)
+        if stale:
+            remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in stale))
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+_WKT = re.compile(r'"Point\(([^"]*)\)"\^\^<http://www\.opengis\.net/ont/geosparql#wktLiteral>')
+
+
+def fold_wkt(text: str) -> str:
+    """N-Triples with WKT points in Virtuoso's spelling: it answers "POINT(…)" for the
+    "Point(…)" twinkg writes (the one difference README, "What each server needs", names)."""
+    return _WKT.sub(r'"POINT(\1)"^^<http://www.opengis.net/ont/geosparql#wktLiteral>', text)
+
+
+#: The fixture holding the curated data behind each remote backend.
+REMOTE_BACKENDS = {"remote": "oxigraph_server", "virtuoso": "virtuoso_server"}
+
+
+def backend_for(request, name: str):
+    """The curated data's settings behind one backend: embedded, remote (oxigraph) or virtuoso."""
+    if name == "embedded":
+        return request.getfixturevalue("curated_settings")
+    return request.getfixturevalue(REMOTE_BACKENDS[name]).settings()

@@ -111,11 +111,14 @@ class Settings:
     remote_user: str = ""
     remote_password: str = ""
     #: "basic" or "digest" (Virtuoso's /sparql-auth) for SPARQL requests; uploads by Graph
-    #: Store Protocol use basic.
+    #: Store Protocol answer the server's challenge (digest or Basic; Basic sent at once
+    #: unless this is "digest").
     remote_auth: str = "basic"
     #: How a remote store gives the union of twinkg's graphs: "graphs" sends them as the
     #: protocol's default-graph-uri/named-graph-uri (any SPARQL 1.1 server, FROM still works);
-    #: "server" relies on the server's own union default graph configuration (README).
+    #: "server" relies on the server's own union default graph configuration (README);
+    #: "union-graph": `twinkg load` writes the union as one more graph, queried as the default
+    #: graph (Virtuoso: as fast as a query without a dataset; twinkg/backends/remote.py).
     remote_union: str = "graphs"
     #: Triples per upload request when loading into a remote store.
     remote_batch: int = 5000
@@ -156,6 +159,11 @@ class Settings:
 
         Source graphs are ``graph/<slug>`` and slugs have no ``/``: this name cannot collide."""
         return self.graph_base + "system/meta"
+
+    @property
+    def union_graph(self) -> str:
+        """Where `twinkg load` writes the union of the graphs with remote_union = union-graph."""
+        return self.graph_base + "system/union"
 
     @property
     def wikidata_graph(self) -> str:

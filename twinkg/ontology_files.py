@@ -7,7 +7,7 @@ from importlib.resources import files
 
 from pyoxigraph import RdfFormat, Store, parse
 
-from twinkg.config import ONTOLOGY_IRI, ONTOLOGY_NS
+from twinkg.config import ONTOLOGY_IRI
 from twinkg.formats import RDFLIB_NAMES
 
 

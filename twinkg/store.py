@@ -61,6 +61,10 @@ def dataset_meta(settings: Settings) -> dict:
         raise TwinkgError(f"the remote store at {settings.endpoint} holds no twinkg dataset "
                           "(no metadata graph): run `twinkg load --endpoint … --update-endpoint …` first",
                           503)
+    if settings.remote_union == "union-graph" and meta.get("union_graph") != settings.union_graph:
+        raise TwinkgError(f"the remote store at {settings.endpoint} holds no union graph "
+                          f"<{settings.union_graph}>: load it with remote_union = union-graph "
+                          "(`TWINKG_REMOTE_UNION=union-graph twinkg load …`)", 503)
     if settings.remote_union == "server" and not bool(store.query(backend_query("union-check"))):
         raise TwinkgError(f"the remote store at {settings.endpoint} does not query the union of its "
                           "named graphs by default, so every page would be empty: configure it "

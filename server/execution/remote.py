@@ -20,11 +20,11 @@ class RemoteExecutor:
         self.settings = settings
         self.timeout = settings.query_timeout
         self.union_graphs = union_graphs  # from the served version's metadata
+        self.store = remote_store(settings, union_graphs)  # what it reads once is kept per version
 
     def run(self, job: Job, timeout: float | None = None) -> Answer | Failure:
         timeout = self.timeout if timeout is None else timeout
-        store = remote_store(self.settings, self.union_graphs, timeout=timeout, retries=0)
-        return answer(store, job)
+        return answer(self.store.using(timeout=timeout, retries=0), job)
 
     def close(self) -> None:
         pass

@@ -95,6 +95,10 @@ def _label_offices_and_participations(graph: GraphIndex, labeler: Labeler) -> No
             f"{name.value} — {what.value}", what.lang or name.lang, name.fallback or what.fallback)
 
 
+def _cell_order(cell: Cell) -> tuple[str, str, str]:
+    return cell.value.text.value, cell.value.text.lang or "", cell.value.iri or ""
+
+
 def _inferred(rows, labeler: Labeler) -> dict[tuple, Text]:
     """(subject, predicate, object) → how it was derived, for the statements of the page
     that a tk:InferredStatement among its fragment nodes marks."""
@@ -148,7 +152,8 @@ def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url:
 
     def table(subject) -> list[Row]:
         props = grouped.get(subject, {})
-        return [Row(labeler.term(p), sorted(cells, key=lambda c: c.value.text.value))
+        # by text, then by the whole term (language tag): stores answer in their own order
+        return [Row(labeler.term(p), sorted(cells, key=_cell_order))
                 for p, cells in sorted(props.items(), key=lambda kv: labeler.label(kv[0].value).value.lower())]
 
     fragments = [Fragment(s.value.partition("#")[2], labeler.term(s), table(s))
@@ -157,8 +162,8 @@ def build_page(ds: Dataset, kind: str, slug: str, iri: str, lang: str, page_url:
     # page.rq reads one link more than is shown: more may exist even where the shown ones
     # were merged (a fragment's link shown as its entity's)
     incoming.more = sum(1 for t in graph.triples if t.object == e and t.subject != e) > INCOMING_LIMIT
-    provenance = sorted(((labeler.term(NamedNode(src)), n) for src, n in per_source.items()),
-                        key=lambda pair: -pair[1])
+    provenance = [(labeler.term(NamedNode(src)), n)
+                  for src, n in sorted(per_source.items(), key=lambda pair: (-pair[1], pair[0]))]
     alternates = [Alternate(fmt.name, f"/data/{kind}/{slug}.{fmt.file_extension}", fmt.media_type)
                   for fmt in DATA_FORMATS]
     page = EntityPage(iri, kind, declared.cls, labeler.label(iri), table(e), fragments,

@@ -23,7 +23,9 @@ class GraphIndex:
         self.add(triples)
 
     def add(self, triples: Iterable[Triple]) -> None:
-        for t in triples:
+        # sorted: every store answers a CONSTRUCT in its own order, and the views list values
+        # in this order (a remote store's page must read as the embedded store's)
+        for t in sorted(triples, key=str):
             if t.object in self.spo[t.subject][t.predicate]:
                 continue
             self.triples.append(t)
