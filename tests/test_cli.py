@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 from helpers import DATA, running_server, settings_for
 
+from twinkg import cli
 from twinkg.cli import main
 
 
@@ -35,6 +36,28 @@ def test_help_lists_the_commands(runner):
     assert result.exit_code == 0
     for command in ("validate", "load", "query", "serve"):
         assert command in result.output
+
+
+def test_help_lists_each_command_with_its_own_one_line_help(runner):
+    """The list comes from cli.COMMANDS without importing the commands: each line must be the
+    first line of the command's own help."""
+    listed = runner.invoke(main, ["--help"], terminal_width=200).output.split("Commands:\n")[1]
+    rows = dict(line.split(None, 1) for line in listed.splitlines())
+    assert list(rows) == sorted(cli.COMMANDS)
+    for name, line in rows.items():
+        assert line == main.get_command(None, name).get_short_help_str(limit=200)
+
+
+def test_help_and_a_light_command_leave_the_heavy_libraries_unloaded():
+    """`twinkg --help` and `twinkg query` do not wait for Flask, pySHACL or the export's
+    libraries: only the command that runs is imported (twinkg/commands/)."""
+    probe = ("import sys\nfrom click.testing import CliRunner\nfrom twinkg.cli import main\n"
+             "for argv in (['--help'], ['query', '--help']):\n"
+             "    assert CliRunner().invoke(main, argv).exit_code == 0\n"
+             "print(sorted(m for m in ('flask', 'pyshacl', 'bs4', 'rdflib', 'granian', 'twinkg.server',"
+             " 'twinkg.loaders.pipeline', 'twinkg.export.run') if m in sys.modules))\n")
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
 
 
 def test_validate_prints_counts(runner, mini_data, tmp_path):
