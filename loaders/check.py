@@ -7,10 +7,10 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from twinkg import kinds as s  # the curated YAML schema: the registry of kinds
 from twinkg.progress import QUIET, Progress, Stage
 from twinkg.values import QID_RE, SLUG_RE, ValueProblem, check_iri, is_language_tag, parse_date
 
-from . import schema as s
 from .problems import InvalidInput, Problem
 from .yamlfile import LDict, read_yaml
 

@@ -30,7 +30,7 @@ from twinkg.execution import QueryExecutor
 from twinkg.kinds import Registry, kinds_of
 from twinkg.loaders.remotefiles import write_index
 from twinkg.loaders.site_index import FILE_NAME as SEARCH_FILE
-from twinkg.server.execution.processes import Executor
+from twinkg.server.execution.processes import ProcessExecutor
 from twinkg.server.execution.recycle import Recycler
 from twinkg.server.execution.remote import RemoteExecutor
 from twinkg.server.execution.threads import ThreadExecutor
@@ -68,7 +68,7 @@ class _Build:
         # The resolved build directory: the children keep reading this build (whose version
         # the answers carry) even after a load repoints the link.
         path = os.path.join(self.target, "oxigraph")
-        return Executor(path, settings.parallel_queries, settings.query_timeout)
+        return ProcessExecutor(path, settings.parallel_queries, settings.query_timeout)
 
     @cached_property
     def iris(self) -> IriMap:

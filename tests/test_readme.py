@@ -60,7 +60,9 @@ def shell_commands() -> list[str]:
     """The commands of the sh blocks, continuation lines and multi-line quotes joined."""
     commands = []
     for block in code_blocks("sh"):
-        if "$R" in block:  # the remote-store example needs an `oxigraph serve` (test_remote.py)
+        # the remote-store examples need a running store: test_remote_load.py and
+        # test_remote_backend.py run them on `oxigraph serve`, test_remote_virtuoso.py on Virtuoso
+        if "$R" in block:
             continue
         pending = ""
         for line in block.splitlines():

@@ -204,12 +204,12 @@ def test_an_app_without_a_supervisor_runs_queries_in_child_processes(curated_set
     from dataclasses import replace
 
     from twinkg.server import create_app
-    from twinkg.server.execution.processes import Executor
+    from twinkg.server.execution.processes import ProcessExecutor
 
     for settings, supervisor in ((curated_settings, None), (replace(curated_settings, workers=1), os.getppid()),
                                  (replace(curated_settings, query_isolation="process"), os.getppid())):
         app = create_app(settings, supervisor=supervisor)
-        assert isinstance(app.extensions["twinkg"].executor, Executor)
+        assert isinstance(app.extensions["twinkg"].executor, ProcessExecutor)
         assert isinstance(app.extensions["twinkg"].executor, QueryExecutor)
     app = create_app(curated_settings, supervisor=os.getppid())
     assert isinstance(app.extensions["twinkg"].executor, ThreadExecutor)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from flask import Response, current_app, request
+from pyoxigraph import QueryResultsFormat
 
 from twinkg.errors import TwinkgError
 from twinkg.query_answers import Answer, Failure, Job
@@ -195,7 +196,7 @@ def _marked(result: Answer) -> bytes:
     The bodies are pyoxigraph's own serializations (the cut JSON is re-serialized by it in
     twinkg/query_answers.py), so their heads have one fixed shape; anything else stays as is."""
     body = result.body
-    if result.media_type == "application/sparql-results+json" and body.startswith(_JSON_HEAD):
+    if result.media_type == QueryResultsFormat.JSON.media_type and body.startswith(_JSON_HEAD):
         end = body.index(b"]", len(_JSON_HEAD)) + 1  # variable names hold no "]"
         return body[:end] + b',"link":["' + TRUNCATED_NOTICE.encode() + b'"]' + body[end:]
     if result.media_type == "application/sparql-results+xml" and b"</head>" in body:

@@ -73,7 +73,7 @@ class _Child:
         self.outbox.close()
 
 
-class Executor:
+class ProcessExecutor:
     """At most ``processes`` queries of this worker run at once; more wait for a free child."""
 
     def __init__(self, store_path: str, processes: int, timeout: float):

@@ -42,7 +42,7 @@ def entity_iri(kind: str, slug: str) -> str:
     """The canonical IRI ``kind/slug`` would have, or a 404 when it cannot name an entity.
 
     No query: the page and the data document tell whether the entity exists from the data
-    they read anyway (:func:`describe.is_entity`), so that they cost no extra query."""
+    they read anyway (:func:`documents.is_entity`), so that they cost no extra query."""
     iris = dataset().iris
     if iris.valid(kind, slug):
         return iris.entity_iri(kind, slug)

@@ -19,6 +19,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Callable
 
+from pyoxigraph import RdfFormat
 from SPARQLWrapper import BASIC, DIGEST, JSON, POST, POSTDIRECTLY, TURTLE, SPARQLWrapper
 from SPARQLWrapper import SPARQLExceptions as sx
 
@@ -158,7 +159,7 @@ class Remote:
 
         def attempt():
             request = urllib.request.Request(url, data=ntriples, method="PUT" if replace else "POST")
-            request.add_header("Content-Type", "application/n-triples")
+            request.add_header("Content-Type", RdfFormat.N_TRIPLES.media_type)
             request.add_header("User-Agent", self.agent)
             try:
                 with opener.open(request, timeout=self.timeout) as response:

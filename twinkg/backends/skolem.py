@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import re
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
 GENID = ".well-known/genid/"
 VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
@@ -61,9 +61,6 @@ class Skolem:
         if isinstance(term, Triple):
             return Triple(self.out(term.subject), term.predicate, self.out(term.object))
         return term
-
-    def quad_out(self, quad: Quad) -> Quad:
-        return Quad(self.out(quad.subject), quad.predicate, self.out(quad.object), quad.graph_name)
 
     # -- in: what the server answers ----------------------------------------------------
 
