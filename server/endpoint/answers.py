@@ -19,18 +19,13 @@ from flask import Response, current_app, request
 from pyoxigraph import QueryResultsFormat
 
 from twinkg.errors import TwinkgError
+from twinkg.formats import GRAPH_FORMATS, RESULT_FORMATS, base_type, content_type
+from twinkg.negotiation import not_acceptable
 from twinkg.query_answers import Answer, Failure, Job
 from twinkg.query_inspect import QueryShape, ScannedQuery
 from twinkg.server.caching import ResponseCache, etag_for, etag_matches, is_star
 from twinkg.server.dataset import Dataset, dataset
-from twinkg.server.endpoint.formats import (
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
-    Choice,
-    base_type,
-    content_type,
-    not_acceptable,
-)
+from twinkg.server.endpoint.format_choice import Choice
 
 log = logging.getLogger(__name__)  # a child of the app's logger ("twinkg.server")
 

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, jsonify, render_template, request, url_for
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
+from twinkg import formats
 from twinkg.canned import CannedQuery, ParamError, canned_queries, single_values
 from twinkg.negotiation import negotiate
 from twinkg.query_inspect import query_form
@@ -21,7 +22,7 @@ from twinkg.server.caching import cache_headers, etag_for, is_not_modified, not_
 from twinkg.server.conditional import conditional_get
 from twinkg.server.cors import allow_cross_origin
 from twinkg.server.dataset import dataset
-from twinkg.server.endpoint import formats
+from twinkg.server.endpoint.format_choice import Choice, unknown_format
 from twinkg.server.endpoint.answers import QueryRequest, answer, respond
 from twinkg.server.i18n import current_language
 from twinkg.server.presentation.cells import term_view
@@ -31,7 +32,7 @@ allow_cross_origin(bp)
 conditional_get(bp, html=True, negotiated=True)  # /queries (a query's own page has its own ETag)
 
 #: The page's own data: JSON results for SELECT/ASK, N-Triples for CONSTRUCT/DESCRIBE.
-_PAGE_CHOICE = formats.Choice(QueryResultsFormat.JSON, RdfFormat.N_TRIPLES)
+_PAGE_CHOICE = Choice(QueryResultsFormat.JSON, RdfFormat.N_TRIPLES)
 
 
 # Both rules carry ``as_json`` so that url_for can tell them apart (without it, it built
@@ -64,12 +65,12 @@ def show(name: str):
     fmt_name = suffix if by_suffix else request.args.get("format")
     given = single_values((k, v) for k, v in request.args.items(multi=True) if k != "format")
     if fmt_name and fmt_name != "html":
-        choice = formats.Choice(formats.by_name(fmt_name, formats.RESULT_FORMATS),
-                                formats.by_name(fmt_name, formats.GRAPH_FORMATS))
+        choice = Choice(formats.by_name(fmt_name, formats.RESULT_FORMATS),
+                        formats.by_name(fmt_name, formats.GRAPH_FORMATS))
         if choice.results is None and choice.graph is None:
             if by_suffix:  # a URL that names no resource
                 abort(404, description=f"unknown format {fmt_name!r}")
-            raise formats.unknown_format(fmt_name, query_form(query.text))  # a bad parameter: 400
+            raise unknown_format(fmt_name, query_form(query.text))  # a bad parameter: 400
         return _data(query, given, choice)
     if not fmt_name:
         offers = ("text/html",) + tuple(formats.base_type(f) for f in formats.RESULT_FORMATS)
@@ -78,7 +79,7 @@ def show(name: str):
         picked = negotiate(request.headers.get("Accept"), offers, media_type=lambda m: m,
                            aliases=lambda m: generic.get(m, ()))
         if picked != "text/html":
-            return _data(query, given, formats.Choice(formats.by_name(picked, formats.RESULT_FORMATS), None))
+            return _data(query, given, Choice(formats.by_name(picked, formats.RESULT_FORMATS), None))
     return _page(query, given)
 
 
@@ -87,7 +88,7 @@ def _bound_request(query: CannedQuery, given: dict) -> QueryRequest:
     return QueryRequest(text=query.text, substitutions=tuple(sorted((v.value, t) for v, t in bindings.items())))
 
 
-def _data(query: CannedQuery, given: dict, choice: formats.Choice) -> Response:
+def _data(query: CannedQuery, given: dict, choice: Choice) -> Response:
     return respond(_bound_request(query, given), choice, {"Link": _link_header(query, given)})
 
 

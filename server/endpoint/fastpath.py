@@ -16,7 +16,7 @@ from __future__ import annotations
 from werkzeug.http import HTTP_STATUS_CODES
 
 from twinkg.server.cors import EXPOSED_HEADERS
-from twinkg.server.endpoint import formats
+from twinkg.server.endpoint.format_choice import choose
 from twinkg.server.endpoint.answers import respond_parts, response_cache
 from twinkg.server.endpoint.request import (
     endpoint_iri,
@@ -52,7 +52,7 @@ class SparqlFastPath:
                     query, format_param = read_query_request(self.dataset.settings.max_body_bytes, request)
             if query is None:  # e.g. ?queryx=: the editor or the description
                 return self.wsgi_app(environ, start_response)
-            choice = formats.choose(environ.get("HTTP_ACCEPT"), format_param, query.scanned.form)
+            choice = choose(environ.get("HTTP_ACCEPT"), format_param, query.scanned.form)
             status, headers, body = respond_parts(query, choice, method, environ.get("HTTP_IF_NONE_MATCH"),
                                                   None, self.dataset, cache)
         except Exception as exc:  # noqa: BLE001 - rendered by the app's error handlers

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
 
+from twinkg import formats
 from twinkg.canned import canned_queries
 from twinkg.config import PREFIXES
-from twinkg.negotiation import negotiate
+from twinkg.negotiation import negotiate, not_acceptable
 from twinkg.server.caching import cache_headers, etag_for, is_not_modified, not_modified
 from twinkg.server.cors import allow_cross_origin
 from twinkg.server.dataset import dataset
-from twinkg.server.endpoint import formats
+from twinkg.server.endpoint.format_choice import choose
 from twinkg.server.endpoint.answers import respond
 from twinkg.server.endpoint.request import endpoint_iri, read_query_request
 from twinkg.server.endpoint.service_description import (
@@ -32,7 +33,7 @@ def endpoint():
     query, format_param = read_query_request(ds.settings.max_body_bytes)
     if query is None:
         return _editor_or_description()
-    choice = formats.choose(request.headers.get("Accept"), format_param, query.scanned.form)
+    choice = choose(request.headers.get("Accept"), format_param, query.scanned.form)
     return respond(query, choice)
 
 
@@ -43,7 +44,7 @@ def _editor_or_description() -> Response:
     if fmt_name:
         wanted = formats.by_name(fmt_name, formats.GRAPH_FORMATS)
         if wanted is None and fmt_name != "html":
-            raise formats.not_acceptable(formats.GRAPH_FORMATS)
+            raise not_acceptable(formats.GRAPH_FORMATS)
     else:
         # Only an explicit text/html picks the editor: */* alone means a program.
         offers = _DESCRIPTION_OFFERS if "text/html" in (accept or "") else _DESCRIPTION_OFFERS[1:]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple, serialize
 
 from twinkg.config import PREFIXES
-from twinkg.server.endpoint.formats import GRAPH_FORMATS, RESULT_FORMATS, base_type
+from twinkg.formats import GRAPH_FORMATS, RESULT_FORMATS, base_type
 from twinkg.server.endpoint.request import DIRECT, FORM
 
 SD = "http://www.w3.org/ns/sparql-service-description#"

@@ -20,7 +20,7 @@ from twinkg.negotiation import SHAPES, negotiate
 from twinkg.ontology_files import ontology_version as version_of
 from twinkg.server.dataset import dataset
 from twinkg.server.endpoint.answers import QueryRequest, respond
-from twinkg.server.endpoint.formats import Choice
+from twinkg.server.endpoint.format_choice import Choice
 from twinkg.server.linkeddata.deref import HTML, OFFERED
 from twinkg.server.linkeddata.documents import DATA_FORMATS, exists
 from twinkg.server.queryfiles import server_query

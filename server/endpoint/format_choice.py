@@ -7,20 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from twinkg.errors import TwinkgError
-
-# The table and its names are core's (twinkg/formats.py); imported here for this module's
-# users, which pick a format for a request.
-from twinkg.formats import (  # noqa: F401
-    GRAPH_FORMATS,
-    RESULT_FORMATS,
-    aliases,
-    base_type,
-    by_name,
-    content_type,
-    link_name,
-    listed_names,
-    short_names,
-)
+from twinkg.formats import GRAPH_FORMATS, RESULT_FORMATS, aliases, base_type, by_name, listed_names
 from twinkg.negotiation import negotiate, not_acceptable
 
 
