@@ -24,7 +24,7 @@ from pyoxigraph import NamedNode, Store, Variable
 from search import median_ms
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES, load_settings
-from twinkg.server.queryfiles import server_query
+from twinkg.server.sparqlfiles import server_query
 
 HERE = Path(__file__).resolve().parent
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")

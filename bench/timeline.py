@@ -36,7 +36,7 @@ from twinkg.backends.remote import remote_store
 from twinkg.config import load_settings
 from twinkg.server.iris import IriMap
 from twinkg.server.pages.listings import _event_summaries
-from twinkg.server.queryfiles import server_query
+from twinkg.server.sparqlfiles import server_query
 from twinkg.server.presentation.terms import Labeler
 from twinkg.store import run_query
 

@@ -6,7 +6,7 @@ from pyoxigraph import Literal
 
 from twinkg.config import PREFIXES
 from twinkg.server.i18n import catalogue
-from twinkg.server.queryfiles import server_query
+from twinkg.server.sparqlfiles import server_query
 from twinkg.store import run_query
 
 

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from pyoxigraph import Literal, NamedNode
 
 from twinkg.cli import main
-from twinkg.export.queries import select
+from twinkg.export.sparqlfiles import select
 
 from helpers import ROOT
 from static_site import plain_server

@@ -29,7 +29,7 @@ def test_no_broken_internal_link_on_a_plain_file_server(site):
 
 
 def test_every_entity_iri_has_a_forwarding_page(site, curated_oxigraph):
-    from twinkg.export.queries import select
+    from twinkg.export.sparqlfiles import select
     from pyoxigraph import Literal, NamedNode
 
     rows = select(curated_oxigraph, "site-entities", space=Literal("https://twinkg.example.org/id/"),

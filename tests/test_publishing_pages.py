@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from pyoxigraph import Literal, NamedNode
 from rdflib import RDF, Namespace, URIRef
 
-from twinkg.export.queries import select
+from twinkg.export.sparqlfiles import select
 
 from crawling import crawl
 

@@ -10,7 +10,7 @@ from twinkg.config import PREFIXES
 from twinkg.formats import DOCUMENT_FORMATS, prefixes_for
 from twinkg.server.dataset import dataset
 from twinkg.server.presentation.about import about
-from twinkg.server.queryfiles import server_query
+from twinkg.server.sparqlfiles import server_query
 from twinkg.store import run_query
 
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")

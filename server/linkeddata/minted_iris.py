@@ -23,7 +23,7 @@ from twinkg.server.endpoint.answers import QueryRequest, respond
 from twinkg.server.endpoint.format_choice import Choice
 from twinkg.server.linkeddata.deref import HTML, OFFERED
 from twinkg.server.linkeddata.documents import DATA_FORMATS, exists
-from twinkg.server.queryfiles import server_query
+from twinkg.server.sparqlfiles import server_query
 from twinkg.server.release_files import published
 
 bp = Blueprint("minted", __name__)

@@ -17,7 +17,7 @@ from twinkg.server.pages.class_sections import INCOMING_LIMIT, Capped, cap
 from twinkg.server.pages.page_graph import GraphIndex, term
 from twinkg.server.pages.schemaorg_entity import schema_org
 from twinkg.server.presentation.terms import Labeler, TermView, Text
-from twinkg.server.queryfiles import server_query
+from twinkg.server.sparqlfiles import server_query
 from twinkg.store import run_query
 
 LABELS = tuple(term(c) for c in ("rdfs:label", "skos:prefLabel", "tk:caption"))

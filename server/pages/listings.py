@@ -18,7 +18,7 @@ from twinkg.errors import TwinkgError
 from twinkg.server.pages.class_sections import coordinates_text
 from twinkg.server.pages.site_index import add_labels, connect, date_literal, rows_of
 from twinkg.server.presentation.terms import Labeler, TermView
-from twinkg.server.queryfiles import server_query
+from twinkg.server.sparqlfiles import server_query
 from twinkg.store import run_query
 
 PAGE_SIZE = 25

@@ -13,7 +13,7 @@ from pyoxigraph import Literal, NamedNode, Variable
 from twinkg.config import ONTOLOGY_NS
 from twinkg.server.dataset import dataset
 from twinkg.server.i18n import DEFAULT, LANGUAGES
-from twinkg.server.queryfiles import server_query
+from twinkg.server.sparqlfiles import server_query
 from twinkg.store import run_query
 
 bp = Blueprint("sitemap", __name__)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pyoxigraph import NamedNode, RdfFormat, Store, Variable, parse
 
 from twinkg.server.presentation.about import About
-from twinkg.server.queryfiles import server_query
+from twinkg.server.sparqlfiles import server_query
 from twinkg.server.release_files import published
 
 #: The export's DCAT description (twinkg/export/run.py writes it).

@@ -30,7 +30,7 @@ from twinkg.licences import ADMS_LICENCE_TYPES, known_licence
 from .canonical import canonical_triples, rdflib_graph
 from .files import ExportFile
 from .metadata import PUBLISHER_TYPES, THEMES, DatasetInfo
-from .queries import select
+from .sparqlfiles import select
 
 NS = {
     **PREFIXES,

@@ -18,7 +18,7 @@ from twinkg.formats import DATASET_FORMATS, DOCUMENT_FORMATS, prefixes_for
 
 from .files import ExportFile, describe, gzip_writer
 from .jsonld import write_jsonld
-from .queries import read_query
+from .sparqlfiles import read_query
 
 BASENAME = "twinkg"
 

@@ -17,7 +17,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES
 
-from .queries import select
+from .sparqlfiles import select
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 XSD_STRING = PREFIXES["xsd"] + "string"

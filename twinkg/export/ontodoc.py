@@ -20,7 +20,7 @@ from pyoxigraph import NamedNode, Store
 from twinkg.config import ONTOLOGY_IRI, ONTOLOGY_NS, PREFIXES
 from twinkg.ontology_files import turtle_graph, turtle_store
 
-from .queries import select
+from .sparqlfiles import select
 
 RDFS, SKOS, OWL = PREFIXES["rdfs"], PREFIXES["skos"], PREFIXES["owl"]
 #: (section id, title, kinds) in the order of the page; a term goes in its first matching section.

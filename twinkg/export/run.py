@@ -26,7 +26,7 @@ from .jsonld import build_context
 from .metadata import DatasetInfo, dataset_info
 from .notices import LICENSE, LICENSE_TITLE, README, README_TITLE, write_license, write_readme
 from .ontodoc import write_ontology_doc
-from .queries import exists
+from .sparqlfiles import exists
 from .vocabularies import write_vocabularies
 
 CONTEXT = "context.jsonld"

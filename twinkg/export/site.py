@@ -45,7 +45,7 @@ from twinkg.negotiation import DATA, VOID
 from twinkg.ontology_files import ontology_version
 
 from .files import is_export, read_manifest
-from .queries import select
+from .sparqlfiles import select
 from .sitefiles import pages_as_of_release, write_site_files
 from .webconfig import VARIANTS, SiteFacts, write_web_config
 
