@@ -13,7 +13,8 @@ from twinkg.kinds import CURATED, Registry
 from twinkg.ontology_files import ontology_triples, shapes_bytes, with_additions
 
 from .problems import Problem
-from .shacl_cache import incremental_findings
+from .shacl_cache import incremental_findings, inverse_terms
+from .shacl_chunks import full_findings
 from .shacl_engines import ENGINE, ENGINES, Finding
 
 
@@ -62,6 +63,6 @@ def shacl_problems(quads: list[Quad], origins: dict[str, tuple[str, int, str]],
     ontology = _ontology_document(kinds.ontology)
     engine = partial(ENGINES[ENGINE], shapes=with_additions(shapes_bytes(), kinds.shapes))
     if cache_dir is None:
-        return to_problems(engine(data + ontology, None), origins)
+        return to_problems(full_findings(engine, data, ontology, inverse_terms()), origins)
     additions = b"\0".join(kinds.shapes + kinds.ontology)
     return to_problems(incremental_findings(data, ontology, cache_dir, ENGINE, engine, additions), origins)

@@ -33,6 +33,7 @@ from pyoxigraph import NamedNode, RdfFormat, parse
 from twinkg.config import ONTOLOGY_IRI, Settings
 
 from twinkg.ontology_files import ontology_bytes, shapes_bytes
+from .shacl_chunks import full_findings
 from .shacl_engines import Data, Engine, Finding, ntriples
 
 FILE_NAME = "shacl.cache"
@@ -76,7 +77,7 @@ def index(document: bytes) -> Index:
     """One pass over the statements: per subject, a hash of its lines in their order (the
     same records give the same lines in the same order; another order only costs a
     re-validation), and its values through inverse-read predicates."""
-    inverse = _inverse_terms()
+    inverse = inverse_terms()
     hashes: dict[bytes, "hashlib._Hash"] = {}
     values: dict[bytes, list[bytes]] = {}
     for line in io.BytesIO(document):
@@ -131,7 +132,7 @@ def inverse_predicates() -> frozenset[NamedNode]:
 
 
 @cache
-def _inverse_terms() -> frozenset[bytes]:
+def inverse_terms() -> frozenset[bytes]:
     return frozenset(f"<{p.value}>".encode() for p in inverse_predicates())
 
 
@@ -152,7 +153,7 @@ def affected_nodes(changed: set[bytes], before: Index, now: Index, document: byt
 def neighbourhood(nodes: set[bytes], document: bytes) -> bytes:
     """What validating ``nodes`` reads: their statements and those of their values (also the
     values of inverse paths), and the statements giving them those inverse values."""
-    inverse = _inverse_terms()
+    inverse = inverse_terms()
     near = set(nodes)
     for subject, predicate, value in _lines(document):
         if subject in nodes and value.startswith(b"<"):
@@ -178,11 +179,11 @@ def incremental_findings(data: Data, ontology: Data, cache_dir: Path,
     # Blank nodes have no identity across runs (the loader makes none): such data is
     # validated whole (as is data with "_:" in a text: rare, and only slower).
     if b"_:" in document:
-        return engine(document + ontology, None)
+        return full_findings(engine, document, ontology, inverse_terms())
     now = index(document)
     previous = _read(path, key)
     if previous is None:
-        findings = engine(document + ontology, None)
+        findings = full_findings(engine, document, ontology, inverse_terms())
     else:
         before, cached = previous
         changed = {s for s in now.digests.keys() | before.digests.keys()
@@ -191,7 +192,7 @@ def incremental_findings(data: Data, ontology: Data, cache_dir: Path,
             return cached
         nodes = affected_nodes(changed, before, now, document)
         if len(nodes) > FULL_RUN_SHARE * len(now.digests):
-            findings = engine(document + ontology, None)
+            findings = full_findings(engine, document, ontology, inverse_terms())
         else:
             focus = {n[1:-1].decode() for n in nodes if n.startswith(b"<")}
             findings = [f for f in cached if f.focus not in focus] + engine(neighbourhood(nodes, document) + ontology,

@@ -7,12 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyoxigraph import NamedNode, RdfFormat, serialize
+from pyoxigraph import NamedNode, RdfFormat, Triple, serialize
 
 from twinkg.config import ONTOLOGY_NS, load_settings
 from twinkg.loaders.pipeline import validate_data
 from twinkg.loaders.shacl import ontology_data
-from twinkg.loaders.shacl_cache import FILE_NAME, incremental_findings
+from twinkg.loaders import shacl_chunks
+from twinkg.loaders.shacl_cache import FILE_NAME, incremental_findings, inverse_terms
 from twinkg.loaders.shacl_engines import ENGINE, ENGINES
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -54,3 +55,29 @@ def test_cache_holds_digests_not_statements(triples, tmp_path):
     cache = (tmp_path / FILE_NAME).read_bytes()
     assert b"Tours" not in cache  # a literal of the data: the statements are not copied
     assert len(cache) < len(serialize(triples, format=RdfFormat.N_TRIPLES)) / 2
+
+
+@pytest.mark.parametrize("edit", ["valid", "links dropped", "types dropped", "values renamed"])
+def test_groups_find_what_one_run_finds(triples, monkeypatch, edit):
+    """A full run in groups of nodes (shacl_chunks.py, for large data) finds exactly what one
+    engine run over everything finds, on the curated data and on broken copies."""
+    if edit == "links dropped":
+        triples = [t for i, t in enumerate(triples) if not (t.predicate == PARTICIPATION and i % 2)]
+    elif edit == "types dropped":
+        triples = [t for i, t in enumerate(triples) if not (t.predicate.value.endswith("#type") and i % 3 == 0)]
+    elif edit == "values renamed":  # references to nodes that have no statements
+        triples = [Triple(t.subject, t.predicate, NamedNode(t.object.value + "-x"))
+                   if isinstance(t.object, NamedNode) and i % 7 == 0 else t for i, t in enumerate(triples)]
+    monkeypatch.setattr(shacl_chunks, "LINES", 150)
+    calls = []
+
+    def engine(data, focus):
+        calls.append(focus)
+        return ENGINES[ENGINE](data, focus)
+
+    document = serialize(triples, format=RdfFormat.N_TRIPLES)
+    ontology = serialize(ontology_data(), format=RdfFormat.N_TRIPLES)
+    grouped = shacl_chunks.full_findings(engine, document, ontology, inverse_terms())
+    assert len(calls) > 5 and None not in calls
+    assert sorted(grouped) == sorted(ENGINES[ENGINE](triples + ontology_data(), None))
+    assert bool(grouped) == (edit != "valid")
