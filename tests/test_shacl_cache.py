@@ -69,6 +69,7 @@ def test_groups_find_what_one_run_finds(triples, monkeypatch, edit):
         triples = [Triple(t.subject, t.predicate, NamedNode(t.object.value + "-x"))
                    if isinstance(t.object, NamedNode) and i % 7 == 0 else t for i, t in enumerate(triples)]
     monkeypatch.setattr(shacl_chunks, "LINES", 150)
+    monkeypatch.setattr(shacl_chunks, "WHOLE", 300)
     calls = []
 
     def engine(data, focus):
