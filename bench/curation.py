@@ -13,6 +13,13 @@ in the benchmark's process only), to tell the pipeline's own cost from the SHACL
     python bench/curation.py --million        # and 1 M
     python bench/curation.py --sizes 166000   # other sizes
     python bench/curation.py --remote         # REMOTE_BATCH upload to `oxigraph serve`, 100 k
+    python bench/curation.py --reference /tmp/old/.venv/bin   # also an older checkout's twinkg
+
+"validate, edited" is `twinkg validate` again after one record was edited (an event's title),
+with the validation cache the first `validate` wrote: the curator's run after an edit.
+With ``--reference``, the same commands of another installation (a venv's bin directory,
+e.g. of a checkout before a change) run on the same data in the same run, in a row of
+their own: before and after under the same machine state.
 
 Ratios are bulk_load time / load time: the issue's goal is ≥ 0.25 at 100 k and 1 M.
 """
@@ -88,20 +95,41 @@ def _statements(output: str) -> int:
     return int(re.search(r"(\d+) (?:data )?statements", output).group(1))
 
 
-def bench_size(n: int, work: Path, seed: int, shacl: bool = True) -> dict:
+def edit_one_record(data: Path) -> str:
+    """An event's German title edited, as a curator does; returns the file's text before."""
+    events = data / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    at = text.index('title:\n    de: "') + len('title:\n    de: "')
+    events.write_text(text[:at] + "Neu: " + text[at:], encoding="utf-8")
+    return text
+
+
+def run_commands(twinkg: Path, label: str, data: Path, work: Path) -> dict:
+    """validate (empty cache), validate after an edit (that cache), load (empty cache)."""
+    n, env = data.name, {"TWINKG_EXPORT_ON_LOAD": "false"}
+    # store paths of their own: each validation cache (beside the store) starts empty
+    validate_env = {**env, "TWINKG_STORE": str(work / f"{label}-validate-{n}" / "store")}
+    validate = measure([twinkg, "validate", "--data", data], validate_env)
+    before = edit_one_record(data)
+    edited = measure([twinkg, "validate", "--data", data], validate_env)
+    (data / "events.yaml").write_text(before, encoding="utf-8")
+    load = measure([twinkg, "load", "--data", data, "--store", work / f"{label}-load-{n}" / "store"], env)
+    return {"validate": validate, "edited": edited, "load": load, "store": work / f"{label}-load-{n}" / "store"}
+
+
+def bench_size(n: int, work: Path, seed: int, shacl: bool = True, reference: Path | None = None) -> list[dict]:
     data = work / f"data-{n}"
     generate(data, n, seed)
     env = {"TWINKG_EXPORT_ON_LOAD": "false"}
-    # a store path of its own: its validation cache (var/validation-cache) starts empty
-    validate = measure([TWINKG, "validate", "--data", data],
-                       {**env, "TWINKG_STORE": str(work / f"validate-{n}" / "store")}) if shacl else None
-    load = measure([TWINKG, "load", "--data", data, "--store", work / f"store-{n}"], env) if shacl else None
+    runs = {"now": run_commands(TWINKG, "now", data, work) if shacl else {}}
+    if reference and shacl:
+        runs["reference"] = run_commands(reference / "twinkg", "reference", data, work)
     bare = measure([sys.executable, "-c", WITHOUT_SHACL, "load", "--data", data, "--store", work / f"bare-{n}"], env)
     # the reference: Oxigraph's bulk load of the quads `load` wrote (dumped untimed)
     from pyoxigraph import RdfFormat, Store
 
     dump = work / f"dump-{n}.nq"
-    source = Store.read_only(str((work / f"{'store' if shacl else 'bare'}-{n}").resolve() / "oxigraph"))
+    source = Store.read_only(str((runs["now"]["store"] if shacl else work / f"bare-{n}").resolve() / "oxigraph"))
     source.dump(output=str(dump), format=RdfFormat.N_QUADS)
     quads = len(source)
     del source
@@ -109,21 +137,23 @@ def bench_size(n: int, work: Path, seed: int, shacl: bool = True) -> dict:
     assert int(bulk.out.split()[0]) == quads, (bulk.out, quads)
     for path in (data, dump, work / f"bulk-{n}"):
         shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
-    return {"statements": _statements(bare.out), "quads": quads, "validate": validate, "load": load,
-            "bare": bare, "bulk": bulk}
+    return [{"statements": _statements(bare.out), "quads": quads, "which": which, **commands,
+             "bare": bare, "bulk": bulk} for which, commands in runs.items()]
+
+
+def _cell(run: Run | None) -> str:
+    return f"{run.wall:.1f} ({run.cpu:.1f}) | {run.rss_mb:.0f}" if run else "– | –"
 
 
 def report(rows: list[dict]) -> None:
-    print("\n| statements | validate s (CPU) | RSS MB | load s (CPU) | RSS MB | load w/o SHACL s (CPU) | RSS MB "
-          "| bulk_load s (CPU) | RSS MB | bulk_load / load | w/o SHACL |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("\n| statements | code | validate s (CPU) | RSS MB | validate, edited s (CPU) | RSS MB | load s (CPU) "
+          "| RSS MB | load w/o SHACL s (CPU) | RSS MB | bulk_load s (CPU) | RSS MB | bulk_load / load | w/o SHACL |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        v, ld, b, bulk = r["validate"], r["load"], r["bare"], r["bulk"]
-        validate = f"{v.wall:.1f} ({v.cpu:.1f}) | {v.rss_mb:.0f}" if v else "– | –"
-        load = f"{ld.wall:.1f} ({ld.cpu:.1f}) | {ld.rss_mb:.0f}" if ld else "– | –"
+        ld, b, bulk = r.get("load"), r["bare"], r["bulk"]
         ratio = f"{bulk.wall / ld.wall:.2f}×" if ld else "–"
-        print(f"| {r['statements']:,} | {validate} | {load} | {b.wall:.1f} ({b.cpu:.1f}) | {b.rss_mb:.0f} "
-              f"| {bulk.wall:.1f} ({bulk.cpu:.1f}) | {bulk.rss_mb:.0f} | {ratio} | {bulk.wall / b.wall:.2f}× |")
+        print(f"| {r['statements']:,} | {r['which']} | {_cell(r.get('validate'))} | {_cell(r.get('edited'))} "
+              f"| {_cell(ld)} | {_cell(b)} | {_cell(bulk)} | {ratio} | {bulk.wall / b.wall:.2f}× |")
 
 
 def _free_port() -> int:
@@ -171,6 +201,8 @@ def main() -> None:
                         help="above N statements, only the load without the SHACL stage (default 200000)")
     parser.add_argument("--remote", action="store_true", help="only the remote upload, at 100 k statements")
     parser.add_argument("--batch", type=int, help="REMOTE_BATCH for --remote")
+    parser.add_argument("--reference", type=Path, metavar="BIN",
+                        help="also run validate and load of the twinkg in BIN (another venv's bin directory)")
     parser.add_argument("--work", type=Path, help="scratch directory (default: a temporary one)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="twinkg-curation-", dir=args.work))
@@ -180,7 +212,7 @@ def main() -> None:
             return
         rows = []
         for n in args.sizes + ([1_000_000] if args.million else []):
-            rows.append(bench_size(n, work, args.seed, shacl=n <= args.shacl_up_to))
+            rows += bench_size(n, work, args.seed, shacl=n <= args.shacl_up_to, reference=args.reference)
             print(f"{n:,} done", file=sys.stderr, flush=True)
         print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the end")
         report(rows)

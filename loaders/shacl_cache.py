@@ -1,12 +1,15 @@
 """Incremental SHACL validation: validate again only the focus nodes a change can concern.
 
-The cache holds the statements of the last run and its findings (one file, replaced
-atomically). A run compares its statements with them; every shape of ontology/shapes.ttl
+The cache holds the last run's findings and, per subject, a digest of its statements and
+the values it gives through inverse-read predicates (one file, replaced atomically; a
+digest per subject, not the statements: at a million statements the lines held as a set
+took more memory than the statements themselves). A run compares its subjects' digests with
+them; every shape of ontology/shapes.ttl
 looks at most one step from its focus node (its values and their statements, such as
 their types; the values of inverse paths; the subject of an inferred statement), so a
-finding can only change for a node that is the subject of a changed statement, points at
-such a subject, or is read from the object's side (inverse paths) of a changed statement or
-of a changed subject's. Those nodes are validated again, on the part of the graph they can
+finding can only change for a node whose statements changed, that points at such a
+subject, or is read from the object's side (inverse paths) of such a subject's statements
+(as they were or are now). Those nodes are validated again, on the part of the graph they can
 see (``neighbourhood``, with the ontology); the others keep their findings. Any
 cache (an older one, another dataset's) is a correct base: only the amount of work differs.
 A cache that cannot be read, or was written for other shapes, ontology or engine, is
@@ -16,19 +19,22 @@ ignored, and a run that finds no cache validates everything.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import tempfile
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Iterator, NamedTuple
 
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse, serialize
+from pyoxigraph import NamedNode, RdfFormat, parse
 
 from twinkg.config import ONTOLOGY_IRI, Settings
 
 from twinkg.ontology_files import ontology_bytes, shapes_bytes
-from .shacl_engines import Engine, Finding
+from .shacl_chunks import full_findings
+from .shacl_engines import Data, Engine, Finding, ntriples
 
 FILE_NAME = "shacl.cache"
 _SH_INVERSE = NamedNode("http://www.w3.org/ns/shacl#inversePath")
@@ -42,7 +48,7 @@ def cache_dir(settings: Settings) -> Path:
 
 #: Above this share of changed focus nodes, a full run is cheaper than the neighbourhood's.
 FULL_RUN_SHARE = 0.25
-_FORMAT = 2
+_FORMAT = 3  # 3: digests per subject (2 kept every N-Triples line)
 
 
 def cache_key(engine_name: str, additions: bytes = b"") -> str:
@@ -52,26 +58,65 @@ def cache_key(engine_name: str, additions: bytes = b"") -> str:
     return f"{_FORMAT}:{engine_name}:{version(package)}:{digest.hexdigest()}"
 
 
-def _read(path: Path, key: str) -> tuple[set[bytes], list[Finding]] | None:
-    """The last run's statements (as N-Triples lines) and findings."""
+class Index(NamedTuple):
+    """Per subject (its N-Triples term): a digest of its statements, and the objects of its
+    statements whose predicate the shapes read from the object's side."""
+
+    digests: dict[bytes, bytes]
+    inverse: dict[bytes, list[bytes]]
+
+
+def _lines(document: bytes) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """(subject, predicate, object) terms of each N-Triples line, lazily (no list of lines)."""
+    for line in io.BytesIO(document):
+        subject, predicate, rest = line.split(b" ", 2)
+        yield subject, predicate, rest[:-3]  # without " .\n"
+
+
+def index(document: bytes) -> Index:
+    """One pass over the statements: per subject, a hash of its lines in their order (the
+    same records give the same lines in the same order; another order only costs a
+    re-validation), and its values through inverse-read predicates."""
+    inverse = inverse_terms()
+    hashes: dict[bytes, "hashlib._Hash"] = {}
+    values: dict[bytes, list[bytes]] = {}
+    for line in io.BytesIO(document):
+        subject = line[:line.index(b" ")]
+        digest = hashes.get(subject)
+        if digest is None:
+            digest = hashes[subject] = hashlib.blake2b(digest_size=16)
+        digest.update(line)
+        predicate, rest = line[len(subject) + 1:].split(b" ", 1)
+        if predicate in inverse:
+            values.setdefault(subject, []).append(rest[:-3])
+    return Index({s: h.digest() for s, h in hashes.items()}, values)
+
+
+def _read(path: Path, key: str) -> tuple[Index, list[Finding]] | None:
+    """The last run's index and findings."""
     try:
         with path.open("rb") as f:
             head = json.loads(f.readline())
             if head.get("key") != key:
                 return None
-            lines = set(f.read().splitlines())
-        return lines, [Finding(*f) for f in head["findings"]]
-    except (OSError, ValueError, TypeError, KeyError):
+            body = json.loads(f.read())
+        digests = {s.encode(): bytes.fromhex(d) for s, d in body["digests"].items()}
+        inverse = {s.encode(): [o.encode() for o in objects] for s, objects in body["inverse"].items()}
+        return Index(digests, inverse), [Finding(*f) for f in head["findings"]]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None  # no cache, or a broken one: validate everything
 
 
-def _write(path: Path, key: str, ntriples: bytes, findings: list[Finding]) -> None:
+def _write(path: Path, key: str, current: Index, findings: list[Finding]) -> None:
+    # N-Triples is UTF-8 and the terms are whole lines' parts: decoded without loss
+    body = {"digests": {s.decode(): d.hex() for s, d in current.digests.items()},
+            "inverse": {s.decode(): [o.decode() for o in objects] for s, objects in current.inverse.items()}}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".shacl-")
         with os.fdopen(fd, "wb") as f:
             f.write(json.dumps({"key": key, "findings": findings}, ensure_ascii=False).encode() + b"\n")
-            f.write(ntriples)
+            f.write(json.dumps(body, ensure_ascii=False).encode())
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only place: validation is still right, the next run only slower
@@ -86,61 +131,76 @@ def inverse_predicates() -> frozenset[NamedNode]:
                      and isinstance(q.object, NamedNode))
 
 
-def affected_nodes(changed: set[Triple], triples: list[Triple]) -> set:
-    """The nodes whose findings a change can alter: subjects of changed statements, the
-    nodes that point at them (their values' types and statements are read), and the
-    nodes read from the object's side of changed statements or of changed subjects'."""
-    inverse = inverse_predicates()
-    subjects = {t.subject for t in changed}
-    nodes = subjects | {t.object for t in changed if t.predicate in inverse}
-    for t in triples:
-        if t.object in subjects:
-            nodes.add(t.subject)
-        if t.subject in subjects and t.predicate in inverse:
-            nodes.add(t.object)
+@cache
+def inverse_terms() -> frozenset[bytes]:
+    return frozenset(f"<{p.value}>".encode() for p in inverse_predicates())
+
+
+def affected_nodes(changed: set[bytes], before: Index, now: Index, document: bytes) -> set[bytes]:
+    """The nodes whose findings a change can alter: the subjects whose statements changed,
+    the nodes that point at them (their values' types and statements are read), and the
+    nodes read from the object's side of a changed subject's statements, before and now."""
+    nodes = set(changed)
+    for subject in changed:
+        nodes.update(before.inverse.get(subject, ()))
+        nodes.update(now.inverse.get(subject, ()))
+    for subject, _, value in _lines(document):
+        if value in changed:
+            nodes.add(subject)
     return nodes
 
 
-def neighbourhood(nodes: set, triples: list[Triple]) -> list[Triple]:
+def neighbourhood(nodes: set[bytes], document: bytes) -> bytes:
     """What validating ``nodes`` reads: their statements and those of their values (also the
     values of inverse paths), and the statements giving them those inverse values."""
-    inverse = inverse_predicates()
+    inverse = inverse_terms()
     near = set(nodes)
-    for t in triples:
-        if t.subject in nodes and isinstance(t.object, NamedNode):
-            near.add(t.object)
-        elif t.object in nodes and t.predicate in inverse:
-            near.add(t.subject)
-    return [t for t in triples if t.subject in near or (t.object in nodes and t.predicate in inverse)]
+    for subject, predicate, value in _lines(document):
+        if subject in nodes and value.startswith(b"<"):
+            near.add(value)
+        elif value in nodes and predicate in inverse:
+            near.add(subject)
+    return b"".join(line for line, (subject, predicate, value) in zip(io.BytesIO(document), _lines(document))
+                    if subject in near or (value in nodes and predicate in inverse))
 
 
-def incremental_findings(data: list[Triple], ontology: list[Triple], cache_dir: Path,
+def incremental_findings(data: Data, ontology: Data, cache_dir: Path,
                          engine_name: str, engine: Engine, additions: bytes = b"") -> list[Finding]:
     """The findings ``engine`` gives for ``data`` with ``ontology``, validating only what
     changed since the cache in ``cache_dir`` was written; the cache is then this run's.
     The ontology is the same in both runs (its digest is in the key) and always validated
-    with the part, so that class hierarchy and concepts are all there."""
+    with the part, so that class hierarchy and concepts are all there.
+
+    ``data`` is best one N-Triples document (bytes): it is compared subject by subject with
+    the last run's digests (not kept line by line: a digest per subject is a small part of
+    the statements), and it is what the engine reads."""
     path, key = cache_dir / FILE_NAME, cache_key(engine_name, additions)
-    # Compared as N-Triples lines (one per statement, written alike for alike statements):
-    # cheaper than reading the last run's statements back as terms.
-    ntriples = serialize(data, format=RdfFormat.N_TRIPLES)
+    document, ontology = _bytes(data), _bytes(ontology)
     # Blank nodes have no identity across runs (the loader makes none): such data is
     # validated whole (as is data with "_:" in a text: rare, and only slower).
-    previous = _read(path, key) if b"_:" not in ntriples else None
+    if b"_:" in document:
+        return full_findings(engine, document, ontology, inverse_terms())
+    now = index(document)
+    previous = _read(path, key)
     if previous is None:
-        findings = engine(data + ontology, None)
+        findings = full_findings(engine, document, ontology, inverse_terms())
     else:
         before, cached = previous
-        changed_lines = before.symmetric_difference(ntriples.splitlines())
-        if not changed_lines:
+        changed = {s for s in now.digests.keys() | before.digests.keys()
+                   if now.digests.get(s) != before.digests.get(s)}
+        if not changed:
             return cached
-        changed = {q.triple for q in parse(b"\n".join(changed_lines), format=RdfFormat.N_TRIPLES)}
-        nodes = affected_nodes(changed, data)
-        if len(nodes) > FULL_RUN_SHARE * len({t.subject for t in data}):
-            findings = engine(data + ontology, None)
+        nodes = affected_nodes(changed, before, now, document)
+        if len(nodes) > FULL_RUN_SHARE * len(now.digests):
+            findings = full_findings(engine, document, ontology, inverse_terms())
         else:
-            focus = {n.value for n in nodes if isinstance(n, NamedNode)}
-            part = neighbourhood(nodes, data) + ontology
-            findings = [f for f in cached if f.focus not in focus] + engine(part, focus)
-    _write(path, key, ntriples, findings)
+            focus = {n[1:-1].decode() for n in nodes if n.startswith(b"<")}
+            findings = [f for f in cached if f.focus not in focus] + engine(neighbourhood(nodes, document) + ontology,
+                                                                              focus)
+    _write(path, key, now, findings)
     return findings
+
+
+def _bytes(data: Data) -> bytes:
+    document = ntriples(data)
+    return document.encode() if isinstance(document, str) else document

@@ -37,9 +37,13 @@ class Finding(NamedTuple):
     component: str  # the constraint component's IRI, e.g. sh:MinCountConstraintComponent
 
 
-#: The triples to validate (data and ontology), and None or the only focus nodes to validate;
-#: engines take the shapes (Turtle) as a keyword, the packaged ones by default.
-Engine = Callable[[list[Triple], "Iterable[str] | None"], list[Finding]]
+#: Statements as terms, or as one N-Triples document (bytes, or str already decoded): the
+#: loader passes the document it serialized once, so no list of a million Triples is made.
+Data = list[Triple] | bytes | str
+
+#: The statements to validate (data and ontology), and None or the only focus nodes to
+#: validate; engines take the shapes (Turtle) as a keyword, the packaged ones by default.
+Engine = Callable[[Data, "Iterable[str] | None"], list[Finding]]
 
 
 def _findings(report: rdflib.Graph) -> list[Finding]:
@@ -56,8 +60,14 @@ def _findings(report: rdflib.Graph) -> list[Finding]:
     return found
 
 
-def _ntriples(triples: list[Triple]) -> str:
-    return serialize(triples, format=RdfFormat.N_TRIPLES).decode()
+def ntriples(data: Data) -> bytes | str:
+    """``data`` as an N-Triples document (a document is passed through as it is)."""
+    return data if isinstance(data, (bytes, str)) else serialize(data, format=RdfFormat.N_TRIPLES)
+
+
+def _text(data: Data) -> str:
+    document = ntriples(data)
+    return document if isinstance(document, str) else document.decode()
 
 
 def _focus(focus: Iterable[str] | None) -> list[rdflib.URIRef] | None:
@@ -69,23 +79,23 @@ def _turbo_shapes(shapes: bytes):
     return pyshacl_turbo.compile_shapes(shapes.decode(), shacl_graph_format="turtle", advanced=True)
 
 
-def turbo_findings(triples: list[Triple], focus: Iterable[str] | None = None,
+def turbo_findings(data: Data, focus: Iterable[str] | None = None,
                    shapes: bytes | None = None) -> list[Finding]:
     focus_nodes = _focus(focus)
     if focus_nodes == []:
         return []
-    data = TurboInput(_ntriples(triples), "nt", None, {}, {})
-    _, report, _ = _turbo_shapes(shapes or shapes_bytes()).validate(data, allow_warnings=True, focus_nodes=focus_nodes)
+    source = TurboInput(_text(data), "nt", None, {}, {})
+    _, report, _ = _turbo_shapes(shapes or shapes_bytes()).validate(source, allow_warnings=True, focus_nodes=focus_nodes)
     return _findings(report)
 
 
-def pyshacl_findings(triples: list[Triple], focus: Iterable[str] | None = None,
+def pyshacl_findings(data: Data, focus: Iterable[str] | None = None,
                      shapes: bytes | None = None) -> list[Finding]:
     focus_nodes = _focus(focus)
     if focus_nodes == []:
         return []
-    data = rdflib.Graph().parse(data=_ntriples(triples), format="nt")
-    _, report, _ = pyshacl.validate(data, shacl_graph=turtle_graph(shapes or shapes_bytes()), inference="none",
+    graph = rdflib.Graph().parse(data=_text(data), format="nt")
+    _, report, _ = pyshacl.validate(graph, shacl_graph=turtle_graph(shapes or shapes_bytes()), inference="none",
                                     advanced=True, allow_warnings=True, focus_nodes=focus_nodes)
     return _findings(report)
 
