@@ -63,6 +63,7 @@ def shacl_problems(quads: list[Quad], origins: dict[str, tuple[str, int, str]],
     ontology = _ontology_document(kinds.ontology)
     engine = partial(ENGINES[ENGINE], shapes=with_additions(shapes_bytes(), kinds.shapes))
     if cache_dir is None:
-        return to_problems(full_findings(engine, data, ontology, inverse_terms()), origins)
+        return to_problems(full_findings(engine, data, ontology, inverse_terms(kinds.shapes)), origins)
     additions = b"\0".join(kinds.shapes + kinds.ontology)
-    return to_problems(incremental_findings(data, ontology, cache_dir, ENGINE, engine, additions), origins)
+    return to_problems(incremental_findings(data, ontology, cache_dir, ENGINE, engine, kinds.shapes, additions),
+                       origins)

@@ -32,7 +32,7 @@ from pyoxigraph import NamedNode, RdfFormat, parse
 
 from twinkg.config import ONTOLOGY_IRI, Settings
 
-from twinkg.ontology_files import ontology_bytes, shapes_bytes
+from twinkg.ontology_files import ontology_bytes, shapes_bytes, with_additions
 from .shacl_chunks import full_findings
 from .shacl_engines import Data, Engine, Finding, ntriples
 
@@ -73,11 +73,10 @@ def _lines(document: bytes) -> Iterator[tuple[bytes, bytes, bytes]]:
         yield subject, predicate, rest[:-3]  # without " .\n"
 
 
-def index(document: bytes) -> Index:
+def index(document: bytes, inverse: frozenset[bytes]) -> Index:
     """One pass over the statements: per subject, a hash of its lines in their order (the
     same records give the same lines in the same order; another order only costs a
-    re-validation), and its values through inverse-read predicates."""
-    inverse = inverse_terms()
+    re-validation), and its values through ``inverse`` (inverse-read predicates)."""
     hashes: dict[bytes, "hashlib._Hash"] = {}
     values: dict[bytes, list[bytes]] = {}
     for line in io.BytesIO(document):
@@ -123,17 +122,14 @@ def _write(path: Path, key: str, current: Index, findings: list[Finding]) -> Non
 
 
 @cache
-def inverse_predicates() -> frozenset[NamedNode]:
-    """Predicates whose statements the shapes read from the object's side (sh:inversePath,
-    sh:targetObjectsOf): a change of them concerns their object too."""
-    shapes = parse(shapes_bytes(), format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI)
-    return frozenset(q.object for q in shapes if q.predicate in (_SH_INVERSE, _SH_OBJECTS_OF)
-                     and isinstance(q.object, NamedNode))
-
-
-@cache
-def inverse_terms() -> frozenset[bytes]:
-    return frozenset(f"<{p.value}>".encode() for p in inverse_predicates())
+def inverse_terms(additions: tuple[bytes, ...] = ()) -> frozenset[bytes]:
+    """Predicates (N-Triples terms) whose statements the shapes read from the object's side
+    (sh:inversePath, sh:targetObjectsOf): a change of them concerns their object too. The
+    shapes are those the engine validates with: the packaged ones and ``additions`` (a
+    registry's, twinkg/kinds.py ``Registry.shapes``)."""
+    shapes = parse(with_additions(shapes_bytes(), additions), format=RdfFormat.TURTLE, base_iri=ONTOLOGY_IRI)
+    return frozenset(f"<{q.object.value}>".encode() for q in shapes
+                     if q.predicate in (_SH_INVERSE, _SH_OBJECTS_OF) and isinstance(q.object, NamedNode))
 
 
 def affected_nodes(changed: set[bytes], before: Index, now: Index, document: bytes) -> set[bytes]:
@@ -150,10 +146,9 @@ def affected_nodes(changed: set[bytes], before: Index, now: Index, document: byt
     return nodes
 
 
-def neighbourhood(nodes: set[bytes], document: bytes) -> bytes:
+def neighbourhood(nodes: set[bytes], document: bytes, inverse: frozenset[bytes]) -> bytes:
     """What validating ``nodes`` reads: their statements and those of their values (also the
-    values of inverse paths), and the statements giving them those inverse values."""
-    inverse = inverse_terms()
+    values of inverse paths, ``inverse``), and the statements giving them those inverse values."""
     near = set(nodes)
     for subject, predicate, value in _lines(document):
         if subject in nodes and value.startswith(b"<"):
@@ -165,7 +160,8 @@ def neighbourhood(nodes: set[bytes], document: bytes) -> bytes:
 
 
 def incremental_findings(data: Data, ontology: Data, cache_dir: Path,
-                         engine_name: str, engine: Engine, additions: bytes = b"") -> list[Finding]:
+                         engine_name: str, engine: Engine, shape_additions: tuple[bytes, ...] = (),
+                         additions: bytes = b"") -> list[Finding]:
     """The findings ``engine`` gives for ``data`` with ``ontology``, validating only what
     changed since the cache in ``cache_dir`` was written; the cache is then this run's.
     The ontology is the same in both runs (its digest is in the key) and always validated
@@ -173,17 +169,20 @@ def incremental_findings(data: Data, ontology: Data, cache_dir: Path,
 
     ``data`` is best one N-Triples document (bytes): it is compared subject by subject with
     the last run's digests (not kept line by line: a digest per subject is a small part of
-    the statements), and it is what the engine reads."""
+    the statements), and it is what the engine reads. ``shape_additions``: the shapes the
+    engine has beside the packaged ones (a registry's); ``additions``: those and the
+    ontology's, for the cache key."""
     path, key = cache_dir / FILE_NAME, cache_key(engine_name, additions)
+    inverse = inverse_terms(shape_additions)
     document, ontology = _bytes(data), _bytes(ontology)
     # Blank nodes have no identity across runs (the loader makes none): such data is
     # validated whole (as is data with "_:" in a text: rare, and only slower).
     if b"_:" in document:
-        return full_findings(engine, document, ontology, inverse_terms())
-    now = index(document)
+        return full_findings(engine, document, ontology, inverse)
+    now = index(document, inverse)
     previous = _read(path, key)
     if previous is None:
-        findings = full_findings(engine, document, ontology, inverse_terms())
+        findings = full_findings(engine, document, ontology, inverse)
     else:
         before, cached = previous
         changed = {s for s in now.digests.keys() | before.digests.keys()
@@ -192,11 +191,11 @@ def incremental_findings(data: Data, ontology: Data, cache_dir: Path,
             return cached
         nodes = affected_nodes(changed, before, now, document)
         if len(nodes) > FULL_RUN_SHARE * len(now.digests):
-            findings = full_findings(engine, document, ontology, inverse_terms())
+            findings = full_findings(engine, document, ontology, inverse)
         else:
             focus = {n[1:-1].decode() for n in nodes if n.startswith(b"<")}
-            findings = [f for f in cached if f.focus not in focus] + engine(neighbourhood(nodes, document) + ontology,
-                                                                              focus)
+            part = neighbourhood(nodes, document, inverse) + ontology
+            findings = [f for f in cached if f.focus not in focus] + engine(part, focus)
     _write(path, key, now, findings)
     return findings
 

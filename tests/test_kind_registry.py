@@ -17,7 +17,9 @@ from helpers import MINI, settings_for
 from twinkg.config import UI_LANGUAGES
 from twinkg.kinds import CURATED, DATE, IRI, NAME, NOTE, REF, REQUIRED_SOURCE, SLUG, Kind, f
 from twinkg.ontology_files import ontology_bytes
-from twinkg.loaders.pipeline import load
+from twinkg.loaders import shacl_chunks
+from twinkg.loaders.pipeline import load, validate_data
+from twinkg.loaders.shacl_cache import FILE_NAME, cache_dir
 from twinkg.loaders.problems import InvalidInput
 from twinkg.loaders.rdf import DATE_PARTS
 from twinkg.server import create_app
@@ -154,3 +156,58 @@ def test_every_curated_kind_names_terms_the_ontology_declares_and_labels_in_each
             suffixes = DATE_PARTS if spec.type == DATE else ("",)
             named |= {TK[p[3:] + s] for p in spec.prop if p.startswith("tk:") for s in suffixes}
     assert named - declared == set()
+
+
+#: A registry's shape that reads a predicate from the object's side (sh:inversePath): the
+#: packaged shapes read tk:locatedIn from neither side.
+ONE_SCHOOL_PER_CITY = b"""
+@prefix tksh: <https://twinkg.example.org/shapes#> .
+@prefix tk:   <https://twinkg.example.org/ontology#> .
+@prefix sh:   <http://www.w3.org/ns/shacl#> .
+
+tksh:OneSchoolShape a sh:NodeShape ;
+    sh:targetClass tk:City ;
+    sh:property [
+        sh:path [ sh:inversePath tk:locatedIn ] ;
+        sh:maxCount 1 ;
+        sh:message "A city of this fixture has at most one school." ] .
+"""
+
+SECOND_SCHOOL = """- id: beta-gymnasium
+  name: {de: Zweites Gymnasium Alphastadt, en: Second Alpha City Grammar School}
+  city: alpha
+  source: example-page
+"""
+
+
+@pytest.mark.parametrize("grouped", [False, True])
+def test_its_inverse_path_shapes_see_edits_incrementally_and_in_groups(tmp_path, monkeypatch, grouped):
+    """An edit only a registry shape's inverse path can see (a second school in a city: the
+    city's own statements are unchanged) is reported by the cached run as by a full one,
+    and by the full run in groups of nodes (shacl_chunks.py) as by one engine run."""
+    kinds = CURATED.with_kinds(SCHOOL_KIND, ontology=(SCHOOL_FIXTURE / "ontology.ttl").read_bytes(),
+                               shapes=(SCHOOL_FIXTURE / "shapes.ttl").read_bytes() + ONE_SCHOOL_PER_CITY)
+    data = school_data(tmp_path / "data")
+    settings = settings_for(data, tmp_path / "store", kinds=kinds)
+    validate_data(settings)  # valid: one school in alpha; this run writes the cache
+    assert (cache_dir(settings) / FILE_NAME).exists()
+    if grouped:
+        monkeypatch.setattr(shacl_chunks, "LINES", 20)
+        monkeypatch.setattr(shacl_chunks, "WHOLE", 40)
+    with (data / "schools.yaml").open("a", encoding="utf-8") as f:
+        f.write(SECOND_SCHOOL)
+    expected = [f"{data}/cities.yaml:{_line_of(data / 'cities.yaml', 'id: alpha')}: cities[1]: "
+                "SHACL: A city of this fixture has at most one school."]
+    reports = []
+    for run in ("incremental", "full"):
+        if run == "full":
+            shutil.rmtree(cache_dir(settings))
+        with pytest.raises(InvalidInput) as caught:
+            validate_data(settings)
+        reports.append([str(p) for p in caught.value.problems])
+    assert reports[0] == reports[1]
+    assert reports[1] == expected
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if text in line)
