@@ -145,6 +145,14 @@ def test_all_problems_are_reported_at_once(mini_data, tmp_path):
 
 def test_shacl_violation_points_at_the_yaml_record(mini_data, tmp_path, monkeypatch):
     """A rule only the shapes know (here: a photo's credit must be one line of text) is traced back."""
+    _second_credit(monkeypatch)
+    found = problems_of(mini_data, tmp_path)
+    assert len(found) == 1
+    assert found[0].startswith("data/media.yaml:1: media[1] (tk:credit): SHACL: ")
+
+
+def _second_credit(monkeypatch) -> None:
+    """The built statements get a second credit of the photo: a problem only SHACL finds."""
     import twinkg.loaders.pipeline as pipeline
     from pyoxigraph import Literal, NamedNode, Quad
 
@@ -159,9 +167,22 @@ def test_shacl_violation_points_at_the_yaml_record(mini_data, tmp_path, monkeypa
         return built
 
     monkeypatch.setattr(pipeline, "build_quads", with_second_credit)
-    found = problems_of(mini_data, tmp_path)
-    assert len(found) == 1
-    assert found[0].startswith("data/media.yaml:1: media[1] (tk:credit): SHACL: ")
+
+
+def test_a_load_that_only_shacl_refuses_leaves_the_previous_store(mini_data, tmp_path, monkeypatch):
+    """`load` runs SHACL beside the store build: the build is discarded when SHACL finds a
+    problem, which is reported as `validate` reports it."""
+    settings = settings_for(mini_data, tmp_path / "store")
+    load(settings)
+    builds = tmp_path / "store.d"
+    before = (settings.store.resolve(), sorted(p.name for p in builds.iterdir()))
+    _second_credit(monkeypatch)
+    found = problems_of(mini_data, tmp_path / "validate")
+    assert len(found) == 1 and "SHACL" in found[0]
+    with pytest.raises(InvalidInput) as info:
+        load(settings)
+    assert [str(p).replace(str(mini_data), "data") for p in info.value.problems] == found
+    assert (settings.store.resolve(), sorted(p.name for p in builds.iterdir())) == before  # no .building-* left
 
 
 def test_failed_load_leaves_the_previous_store(mini_data, tmp_path):
