@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -48,18 +47,9 @@ class Validated:
     kinds: Registry
 
 
-@dataclass
-class _Checked:
-    """The curated data read, checked and turned into statements: all but SHACL."""
-    built: Built
-    #: Accepted Wikidata suggestions: added after SHACL, which judges the curated statements.
-    enrichment: list[Quad]
-    problems: list[Problem]
-    counts: dict[str, int]
-    kinds: Registry
-
-
-def _check(settings: Settings, progress: Progress) -> _Checked:
+def validate_data(settings: Settings, progress: ProgressLike = None) -> Validated:
+    """Check the curated data; raise InvalidInput listing every problem."""
+    progress = as_progress(progress)
     known = concepts()
     curated = read_curated(settings.data_dir, {k: set(v) for k, v in known.items()}, kinds_of(settings), progress)
     with progress.stage(f"building RDF for {len(curated.entries):,} records", unit="statements") as stage:
@@ -73,33 +63,12 @@ def _check(settings: Settings, progress: Progress) -> _Checked:
     # The YAML tree is read: SHACL and the store need only the statements (a quarter of the
     # memory at a million statements is the tree).
     del curated
-    return _Checked(built, enrichment, problems, counts, kinds)
-
-
-def _shacl(settings: Settings, checked: _Checked, quads: list[Quad]) -> list[Problem]:
-    """SHACL's problems of ``quads`` (the curated statements of ``checked``)."""
-    return shacl_problems(quads, checked.built.origins, checked.kinds, cache_dir(settings))
-
-
-def _validated(checked: _Checked, shacl_found: list[Problem]) -> Validated:
-    """Raise InvalidInput listing every problem (SHACL's first), or the data to load."""
-    problems = shacl_found + checked.problems
+    with progress.stage(f"validating {len(built.quads):,} statements against the SHACL shapes"):
+        problems = shacl_problems(built.quads, built.origins, kinds, cache_dir(settings)) + problems
     if problems:
         raise InvalidInput(problems)
-    checked.built.quads.extend(checked.enrichment)
-    return Validated(checked.built, checked.counts, checked.kinds)
-
-
-def _shacl_stage(settings: Settings, checked: _Checked, progress: Progress) -> list[Problem]:
-    with progress.stage(f"validating {len(checked.built.quads):,} statements against the SHACL shapes"):
-        return _shacl(settings, checked, checked.built.quads)
-
-
-def validate_data(settings: Settings, progress: ProgressLike = None) -> Validated:
-    """Check the curated data; raise InvalidInput listing every problem."""
-    progress = as_progress(progress)
-    checked = _check(settings, progress)
-    return _validated(checked, _shacl_stage(settings, checked, progress))
+    built.quads.extend(enrichment)
+    return Validated(built, counts, kinds)
 
 
 def _dataset_file_problems(settings: Settings, curated: Curated) -> list[Problem]:
@@ -133,24 +102,7 @@ def load(settings: Settings, progress: ProgressLike = None) -> tuple[Validated, 
     (``remote.py``); the info then has a ``version`` too, but no path."""
     started = time.perf_counter()
     progress = as_progress(progress)
-    checked = _check(settings, progress)
-    if settings.remote or checked.problems:
-        # the remote store is written in place (no build to discard), and problems already
-        # found are reported with SHACL's, without a build
-        validated = _validated(checked, _shacl_stage(settings, checked, progress))
-        shacl_run = None
-    else:
-        # SHACL runs beside the store build (the engine releases the GIL: on two cores the
-        # load takes about the longer of the two, not their sum); the build is swapped in
-        # only if SHACL found no problem, and discarded otherwise (build_store's ``extra``
-        # raises before the swap).
-        shacl_quads = list(checked.built.quads)  # its own list: the build's gets the enrichment
-        validated = _validated(checked, [])
-        progress(f"validating {len(shacl_quads):,} statements against the SHACL shapes, beside the store build")
-        pool = ThreadPoolExecutor(1, thread_name_prefix="twinkg-shacl")
-        shacl_run = pool.submit(_shacl, settings, checked, shacl_quads)
-        pool.shutdown(wait=False)  # the submitted run goes on; result() waits for it
-        del shacl_quads
+    validated = validate_data(settings, progress)
     quads = dataset_quads(validated)
     meta = {
         "base_iri": settings.base_iri,
@@ -164,25 +116,13 @@ def load(settings: Settings, progress: ProgressLike = None) -> tuple[Validated, 
         return validated, info, time.perf_counter() - started
     export = _export_into_build(settings, progress) if settings.export_on_load else None
 
-    def shacl_passed() -> None:
-        if shacl_run is not None:
-            with progress.stage("waiting for the SHACL validation"):
-                found = shacl_run.result()
-            if found:
-                raise InvalidInput(found)  # the other checks found none (else no concurrent run)
-
     def extra(build: Path) -> None:
-        shacl_passed()  # before the search index and the export: a failed SHACL run ends the build here
         with progress.stage("indexing names, titles and captions for search", unit="entities") as stage:
             stage.advance(write_search_index(build / SEARCH_FILE, quads, settings.base_iri))
         if export is not None:
             export(build)
 
-    try:
-        info = build_store(settings.store, quads, meta, extra=extra, progress=progress)
-    except Exception:
-        shacl_passed()  # SHACL's problems first, as when it ran before the build
-        raise
+    info = build_store(settings.store, quads, meta, extra=extra, progress=progress)
     return validated, info, time.perf_counter() - started
 
 

@@ -170,8 +170,8 @@ def _second_credit(monkeypatch) -> None:
 
 
 def test_a_load_that_only_shacl_refuses_leaves_the_previous_store(mini_data, tmp_path, monkeypatch):
-    """`load` runs SHACL beside the store build: the build is discarded when SHACL finds a
-    problem, which is reported as `validate` reports it."""
+    """A problem only SHACL finds stops `load` as it stops `validate`, reported the same way,
+    with no build swapped in or left behind (also if SHACL ever runs beside the build)."""
     settings = settings_for(mini_data, tmp_path / "store")
     load(settings)
     builds = tmp_path / "store.d"
