@@ -122,22 +122,16 @@ def limited_server(curated_store):
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory):
     """A remote store holding the curated data, loaded through `twinkg load --endpoint`."""
-    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph"))
-    try:
+    with OxigraphServer(tmp_path_factory.mktemp("oxigraph")) as server:
         load(server.settings())
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
 def scratch_oxigraph(tmp_path):
     """An empty remote store of its own, for tests that change what it holds."""
-    server = OxigraphServer(tmp_path / "oxigraph")
-    try:
+    with OxigraphServer(tmp_path / "oxigraph") as server:
         yield server
-    finally:
-        server.stop()
 
 
 # -- remote stores: Debian's Virtuoso (virtuoso-opensource 7.2) on loopback ------------------
@@ -145,22 +139,16 @@ def scratch_oxigraph(tmp_path):
 @pytest.fixture(scope="session")
 def virtuoso_server(tmp_path_factory):
     """Virtuoso holding the curated data, loaded by `twinkg load` as the README says."""
-    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso"))
-    try:
+    with VirtuosoServer(tmp_path_factory.mktemp("virtuoso")) as server:
         load(server.settings())
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
 def empty_virtuoso(tmp_path_factory):
     """A second Virtuoso for tests that change what it holds (one process per test worker)."""
-    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso-scratch"))
-    try:
+    with VirtuosoServer(tmp_path_factory.mktemp("virtuoso-scratch")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture

@@ -115,7 +115,28 @@ def running_server(store: Path, workers: int = 1, **settings):
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 
 
-class OxigraphServer:
+class ServerProcess:
+    """A store server process the tests start; ``with`` stops it (terminated, then killed
+    after ``stop_seconds``)."""
+
+    process: subprocess.Popen
+    stop_seconds = 10
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=self.stop_seconds)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class OxigraphServer(ServerProcess):
     """One `oxigraph serve` process with its SPARQL, Update and Graph Store URLs."""
 
     def __init__(self, location: Path, union: bool = False):
@@ -139,13 +160,6 @@ class OxigraphServer:
 
     def env(self) -> dict[str, str]:
         return {}  # no credentials, the default union
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 # -- remote stores: Debian's Virtuoso (virtuoso-opensource 7.2) on loopback ------------------
@@ -192,13 +206,14 @@ MaxQueryExecutionTime = 60
 """
 
 
-class VirtuosoServer:
+class VirtuosoServer(ServerProcess):
     """One `virtuoso-t` with a generated virtuoso.ini, and a user that may load (SPARQL_UPDATE).
 
     The anonymous SPARQL user keeps read-only access: loads go to /sparql-auth (digest) and the
     Graph Store endpoint /sparql-graph-crud-auth as the user, as the README tells a city to."""
 
     user = "twinkg-loader"
+    stop_seconds = 30  # Virtuoso writes a checkpoint as it stops
 
     def __init__(self, location: Path):
         if not VIRTUOSO.exists():
@@ -253,13 +268,6 @@ class VirtuosoServer:
         stale = sorted(self.graphs() - self.system_graphs)
         if stale:
             remote.update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in stale))
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 _WKT = re.compile(r'"Point\(([^"]*)\)"\^\^<http://www\.opengis\.net/ont/geosparql#wktLiteral>')
