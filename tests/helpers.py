@@ -31,6 +31,13 @@ ARTIFACTS = ROOT / "test-artifacts"  # screenshots of the browser tests (gitigno
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def misspell_a_place(data_dir: Path) -> None:
+    """One problem in a copy of the mini data: the first event's place names no city
+    (``events.yaml:5: events[1].place: unknown city 'tuors'``)."""
+    events = data_dir / "events.yaml"
+    events.write_text(events.read_text(encoding="utf-8").replace("place: tours", "place: tuors"), encoding="utf-8")
+
+
 def csp_violations(page) -> list[str]:
     """The Content-Security-Policy violations chromium reports on ``page`` (filled as it runs):
     each is a console error "Refused to … because it violates … Content Security Policy"."""

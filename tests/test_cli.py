@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from helpers import DATA, running_server, settings_for
+from helpers import DATA, misspell_a_place, running_server, settings_for
 
 from twinkg import cli
 from twinkg.cli import main
@@ -71,8 +71,7 @@ def test_validate_prints_counts(runner, mini_data, tmp_path):
 
 
 def test_validate_reports_problems_and_fails(runner, mini_data, tmp_path):
-    (mini_data / "events.yaml").write_text(
-        (mini_data / "events.yaml").read_text().replace("place: tours", "place: tuors"))
+    misspell_a_place(mini_data)
     result = runner.invoke(main, args(mini_data, tmp_path / "store", "validate"))
     assert result.exit_code == 1
     assert "events.yaml:5: events[1].place: unknown city 'tuors' (did you mean 'tours'?)" in result.output

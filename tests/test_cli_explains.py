@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
+from helpers import misspell_a_place
 from twinkg.cli import main
 
 
@@ -44,8 +45,7 @@ def test_other_forms_end_with_a_newline(runner, loaded, query, fmt):
 
 
 def test_validate_says_what_it_checked_not_what_it_did_not_write(runner, mini_data, tmp_path):
-    (mini_data / "events.yaml").write_text(
-        (mini_data / "events.yaml").read_text().replace("place: tours", "place: tuors"))
+    misspell_a_place(mini_data)
     result = runner.invoke(main, args(mini_data, tmp_path / "store", "validate"))
     assert result.exit_code == 1
     assert "nothing was written" not in result.output
@@ -53,8 +53,7 @@ def test_validate_says_what_it_checked_not_what_it_did_not_write(runner, mini_da
 
 
 def test_load_still_says_nothing_was_written(runner, mini_data, tmp_path):
-    (mini_data / "events.yaml").write_text(
-        (mini_data / "events.yaml").read_text().replace("place: tours", "place: tuors"))
+    misspell_a_place(mini_data)
     result = runner.invoke(main, args(mini_data, tmp_path / "store", "load"))
     assert result.exit_code == 1
     assert "1 problem(s) found; nothing was written" in result.output

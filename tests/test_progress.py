@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from helpers import misspell_a_place
+
 TWINKG = Path(sys.executable).with_name("twinkg")
 ENV = {**os.environ, "TWINKG_EXPORT_ON_LOAD": "false", "TERM": "xterm"}
 
@@ -69,8 +71,7 @@ def test_pipes_get_results_only(mini_data, tmp_path):
 
 
 def test_problems_are_reported_the_same_on_a_terminal(mini_data):
-    events = mini_data / "events.yaml"
-    events.write_text(events.read_text(encoding="utf-8").replace("place: tours", "place: tuors"), encoding="utf-8")
+    misspell_a_place(mini_data)
     lines = _lines(_on_a_terminal(["validate", "--data", mini_data], status=1))
     # the problem stands on a line of its own, not after a progress line
     assert f"{mini_data}/events.yaml:5: events[1].place: unknown city 'tuors' (did you mean 'tours'?)" in lines

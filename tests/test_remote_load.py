@@ -18,7 +18,7 @@ from twinkg.loaders.problems import InvalidInput
 from twinkg.loaders.remote import batches
 from twinkg.store import dataset_meta, open_store, run_query
 
-from helpers import DATA, fold_wkt, free_port, settings_for
+from helpers import DATA, fold_wkt, free_port, misspell_a_place, settings_for
 
 MINI_SOURCE = "example-page"
 GRAPH_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -84,8 +84,7 @@ def test_failed_upload_leaves_the_previous_data(scratch_remote, mini_data):
 
 
 def test_invalid_data_sends_nothing(scratch_remote, mini_data):
-    (mini_data / "events.yaml").write_text(
-        (mini_data / "events.yaml").read_text().replace("place: tours", "place: tuors"))
+    misspell_a_place(mini_data)
     with pytest.raises(InvalidInput):
         load(scratch_remote.settings(mini_data))
     assert graphs(open_store(scratch_remote.settings(mini_data))) == set()
