@@ -32,7 +32,7 @@ from twinkg.config import load_settings
 from twinkg.loaders.check import read_curated
 from twinkg.loaders.ontology import concepts
 from twinkg.ontology_files import shapes_bytes
-from twinkg.loaders.pipeline import validate_data
+from twinkg.loaders.validation import validate_data
 from twinkg.loaders.rdf import build_quads
 from twinkg.loaders.shacl import ontology_data
 from twinkg.loaders.shacl_engines import pyshacl_findings, turbo_findings

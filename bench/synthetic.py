@@ -22,7 +22,8 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES, load_settings
-from twinkg.loaders.pipeline import dataset_quads, validate_data
+from twinkg.loaders.pipeline import dataset_quads
+from twinkg.loaders.validation import validate_data
 from twinkg.loaders.site_index import FILE_NAME as SEARCH_FILE, write_search_index
 from twinkg.loaders.storebuild import build_store
 

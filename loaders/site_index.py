@@ -82,9 +82,13 @@ def _label_for(labels: set[tuple[str, str]], lang: str) -> str:
     return ""
 
 
+#: Each ASCII digit d as 9 - d (a table: a walk over the characters took a sixth of the index's time).
+_NINES = str.maketrans("0123456789", "9876543210")
+
+
 def _descending(lexical: str) -> str:
     """A key whose ascending order is the dates' descending order (9 - each digit)."""
-    return "".join(str(9 - int(c)) if c.isdigit() else c for c in lexical)
+    return lexical.translate(_NINES)
 
 
 def write_search_index(path: Path, quads: Iterable[Quad], base_iri: str) -> int:

@@ -7,7 +7,7 @@ import pytest
 
 from twinkg.config import load_settings
 from twinkg.errors import TwinkgError
-from twinkg.loaders.pipeline import validate_data
+from twinkg.loaders.validation import validate_data
 from twinkg.loaders.problems import InvalidInput
 
 GOOD = '''version = "0.1.0"

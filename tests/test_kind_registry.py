@@ -18,7 +18,8 @@ from twinkg.config import UI_LANGUAGES
 from twinkg.kinds import CURATED, DATE, IRI, NAME, NOTE, REF, REQUIRED_SOURCE, SLUG, Kind, f
 from twinkg.ontology_files import ontology_bytes
 from twinkg.loaders import shacl_chunks
-from twinkg.loaders.pipeline import load, validate_data
+from twinkg.loaders.pipeline import load
+from twinkg.loaders.validation import validate_data
 from twinkg.loaders.shacl_cache import FILE_NAME, cache_dir
 from twinkg.loaders.problems import InvalidInput
 from twinkg.loaders.rdf import DATE_PARTS

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from twinkg.loaders.pipeline import load, validate_data
+from twinkg.loaders.pipeline import load
+from twinkg.loaders.validation import validate_data
 from twinkg.loaders.problems import InvalidInput
 
 from helpers import settings_for
@@ -153,10 +154,10 @@ def test_shacl_violation_points_at_the_yaml_record(mini_data, tmp_path, monkeypa
 
 def _second_credit(monkeypatch) -> None:
     """The built statements get a second credit of the photo: a problem only SHACL finds."""
-    import twinkg.loaders.pipeline as pipeline
+    import twinkg.loaders.validation as validation
     from pyoxigraph import Literal, NamedNode, Quad
 
-    real = pipeline.build_quads
+    real = validation.build_quads
 
     def with_second_credit(settings, curated, concepts):
         built = real(settings, curated, concepts)
@@ -166,7 +167,7 @@ def _second_credit(monkeypatch) -> None:
                                 Literal("a second credit"), graph))
         return built
 
-    monkeypatch.setattr(pipeline, "build_quads", with_second_credit)
+    monkeypatch.setattr(validation, "build_quads", with_second_credit)
 
 
 def test_a_load_that_only_shacl_refuses_leaves_the_previous_store(mini_data, tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ import pytest
 from pyoxigraph import NamedNode, RdfFormat, Triple, serialize
 
 from twinkg.config import ONTOLOGY_NS, load_settings
-from twinkg.loaders.pipeline import validate_data
+from twinkg.loaders.validation import validate_data
 from twinkg.loaders.shacl import ontology_data
 from twinkg.loaders import shacl_chunks
 from twinkg.loaders.shacl_cache import FILE_NAME, incremental_findings, inverse_terms

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, SH
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES, load_settings
 from twinkg.ontology_files import shapes_bytes, turtle_graph
-from twinkg.loaders.pipeline import validate_data
+from twinkg.loaders.validation import validate_data
 from twinkg.loaders.shacl import ontology_data, to_problems
 from twinkg.loaders.shacl_engines import ENGINE, ENGINES, pyshacl_findings
 

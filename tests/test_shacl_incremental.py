@@ -13,7 +13,7 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES, load_settings
-from twinkg.loaders.pipeline import validate_data
+from twinkg.loaders.validation import validate_data
 from twinkg.loaders.problems import InvalidInput
 from twinkg.loaders.shacl import ontology_data, to_problems
 from twinkg.loaders.shacl_cache import FILE_NAME, incremental_findings

@@ -13,7 +13,8 @@ import rdflib
 from pyoxigraph import RdfFormat, serialize
 from rdflib.compare import isomorphic
 
-from twinkg.loaders.pipeline import dataset_quads, load, validate_data
+from twinkg.loaders.pipeline import dataset_quads, load
+from twinkg.loaders.validation import validate_data
 from twinkg.loaders.storebuild import dataset_hash
 from twinkg.store import open_read_only
 

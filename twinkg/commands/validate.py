@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from twinkg.commands.options import BASE, DATA, options, print_counts, settings_of
-from twinkg.loaders.pipeline import validate_data
+from twinkg.loaders.validation import validate_data
 from twinkg.progress import Progress
 
 
