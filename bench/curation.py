@@ -49,9 +49,9 @@ OXIGRAPH = BIN / "oxigraph"
 #: `twinkg load` with the SHACL stage left out: the benchmark's own process, not an option.
 WITHOUT_SHACL = """
 import sys
-import twinkg.loaders.pipeline as pipeline
+import twinkg.loaders.validation as validation
 from twinkg.cli import main
-pipeline.shacl_problems = lambda *args, **kwargs: []
+validation.shacl_problems = lambda *args, **kwargs: []
 sys.argv[0] = "twinkg"
 main()
 """
