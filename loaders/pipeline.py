@@ -51,13 +51,11 @@ def load(settings: Settings, progress: ProgressLike = None) -> tuple[Validated, 
         return validated, info, time.perf_counter() - started
     export = _export_into_build(settings, progress) if settings.export_on_load else None
 
-    def extra(build: Path) -> None:
+    def search_index(build: Path) -> None:
         with progress.stage("indexing names, titles and captions for search", unit="entities") as stage:
             stage.advance(write_search_index(build / SEARCH_FILE, quads, settings.base_iri))
-        if export is not None:
-            export(build)
 
-    info = build_store(settings.store, quads, meta, extra=extra, progress=progress)
+    info = build_store(settings.store, quads, meta, extra=export, progress=progress, beside=search_index)
     return validated, info, time.perf_counter() - started
 
 

@@ -21,6 +21,7 @@ import os
 import shutil
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -114,13 +115,15 @@ def _garbage_collect(builds: Path, current: Path) -> None:
 
 def build_store(store: Path, quads: list[Quad], meta: dict,
                 extra: Callable[[Path], None] | None = None,
-                progress: Progress | Callable[[str], None] | None = None) -> BuildInfo:
+                progress: Progress | Callable[[str], None] | None = None,
+                beside: Callable[[Path], None] | None = None) -> BuildInfo:
     """Write ``quads`` into a fresh store and make it the served one.
 
-    ``extra(build_dir)`` writes further files (the search index, the export) into the build
-    directory, which already holds the store and meta.json, before the swap, so they are
-    always those of the store they are served with; if it fails, the build is removed and
-    nothing changes. So does a failure of the disk, reported in one line.
+    ``extra(build_dir)`` writes further files (the export) into the build directory, which
+    already holds the store and meta.json, before the swap, so they are always those of the
+    store they are served with; ``beside(build_dir)`` does so while the store is compacted
+    (files made from ``quads``, not from the store: the search index). If either fails, the
+    build is removed and nothing changes. So does a failure of the disk, reported in one line.
     """
     if store.exists() and not store.is_symlink():
         raise InvalidInput([Problem(str(store), 0, "",
@@ -131,7 +134,7 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
         try:
             builds.mkdir(parents=True, exist_ok=True)
             held.enter_context(_load_lock(store, progress))
-            final = _build(builds, quads, meta, extra, progress)
+            final = _build(builds, quads, meta, extra, beside, progress)
             link = store.parent / f".{store.name}.link-{os.getpid()}"
             if link.is_symlink():
                 link.unlink()
@@ -180,7 +183,7 @@ def new_version(content: str) -> str:
 
 
 def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], None] | None,
-           progress: Progress) -> Path:
+           beside: Callable[[Path], None] | None, progress: Progress) -> Path:
     """The new build directory, complete, under ``builds`` (not yet served)."""
     _remove_stale(builds)
     with progress.stage("hashing the content", len(quads), "quads") as stage:
@@ -195,8 +198,14 @@ def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], 
                 db.bulk_extend(quads[start:start + CHUNK])
                 stage.advance(min(CHUNK, len(quads) - start))
             db.flush()
-        with progress.stage("compacting the store"):
-            db.optimize()
+        # Compaction runs in Oxigraph without Python's lock: ``beside`` runs meanwhile (on
+        # two cores the two take the longer one's time, not their sum).
+        with ThreadPoolExecutor(1, thread_name_prefix="twinkg-compact") as pool:
+            compacted = pool.submit(db.optimize)
+            if beside is not None:
+                beside(tmp)
+            with progress.stage("compacting the store"):
+                compacted.result()
         # What the store itself holds (duplicates in ``quads`` count once); a set of all
         # the quads to compare with took hundreds of MB at a million statements.
         count = len(db)
