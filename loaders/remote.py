@@ -19,7 +19,7 @@ named by the next query); the remote store maps them back when read.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, RdfFormat, Triple, serialize
 
@@ -88,6 +88,14 @@ def _meta_triples(graph: str, meta: dict) -> list[Triple]:
             Triple(g, DCT_MODIFIED, Literal(meta["loaded_at"], datatype=XSD_DATETIME))]
 
 
+def _swap_timeout(settings: Settings, statements: int) -> float:
+    """The swap moves every statement in one request, so its time grows with the dataset
+    (100 k statements took over 10 s in `oxigraph serve` on a busy machine, where each
+    upload took well under one): it gets REMOTE_TIMEOUT per REMOTE_BATCH statements moved,
+    as long as their upload was allowed."""
+    return settings.remote_timeout * max(1.0, statements / settings.remote_batch)
+
+
 def load_remote(settings: Settings, quads: list[Quad], meta: dict,
                 progress=lambda _: None) -> RemoteLoad:
     """Replace the remote dataset by ``quads`` (already validated) and ``meta``."""
@@ -121,8 +129,9 @@ def load_remote(settings: Settings, quads: list[Quad], meta: dict,
         stale = sorted({*previous.get("graphs", []), *filter(None, [previous.get("union_graph")])}
                        - {*graphs, *filter(None, [meta.get("union_graph")])})
         progress(f"swapping {len(graphs)} graphs in (one update request)")
-        remote.update(updates.request([*(updates.drop(g) for g in stale),
-                                       *(updates.move(t, g) for t, g in moves)]))
+        swap = replace(remote, timeout=_swap_timeout(settings, sum(map(len, by_graph.values()))))
+        swap.update(updates.request([*(updates.drop(g) for g in stale),
+                                     *(updates.move(t, g) for t, g in moves)]))
     except TwinkgError:
         try:
             remote.update(updates.request([updates.drop(t) for t, _ in moves]))

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+import urllib.error
+import urllib.request
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from click.testing import CliRunner
@@ -11,7 +16,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from twinkg.cli import main
-from twinkg.config import ONTOLOGY_IRI
+from twinkg.config import ONTOLOGY_IRI, load_settings
 from twinkg.errors import TwinkgError
 from twinkg.loaders.pipeline import load
 from twinkg.loaders.problems import InvalidInput
@@ -259,3 +264,70 @@ def test_union_graph_mode_without_a_union_graph_is_named(scratch_oxigraph, mini_
     (local,) = embedded_mini.query(count, use_default_graph_as_union=True)
     assert int(remote["n"].value) == int(local["n"].value)  # no metadata, no scratch graphs
     assert graphs(open_store(settings)) == graphs(embedded_mini) | {settings.meta_graph}
+
+
+class _SlowSwapProxy:
+    """Loopback HTTP proxy to a real store that holds back the update request that moves
+    graphs (the swap) for ``delay`` seconds before passing it on: a server whose swap of the
+    whole dataset takes longer than one upload, as `oxigraph serve` did with 100 k statements."""
+
+    def __init__(self, upstream: str, delay: float):
+        upstream_base, delay_s = upstream, delay
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                self._forward(None)
+
+            def do_POST(self):  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if b"MOVE" in body:
+                    time.sleep(delay_s)
+                self._forward(body)
+
+            def _forward(self, body):
+                headers = {k: v for k, v in self.headers.items() if k.lower() in ("content-type", "accept")}
+                request = urllib.request.Request(upstream_base + self.path, data=body, headers=headers,
+                                                 method=self.command)
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as answer:
+                        status, answer_headers, payload = answer.status, answer.headers, answer.read()
+                except urllib.error.HTTPError as exc:
+                    status, answer_headers, payload = exc.code, exc.headers, exc.read()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", answer_headers.get("Content-Type", "text/plain"))
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except OSError:
+                    pass  # the client gave up waiting
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_swap_slower_than_one_upload_is_waited_for(scratch_oxigraph, tmp_path):
+    """The swap moves the whole dataset in one request: it gets REMOTE_TIMEOUT per REMOTE_BATCH
+    statements, not the one upload's REMOTE_TIMEOUT (with 10 s, a load of 100 k statements
+    into `oxigraph serve` failed with "no answer within the timeout")."""
+    with _SlowSwapProxy(scratch_oxigraph.base, delay=2.0) as proxy:
+        settings = load_settings(data_dir=DATA, endpoint=proxy.base + "/query", update_endpoint=proxy.base + "/update",
+                                 store=tmp_path / "local" / "store", remote_timeout=1.0, remote_batch=500,
+                                 remote_backoff=0.01, export_on_load=False)
+        _, info, _ = load(settings)
+    served = dataset_meta(scratch_oxigraph.settings())
+    assert served["version"] == info.version
+    count = run_query(open_store(scratch_oxigraph.settings()), "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert int(next(iter(count))["n"].value) == served["quads"]
