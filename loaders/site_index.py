@@ -52,13 +52,16 @@ CREATE TABLE entities (
   start TEXT, start_type TEXT, "end" TEXT, end_type TEXT,
   date_asc TEXT NOT NULL, date_desc TEXT NOT NULL,
   {", ".join(f"key_{lang} TEXT NOT NULL" for lang in UI_LANGUAGES)});
+CREATE TABLE event_years (year TEXT PRIMARY KEY, n INTEGER NOT NULL);
+CREATE TABLE map_cities (iri TEXT PRIMARY KEY, lat REAL, long REAL, partners INTEGER NOT NULL);
+CREATE TABLE class_counts (class TEXT PRIMARY KEY, n INTEGER NOT NULL);
+"""
+#: Made once the rows are in: one sort per index, not an index update per row.
+INDEXES = f"""
 CREATE INDEX by_date_asc ON entities (class, date_asc, iri);
 CREATE INDEX by_date_desc ON entities (class, date_desc, iri);
 {"".join(f"CREATE INDEX by_name_{lang} ON entities (class, key_{lang}, iri);" for lang in UI_LANGUAGES)}
-CREATE TABLE event_years (year TEXT PRIMARY KEY, n INTEGER NOT NULL);
-CREATE TABLE map_cities (iri TEXT PRIMARY KEY, lat REAL, long REAL, partners INTEGER NOT NULL);
 CREATE INDEX by_partners ON map_cities (partners DESC, iri);
-CREATE TABLE class_counts (class TEXT PRIMARY KEY, n INTEGER NOT NULL);
 """
 
 
@@ -152,6 +155,9 @@ def write_search_index(path: Path, quads: Iterable[Quad], base_iri: str) -> int:
     path.unlink(missing_ok=True)
     db = sqlite3.connect(path)
     try:
+        # No journal and no fsync: the file is new, in a build that is discarded if the load
+        # fails or dies, and the swap (an atomic rename) comes after it is closed.
+        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")
         # one transaction for the tables and one for the rows (not a commit per table)
         db.executescript(f"BEGIN; {SCHEMA} COMMIT;")
         with db:
@@ -166,6 +172,7 @@ def write_search_index(path: Path, quads: Iterable[Quad], base_iri: str) -> int:
                             for iri, cls in classes.items() if cls == "City" and twins.get(iri)))
             db.executemany("INSERT INTO class_counts VALUES (?, ?)", Counter(classes.values()).items())
             db.execute("INSERT INTO names (names) VALUES ('optimize')")
+            db.executescript(INDEXES)
     finally:
         db.close()
     return len(classes)
