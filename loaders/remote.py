@@ -97,14 +97,15 @@ def _swap_timeout(settings: Settings, statements: int) -> float:
 
 
 def load_remote(settings: Settings, quads: list[Quad], meta: dict,
-                progress=lambda _: None) -> RemoteLoad:
-    """Replace the remote dataset by ``quads`` (already validated) and ``meta``."""
+                progress=lambda _: None, content: str | None = None) -> RemoteLoad:
+    """Replace the remote dataset by ``quads`` (already validated) and ``meta``;
+    ``content``: ``dataset_hash(quads)`` where the caller has it already."""
     remote = remote_for(settings)
     if not remote.update_endpoint:
         raise TwinkgError("loading into a remote store needs --update-endpoint "
                           "(its SPARQL Update URL)", 400)
     previous = RemoteStore(remote).meta(settings.meta_graph) or {}
-    content = dataset_hash(quads)
+    content = content or dataset_hash(quads)
     version = new_version(content)
     skolem = Skolem(settings.base_iri)
     by_graph: dict[str, list[Triple]] = {}

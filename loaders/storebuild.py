@@ -116,7 +116,7 @@ def _garbage_collect(builds: Path, current: Path) -> None:
 def build_store(store: Path, quads: list[Quad], meta: dict,
                 extra: Callable[[Path], None] | None = None,
                 progress: Progress | Callable[[str], None] | None = None,
-                beside: Callable[[Path], None] | None = None) -> BuildInfo:
+                beside: Callable[[Path], None] | None = None, content: str | None = None) -> BuildInfo:
     """Write ``quads`` into a fresh store and make it the served one.
 
     ``extra(build_dir)`` writes further files (the export) into the build directory, which
@@ -124,6 +124,7 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
     store they are served with; ``beside(build_dir)`` does so while the store is compacted
     (files made from ``quads``, not from the store: the search index). If either fails, the
     build is removed and nothing changes. So does a failure of the disk, reported in one line.
+    ``content``: ``dataset_hash(quads)`` where the caller has it already.
     """
     if store.exists() and not store.is_symlink():
         raise InvalidInput([Problem(str(store), 0, "",
@@ -134,7 +135,7 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
         try:
             builds.mkdir(parents=True, exist_ok=True)
             held.enter_context(_load_lock(store, progress))
-            final = _build(builds, quads, meta, extra, beside, progress)
+            final = _build(builds, quads, meta, extra, beside, progress, content)
             link = store.parent / f".{store.name}.link-{os.getpid()}"
             if link.is_symlink():
                 link.unlink()
@@ -183,11 +184,12 @@ def new_version(content: str) -> str:
 
 
 def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], None] | None,
-           beside: Callable[[Path], None] | None, progress: Progress) -> Path:
+           beside: Callable[[Path], None] | None, progress: Progress, content: str | None) -> Path:
     """The new build directory, complete, under ``builds`` (not yet served)."""
     _remove_stale(builds)
-    with progress.stage("hashing the content", len(quads), "quads") as stage:
-        content = dataset_hash(quads, stage)
+    if content is None:
+        with progress.stage("hashing the content", len(quads), "quads") as stage:
+            content = dataset_hash(quads, stage)
     version = new_version(content)
     tmp = builds / f".building-{os.getpid()}-{version}"
     tmp.mkdir()

@@ -77,14 +77,18 @@ def judged(checked: Checked, shacl: list[Problem]) -> Validated:
     return Validated(checked.built, checked.counts, checked.kinds)
 
 
+def shacl_stage(settings: Settings, checked: Checked, progress: Progress) -> list[Problem]:
+    """SHACL's problems of the curated statements (with the validation cache of ``settings``)."""
+    quads = checked.built.quads
+    with progress.stage(f"validating {len(quads):,} statements against the SHACL shapes"):
+        return shacl_problems(quads, checked.built.origins, checked.kinds, cache_dir(settings))
+
+
 def validate_data(settings: Settings, progress: ProgressLike = None) -> Validated:
     """Check the curated data; raise InvalidInput listing every problem."""
     progress = as_progress(progress)
     checked = check_data(settings, progress)
-    quads = checked.built.quads
-    with progress.stage(f"validating {len(quads):,} statements against the SHACL shapes"):
-        shacl = shacl_problems(quads, checked.built.origins, checked.kinds, cache_dir(settings))
-    return judged(checked, shacl)
+    return judged(checked, shacl_stage(settings, checked, progress))
 
 
 def _dataset_file_problems(settings: Settings, curated: Curated) -> list[Problem]:
