@@ -16,12 +16,12 @@ from twinkg.progress import Progress, as_progress
 from twinkg.store import oxigraph_path, read_meta
 
 from .problems import InvalidInput, Problem
+from .rdf import Built
 from .remote import load_remote
 from .remotefiles import write_remote_files
 from .site_index import FILE_NAME as SEARCH_FILE
 from .site_index import write_search_index
 from .storebuild import BuildInfo, build_store, dataset_hash
-from .rdf import Built
 from .validation import ProgressLike, Validated, check_data, judged, shacl_stage
 
 
