@@ -38,9 +38,10 @@ COMPILER_VERSION = "1"
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_TYPE_PATH = f"<{RDF}type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
-#: The focus list of a run, as statements of a graph the shapes never read.
-_ONLY = NamedNode("urn:twinkg:shacl-focus")
+#: The focus list of a run, and the focus nodes of each shape, in graphs the shapes never read.
+_ONLY = NamedNode("urn:twinkg:shacl-only")
+_FOCUS = NamedNode("urn:twinkg:shacl-focus")
+_CLASS = re.compile(r"\{\{CLASS <([^>]*)>\}\}")
 
 #: Datatypes whose literals must also be well-formed (pySHACL: rdflib's ill_typed), checked
 #: by a cast of the lexical form; other XSD datatypes are refused, non-XSD ones compared only.
@@ -68,12 +69,20 @@ class Unsupported(ValueError):
 
 
 class Query(NamedTuple):
-    """One compiled query: its text for a whole run and for a focus list, and how each
-    solution becomes findings."""
+    """One compiled query, and how each solution becomes findings."""
 
-    whole: str
-    focused: str
+    text: str
     findings: Callable[[QuerySolution], Iterator[Finding]]
+
+
+class Plan(NamedTuple):
+    """The compiled shapes: the query for the subclasses of the classes they name, the
+    updates that write each targeted node shape's focus nodes (for a whole run, and within
+    a focus list), and the queries."""
+
+    subclasses: str
+    focus: tuple[tuple[str, str], ...]
+    queries: tuple[Query, ...]
 
 
 class _Shapes:
@@ -122,6 +131,8 @@ class _Compiler:
     def __init__(self, turtle: bytes):
         self.g = _Shapes(turtle)
         self.fresh = count()
+        self.classes: set[NamedNode] = set()  # named by sh:class or sh:targetClass
+        self.targeted: list = []  # node shapes with targets, in the order of their focus graphs
 
     def var(self) -> str:
         return f"?_v{next(self.fresh)}"
@@ -171,7 +182,9 @@ class _Compiler:
     def condition(self, shape, name: str, value, v: str, depth: int) -> str:
         g = self.g
         if name == "class":
-            return f"EXISTS {{ {v} {_TYPE_PATH} {value} }}"
+            if not isinstance(value, NamedNode):
+                raise Unsupported(f"{_label(shape)}: sh:class {value}")
+            return f"EXISTS {{ {self.instance(v, value)} }}"
         if name == "datatype":
             return _datatype(value.value, v)
         if name == "nodeKind":
@@ -234,113 +247,123 @@ class _Compiler:
 
     # -- the queries of one targeted node shape ----------------------------------------
 
-    def focus(self, ns) -> tuple[str, str]:
-        """The focus pattern: for a whole run, and within the run's focus list."""
-        targets = [f"{{ ?this {_TYPE_PATH} {c} }}" for c in self.g.objects(ns, "targetClass")]
-        targets += [f"{{ ?this {p} {self.var()} }}" for p in self.g.objects(ns, "targetSubjectsOf")]
-        if not all(isinstance(t, NamedNode) for t in
-                   self.g.objects(ns, "targetClass") + self.g.objects(ns, "targetSubjectsOf")):
+    def focus(self, ns, shape: str) -> tuple[str, str]:
+        """The update that writes the shape's focus nodes: for a whole run, and within the
+        run's focus list."""
+        classes, predicates = self.g.objects(ns, "targetClass"), self.g.objects(ns, "targetSubjectsOf")
+        if not all(isinstance(t, NamedNode) for t in classes + predicates):
             raise Unsupported(f"{_label(ns)}: a target that is not an IRI")
-        text = read_query("shacl-focus").replace("{{TARGETS}}", " UNION ".join(targets))
+        targets = [f"{{ {self.instance('?this', c)} }}" for c in classes]
+        targets += [f"{{ ?this {p} {self.var()} }}" for p in predicates]
+        text = (read_query("shacl-focus").replace("{{TARGETS}}", " UNION ".join(targets))
+                .replace("{{SHAPE}}", shape).replace("{{FOCUS_GRAPH}}", str(_FOCUS)))
         only = f"GRAPH {_ONLY} {{ ?this {_ONLY} {self.var()} }}"
         return text.replace("{{ONLY}}", ""), text.replace("{{ONLY}}", only)
 
-    def node_shape(self, ns) -> list[Query]:
+    def instance(self, v: str, c: NamedNode) -> str:
+        """A pattern: ``v`` is an instance of ``c`` (rdf:type/rdfs:subClassOf*, by the
+        run's list of subclasses, see ``sparql_findings``)."""
+        self.classes.add(c)
+        t = self.var()
+        return f"VALUES {t} {{ {{{{CLASS {c}}}}} }} {v} <{RDF}type> {t} ."
+
+    def node_shape(self, ns) -> tuple[tuple[str, str], list[Query]]:
         if self.g.parameters(ns) & {"path"}:
             raise Unsupported(f"{_label(ns)}: a property shape with targets")
         self.check(ns, _NODE)
-        focus = self.focus(ns)
+        shape = f"<urn:twinkg:shacl-shape:{len(self.targeted)}>"
+        self.targeted.append(ns)
         queries = []
         conditions = self.value_conditions(ns, "?value", 0)
         if conditions:
-            queries.append(self.values(focus, "BIND (?this AS ?value)", "", self.message(ns), conditions))
+            queries.append(self.checks(shape, None, "", "", self.message(ns), conditions))
         for ps in self.g.objects(ns, "property"):
-            queries += self.property_shape(focus, ps)
-        return queries
+            queries += self.property_shape(shape, ps)
+        return self.focus(ns, shape), queries
 
-    def property_shape(self, focus: tuple[str, str], ps) -> list[Query]:
+    def property_shape(self, shape: str, ps) -> list[Query]:
         g = self.g
         self.check(ps, _PROPERTY)
         path, iri = self.path(ps)
-        queries = []
         # a shape with only SPARQL constraints may give their message on them instead
         message = self.message(ps) if g.parameters(ps) - _DESCRIPTIVE - {"path", "flags", "sparql"} else ""
+        queries = []
         conditions = self.value_conditions(ps, "?value", 0)
-        if conditions:
-            queries.append(self.values(focus, f"?this {path} ?value .", iri, message, conditions))
-        if g.parameters(ps) & _COUNTS:
-            queries.append(self.counts(focus, ps, path, iri, message))
+        if conditions or g.parameters(ps) & _COUNTS:
+            queries.append(self.checks(shape, ps, path, iri, message, conditions))
         for other in g.objects(ps, "lessThanOrEquals"):
             if not isinstance(other, NamedNode):
                 raise Unsupported(f"{_label(ps)}: sh:lessThanOrEquals of a path")
-            queries.append(self.pairs(focus, path, other.value, iri, message))
+            queries.append(self.pairs(shape, path, other.value, iri, message))
         for constraint in g.objects(ps, "sparql"):
-            queries.append(self.select(focus, ps, constraint, path, iri))
+            queries.append(self.select(shape, ps, constraint, path, iri))
         return queries
 
-    def values(self, focus, where: str, iri: str, message: str, conditions: list[tuple[str, str]]) -> Query:
-        flags = [f"?_f{i}" for i in range(len(conditions))]
-        binds = " ".join(f"BIND (COALESCE({c}, false) AS {f})" for (_, c), f in zip(conditions, flags))
-        text = (read_query("shacl-values").replace("{{FLAGS}}", " ".join(flags)).replace("{{VALUES}}", where)
-                .replace("{{BINDS}}", binds).replace("{{FAILED}}", " || ".join(f"!{f}" for f in flags)))
-        components = [c for c, _ in conditions]
-
-        def findings(row: QuerySolution) -> Iterator[Finding]:
-            for i, component in enumerate(components):
-                if row[i + 2].value != "true":
-                    yield Finding(row[0].value, iri, message, component)
-        return _query(text, focus, findings)
-
-    def counts(self, focus, ps, path: str, iri: str, message: str) -> Query:
+    def checks(self, shape: str, ps, path: str, iri: str, message: str,
+               conditions: list[tuple[str, str]]) -> Query:
+        """One query for the value constraints and the counts of ``ps`` (None: the node
+        shape's own constraints, on the focus node as its value)."""
         g = self.g
-        low, high = g.one(ps, "minCount"), g.one(ps, "maxCount")
-        has = g.objects(ps, "hasValue")
-        qshape = g.one(ps, "qualifiedValueShape")
-        qlow, qhigh = g.one(ps, "qualifiedMinCount"), g.one(ps, "qualifiedMaxCount")
-        if (qshape is None) != (qlow is None and qhigh is None):
-            raise Unsupported(f"{_label(ps)}: sh:qualifiedValueShape without its counts, or counts without it")
+        # an alternative path can reach a value twice: pySHACL counts value nodes, a set
+        distinct = "DISTINCT " if path.startswith("(") else ""
         counts, aggregates, binds, failed = [], [], [], []
-        checks: list[tuple[str, Callable[[int], bool], str]] = []  # (variable, fails, component)
-        if low is not None:
-            failed.append(f"?_n < {_int(low)}")
-            checks.append(("_n", lambda n, m=_int(low): n < m, SH + "MinCountConstraintComponent"))
-        if high is not None:
-            failed.append(f"?_n > {_int(high)}")
-            checks.append(("_n", lambda n, m=_int(high): n > m, SH + "MaxCountConstraintComponent"))
-        for i, value in enumerate(has):
-            counts.append(f"?_h{i}")
-            binds.append(f"BIND (IF(sameTerm(?value, {value}), ?value, ?_none) AS ?_hv{i})")
-            aggregates.append(f"(COUNT(DISTINCT ?_hv{i}) AS ?_h{i})")
-            failed.append(f"?_h{i} = 0")
-            checks.append((f"_h{i}", lambda n: n == 0, SH + "HasValueConstraintComponent"))
-        if qshape is not None:
-            counts.append("?_q")
-            binds.append(f"BIND (IF(COALESCE({self.conforms(qshape, '?value', 1)}, false), ?value, ?_none) AS ?_qv)")
-            aggregates.append("(COUNT(DISTINCT ?_qv) AS ?_q)")
-            if qlow is not None:
-                failed.append(f"?_q < {_int(qlow)}")
-                checks.append(("_q", lambda n, m=_int(qlow): n < m, SH + "QualifiedMinCountConstraintComponent"))
-            if qhigh is not None:
-                failed.append(f"?_q > {_int(qhigh)}")
-                checks.append(("_q", lambda n, m=_int(qhigh): n > m, SH + "QualifiedMaxCountConstraintComponent"))
-        text = (read_query("shacl-counts").replace("{{COUNTS}}", " ".join(counts))
-                .replace("{{AGGREGATES}}", " ".join(aggregates)).replace("{{PATH}}", path)
-                .replace("{{BINDS}}", " ".join(binds)).replace("{{FAILED}}", " || ".join(failed)))
+        checks: list[tuple[str, Callable[[int], int], str]] = []  # (variable, findings for its count, component)
+
+        def add(variable: str, aggregate: str, fails: str, findings: Callable[[int], int], component: str):
+            if f"?{variable}" not in counts:
+                counts.append(f"?{variable}")
+                aggregates.append(f"({aggregate} AS ?{variable})")
+            failed.append(fails)
+            checks.append((variable, findings, SH + component))
+
+        for i, (component, condition) in enumerate(conditions):
+            binds.append(f"BIND (IF(COALESCE({condition}, false), ?_none, ?value) AS ?_b{i})")
+            add(f"_c{i}", f"COUNT({distinct}?_b{i})", f"?_c{i} > 0", lambda n: n, component[len(SH):])
+        if ps is not None:
+            low, high = g.one(ps, "minCount"), g.one(ps, "maxCount")
+            if low is not None:
+                add("_n", f"COUNT({distinct}?value)", f"?_n < {_int(low)}", lambda n, m=_int(low): int(n < m),
+                    "MinCountConstraintComponent")
+            if high is not None:
+                add("_n", f"COUNT({distinct}?value)", f"?_n > {_int(high)}", lambda n, m=_int(high): int(n > m),
+                    "MaxCountConstraintComponent")
+            for i, value in enumerate(g.objects(ps, "hasValue")):
+                binds.append(f"BIND (IF(sameTerm(?value, {value}), ?value, ?_none) AS ?_hv{i})")
+                add(f"_h{i}", f"COUNT(?_hv{i})", f"?_h{i} = 0", lambda n: int(n == 0), "HasValueConstraintComponent")
+            qshape = g.one(ps, "qualifiedValueShape")
+            qlow, qhigh = g.one(ps, "qualifiedMinCount"), g.one(ps, "qualifiedMaxCount")
+            if (qshape is None) != (qlow is None and qhigh is None):
+                raise Unsupported(f"{_label(ps)}: sh:qualifiedValueShape without its counts, or counts without it")
+            if qshape is not None:
+                # sh:qualifiedValueShapesDisjoint is refused: its default (false) ignores the siblings
+                binds.append(f"BIND (IF(COALESCE({self.conforms(qshape, '?value', 1)}, false), ?value, ?_none) "
+                             "AS ?_qv)")
+                if qlow is not None:
+                    add("_q", f"COUNT({distinct}?_qv)", f"?_q < {_int(qlow)}", lambda n, m=_int(qlow): int(n < m),
+                        "QualifiedMinCountConstraintComponent")
+                if qhigh is not None:
+                    add("_q", f"COUNT({distinct}?_qv)", f"?_q > {_int(qhigh)}", lambda n, m=_int(qhigh): int(n > m),
+                        "QualifiedMaxCountConstraintComponent")
+        values = (f"OPTIONAL {{ ?this {path} ?value . {' '.join(binds)} }}" if ps is not None
+                  else f"BIND (?this AS ?value) {' '.join(binds)}")
+        text = (read_query("shacl-checks").replace("{{COUNTS}}", " ".join(counts))
+                .replace("{{AGGREGATES}}", " ".join(aggregates)).replace("{{VALUES}}", values)
+                .replace("{{FAILED}}", " || ".join(failed)))
 
         def findings(row: QuerySolution) -> Iterator[Finding]:
-            for variable, fails, component in checks:
-                if fails(int(row[variable].value)):
+            for variable, copies, component in checks:
+                for _ in range(copies(int(row[variable].value))):
                     yield Finding(row[0].value, iri, message, component)
-        return _query(text, focus, findings)
+        return _query(text, shape, findings)
 
-    def pairs(self, focus, path: str, other: str, iri: str, message: str) -> Query:
+    def pairs(self, shape: str, path: str, other: str, iri: str, message: str) -> Query:
         text = read_query("shacl-pairs").replace("{{PATH}}", path).replace("{{OTHER}}", other)
 
         def findings(row: QuerySolution) -> Iterator[Finding]:
             yield Finding(row[0].value, iri, message, SH + "LessThanOrEqualsConstraintComponent")
-        return _query(text, focus, findings)
+        return _query(text, shape, findings)
 
-    def select(self, focus, ps, constraint, path: str, iri: str) -> Query:
+    def select(self, shape: str, ps, constraint, path: str, iri: str) -> Query:
         g = self.g
         self.check(constraint, {"select", "message"})
         types = {t.value for t in g.out[constraint].get(RDF + "type", [])}
@@ -377,9 +400,9 @@ class _Compiler:
                           iri if result_path is None else (result_path.value if isinstance(result_path, NamedNode)
                                                            else ""),
                           text, SH + "SPARQLConstraintComponent")
-        return _query(text, focus, findings)
+        return _query(text, shape, findings)
 
-    def compile(self) -> list[Query]:
+    def compile(self) -> "Plan":
         for types in (self.g.out[s].get(RDF + "type", []) for s in list(self.g.out)):
             refused = {t.value for t in types} & _REFUSED_TYPES
             if refused:
@@ -389,7 +412,14 @@ class _Compiler:
             if used:
                 raise Unsupported(f"{_label(s)} uses {', '.join(sorted('sh:' + p for p in used))}")
         targeted = [s for s in self.g.out if self.g.parameters(s) & {"targetClass", "targetSubjectsOf"}]
-        return [q for ns in sorted(targeted, key=str) for q in self.node_shape(ns)]
+        focus, queries = [], []
+        for ns in sorted(targeted, key=str):
+            updates, compiled = self.node_shape(ns)
+            focus.append(updates)
+            queries += compiled
+        subclasses = read_query("shacl-subclasses").replace("{{CLASSES}}", " ".join(map(str, sorted(self.classes,
+                                                                                                  key=str))))
+        return Plan(subclasses, tuple(focus), tuple(queries))
 
 
 def _datatype(datatype: str, v: str) -> str:
@@ -412,14 +442,14 @@ def _fill(message: str, name: str, value: str) -> str:
         return re.sub("{{[?$]{}}}".format(name), lambda _: value, message)
 
 
-def _query(text: str, focus: tuple[str, str], findings) -> Query:
-    return Query(text.replace("{{FOCUS}}", focus[0]), text.replace("{{FOCUS}}", focus[1]), findings)
+def _query(text: str, shape: str, findings) -> Query:
+    return Query(text.replace("{{SHAPE}}", shape).replace("{{FOCUS_GRAPH}}", str(_FOCUS)), findings)
 
 
 @cache
-def compiled(shapes: bytes) -> tuple[Query, ...]:
+def compiled(shapes: bytes) -> Plan:
     """The queries of ``shapes`` (Turtle); raises ``Unsupported``."""
-    return tuple(_Compiler(shapes).compile())
+    return _Compiler(shapes).compile()
 
 
 def compiles(shapes: bytes) -> bool:
@@ -433,7 +463,7 @@ def compiles(shapes: bytes) -> bool:
 def sparql_findings(data: Data, focus: Iterable[str] | None = None, shapes: bytes | None = None) -> list[Finding]:
     """The findings of ``shapes`` (the packaged ones by default) on ``data``; with ``focus``,
     only at those focus nodes (IRIs) that the shapes target."""
-    queries = compiled(shapes or shapes_bytes())
+    plan = compiled(shapes or shapes_bytes())
     only = None if focus is None else list(focus)
     if only == []:
         return []
@@ -441,8 +471,17 @@ def sparql_findings(data: Data, focus: Iterable[str] | None = None, shapes: byte
     store.bulk_load(input=ntriples(data), format=RdfFormat.N_TRIPLES, to_graph=DefaultGraph())
     if only is not None:
         store.extend(Quad(NamedNode(f), _ONLY, _ONLY, _ONLY) for f in only)
+    # instances of a class by a list of its subclasses: cheaper than the path in every query
+    subclasses = defaultdict(list)
+    for row in store.query(plan.subclasses):
+        subclasses[row[0].value].append(str(row[1]))
+
+    def classes(text: str) -> str:
+        return _CLASS.sub(lambda m: " ".join(subclasses[m.group(1)] or [f"<{m.group(1)}>"]), text)
+    for whole, focused in plan.focus:
+        store.update(classes(whole if only is None else focused))
     found = []
-    for query in queries:
-        for row in store.query(query.whole if only is None else query.focused):
+    for query in plan.queries:
+        for row in store.query(classes(query.text)):
             found.extend(query.findings(row))
     return found
