@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 from typing import Iterator
 
-from .shacl_engines import Engine, Finding
+from .shacl_model import Engine, Finding
 
 #: Statements of a group's own nodes; its part of the graph is 1–4 times that (the values'
 #: statements). Measured on curated_yaml.py's 166 k statements in one process: 10 k gave 294 MB peak and 3.4 s CPU for

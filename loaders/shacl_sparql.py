@@ -276,7 +276,7 @@ class _Compiler:
         queries = []
         conditions = self.value_conditions(ns, "?value", 0)
         if conditions:
-            queries.append(self.checks(shape, None, "", "", self.message(ns), conditions))
+            queries.append(self.values(shape, None, "", self.message(ns), conditions))
         for ps in self.g.objects(ns, "property"):
             queries += self.property_shape(shape, ps)
         return self.focus(ns, shape), queries
@@ -289,8 +289,10 @@ class _Compiler:
         message = self.message(ps) if g.parameters(ps) - _DESCRIPTIVE - {"path", "flags", "sparql"} else ""
         queries = []
         conditions = self.value_conditions(ps, "?value", 0)
-        if conditions or g.parameters(ps) & _COUNTS:
-            queries.append(self.checks(shape, ps, path, iri, message, conditions))
+        if conditions:
+            queries.append(self.values(shape, path, iri, message, conditions))
+        if g.parameters(ps) & _COUNTS:
+            queries.append(self.counts(shape, ps, path, iri, message))
         for other in g.objects(ps, "lessThanOrEquals"):
             if not isinstance(other, NamedNode):
                 raise Unsupported(f"{_label(ps)}: sh:lessThanOrEquals of a path")
@@ -299,60 +301,70 @@ class _Compiler:
             queries.append(self.select(shape, ps, constraint, path, iri))
         return queries
 
-    def checks(self, shape: str, ps, path: str, iri: str, message: str,
+    def values(self, shape: str, path: str | None, iri: str, message: str,
                conditions: list[tuple[str, str]]) -> Query:
-        """One query for the value constraints and the counts of ``ps`` (None: the node
-        shape's own constraints, on the focus node as its value)."""
-        g = self.g
-        # an alternative path can reach a value twice: pySHACL counts value nodes, a set
-        distinct = "DISTINCT " if path.startswith("(") else ""
-        counts, aggregates, binds, failed = [], [], [], []
-        checks: list[tuple[str, Callable[[int], int], str]] = []  # (variable, findings for its count, component)
+        """The value nodes that fail a value constraint (``path`` None: the node shape's own
+        constraints, on the focus node as its value), one finding per constraint failed."""
+        flags = [f"?_f{i}" for i in range(len(conditions))]
+        binds = " ".join(f"BIND (COALESCE({c}, false) AS {f})" for (_, c), f in zip(conditions, flags))
+        # an alternative path can reach a value twice: pySHACL's value nodes are a set
+        distinct = "DISTINCT" if path is not None and path.startswith("(") else ""
+        text = (read_query("shacl-values").replace("{{DISTINCT}}", distinct).replace("{{FLAGS}}", " ".join(flags))
+                .replace("{{VALUES}}", "BIND (?this AS ?value)" if path is None else f"?this {path} ?value .")
+                .replace("{{BINDS}}", binds).replace("{{FAILED}}", " || ".join(f"!{f}" for f in flags)))
+        components = [c for c, _ in conditions]
 
-        def add(variable: str, aggregate: str, fails: str, findings: Callable[[int], int], component: str):
+        def findings(row: QuerySolution) -> Iterator[Finding]:
+            for i, component in enumerate(components):
+                if row[i + 2].value != "true":
+                    yield Finding(row[0].value, iri, message, component)
+        return _query(text, shape, findings)
+
+    def counts(self, shape: str, ps, path: str, iri: str, message: str) -> Query:
+        """The focus nodes that fail a count: sh:minCount, sh:maxCount, sh:hasValue, or the
+        qualified value shape's."""
+        g = self.g
+        distinct = "DISTINCT " if path.startswith("(") else ""  # value nodes are a set (above)
+        counts, aggregates, binds, failed = [], [], [], []
+        checks: list[tuple[str, Callable[[int], bool], str]] = []  # (variable, fails at its count, component)
+
+        def add(variable: str, aggregate: str, fails: str, test: Callable[[int], bool], component: str):
             if f"?{variable}" not in counts:
                 counts.append(f"?{variable}")
                 aggregates.append(f"({aggregate} AS ?{variable})")
             failed.append(fails)
-            checks.append((variable, findings, SH + component))
+            checks.append((variable, test, SH + component))
 
-        for i, (component, condition) in enumerate(conditions):
-            binds.append(f"BIND (IF(COALESCE({condition}, false), ?_none, ?value) AS ?_b{i})")
-            add(f"_c{i}", f"COUNT({distinct}?_b{i})", f"?_c{i} > 0", lambda n: n, component[len(SH):])
-        if ps is not None:
-            low, high = g.one(ps, "minCount"), g.one(ps, "maxCount")
-            if low is not None:
-                add("_n", f"COUNT({distinct}?value)", f"?_n < {_int(low)}", lambda n, m=_int(low): int(n < m),
-                    "MinCountConstraintComponent")
-            if high is not None:
-                add("_n", f"COUNT({distinct}?value)", f"?_n > {_int(high)}", lambda n, m=_int(high): int(n > m),
-                    "MaxCountConstraintComponent")
-            for i, value in enumerate(g.objects(ps, "hasValue")):
-                binds.append(f"BIND (IF(sameTerm(?value, {value}), ?value, ?_none) AS ?_hv{i})")
-                add(f"_h{i}", f"COUNT(?_hv{i})", f"?_h{i} = 0", lambda n: int(n == 0), "HasValueConstraintComponent")
-            qshape = g.one(ps, "qualifiedValueShape")
-            qlow, qhigh = g.one(ps, "qualifiedMinCount"), g.one(ps, "qualifiedMaxCount")
-            if (qshape is None) != (qlow is None and qhigh is None):
-                raise Unsupported(f"{_label(ps)}: sh:qualifiedValueShape without its counts, or counts without it")
-            if qshape is not None:
-                # sh:qualifiedValueShapesDisjoint is refused: its default (false) ignores the siblings
-                binds.append(f"BIND (IF(COALESCE({self.conforms(qshape, '?value', 1)}, false), ?value, ?_none) "
-                             "AS ?_qv)")
-                if qlow is not None:
-                    add("_q", f"COUNT({distinct}?_qv)", f"?_q < {_int(qlow)}", lambda n, m=_int(qlow): int(n < m),
-                        "QualifiedMinCountConstraintComponent")
-                if qhigh is not None:
-                    add("_q", f"COUNT({distinct}?_qv)", f"?_q > {_int(qhigh)}", lambda n, m=_int(qhigh): int(n > m),
-                        "QualifiedMaxCountConstraintComponent")
-        values = (f"OPTIONAL {{ ?this {path} ?value . {' '.join(binds)} }}" if ps is not None
-                  else f"BIND (?this AS ?value) {' '.join(binds)}")
-        text = (read_query("shacl-checks").replace("{{COUNTS}}", " ".join(counts))
-                .replace("{{AGGREGATES}}", " ".join(aggregates)).replace("{{VALUES}}", values)
-                .replace("{{FAILED}}", " || ".join(failed)))
+        low, high = g.one(ps, "minCount"), g.one(ps, "maxCount")
+        if low is not None:
+            add("_n", f"COUNT({distinct}?value)", f"?_n < {_int(low)}", lambda n, m=_int(low): n < m,
+                "MinCountConstraintComponent")
+        if high is not None:
+            add("_n", f"COUNT({distinct}?value)", f"?_n > {_int(high)}", lambda n, m=_int(high): n > m,
+                "MaxCountConstraintComponent")
+        for i, value in enumerate(g.objects(ps, "hasValue")):
+            binds.append(f"BIND (IF(sameTerm(?value, {value}), ?value, ?_none) AS ?_hv{i})")
+            add(f"_h{i}", f"COUNT(?_hv{i})", f"?_h{i} = 0", lambda n: n == 0, "HasValueConstraintComponent")
+        qshape = g.one(ps, "qualifiedValueShape")
+        qlow, qhigh = g.one(ps, "qualifiedMinCount"), g.one(ps, "qualifiedMaxCount")
+        if (qshape is None) != (qlow is None and qhigh is None):
+            raise Unsupported(f"{_label(ps)}: sh:qualifiedValueShape without its counts, or counts without it")
+        if qshape is not None:
+            # sh:qualifiedValueShapesDisjoint is refused: its default (false) ignores the siblings
+            binds.append(f"BIND (IF(COALESCE({self.conforms(qshape, '?value', 1)}, false), ?value, ?_none) AS ?_qv)")
+            if qlow is not None:
+                add("_q", f"COUNT({distinct}?_qv)", f"?_q < {_int(qlow)}", lambda n, m=_int(qlow): n < m,
+                    "QualifiedMinCountConstraintComponent")
+            if qhigh is not None:
+                add("_q", f"COUNT({distinct}?_qv)", f"?_q > {_int(qhigh)}", lambda n, m=_int(qhigh): n > m,
+                    "QualifiedMaxCountConstraintComponent")
+        text = (read_query("shacl-counts").replace("{{COUNTS}}", " ".join(counts))
+                .replace("{{AGGREGATES}}", " ".join(aggregates)).replace("{{PATH}}", path)
+                .replace("{{BINDS}}", " ".join(binds)).replace("{{FAILED}}", " || ".join(failed)))
 
         def findings(row: QuerySolution) -> Iterator[Finding]:
-            for variable, copies, component in checks:
-                for _ in range(copies(int(row[variable].value))):
+            for variable, fails, component in checks:
+                if fails(int(row[variable].value)):
                     yield Finding(row[0].value, iri, message, component)
         return _query(text, shape, findings)
 
