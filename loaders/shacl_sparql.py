@@ -44,9 +44,11 @@ _FOCUS = NamedNode("urn:twinkg:shacl-focus")
 _CLASS = re.compile(r"\{\{CLASS <([^>]*)>\}\}")
 
 #: Datatypes whose literals must also be well-formed (pySHACL: rdflib's ill_typed), checked
-#: by a cast of the lexical form; other XSD datatypes are refused, non-XSD ones compared only.
-_CASTS = {XSD + t for t in ("date", "gYear", "gYearMonth", "decimal", "integer", "boolean", "double", "float",
-                            "dateTime", "time")}
+#: by a cast of the lexical form; those rdflib does not parse (gYear, gYearMonth) pass on
+#: their datatype alone, as in pySHACL; other XSD datatypes are refused, others compared only.
+_CASTS = {XSD + t for t in ("date", "dateTime", "decimal", "integer", "double", "float")}
+_UNPARSED = {XSD + "gYear", XSD + "gYearMonth"}
+_NUMERIC = {XSD + t for t in ("decimal", "integer", "double", "float")}
 _NODE_KINDS = {SH + "IRI": "isIRI({v})", SH + "BlankNode": "isBlank({v})", SH + "Literal": "isLiteral({v})",
                SH + "BlankNodeOrIRI": "!isLiteral({v})", SH + "BlankNodeOrLiteral": "!isIRI({v})",
                SH + "IRIOrLiteral": "!isBlank({v})"}
@@ -153,8 +155,9 @@ class _Compiler:
                 members = self.g.items(self.g.one(path, "alternativePath"))
                 if members and all(isinstance(m, NamedNode) for m in members):
                     return "(" + "|".join(f"<{m.value}>" for m in members) + ")", ""
-        raise Unsupported(f"{_label(shape)}: only a predicate, sh:inversePath or sh:alternativePath of predicates "
-                          "is compiled as sh:path")
+        used = ", ".join(sorted("sh:" + p for p in self.g.parameters(path))) if isinstance(path, BlankNode) else path
+        raise Unsupported(f"{_label(shape)}: sh:path {used}: only a predicate, sh:inversePath or sh:alternativePath "
+                          "of predicates is compiled")
 
     def message(self, shape) -> str:
         messages = self.g.objects(shape, "message")
@@ -199,14 +202,27 @@ class _Compiler:
             extra = f", {Literal(flags.value)}" if flags is not None else ""
             return f"(!isBlank({v}) && REGEX(STR({v}), {Literal(value.value)}{extra}))"
         if name == "languageIn":
-            tags = [Literal(t.value) for t in g.items(value)]
-            return "(" + (" || ".join(f"LANGMATCHES(LANG({v}), {t})" for t in tags) or "false") + ")"
+            # pySHACL's reading: the tag, or its first subtag, is one of the list (any case); "*" any tag
+            tags = {t.value.lower() for t in g.items(value)}
+            if "*" in tags:
+                return f"(LANG({v}) != \"\")"
+            listed = ", ".join(str(Literal(t)) for t in sorted(tags)) or '""'
+            return (f"(LANG({v}) != \"\" && (LCASE(LANG({v})) IN ({listed}) || "
+                    f"LCASE(STRBEFORE(CONCAT(LANG({v}), \"-\"), \"-\")) IN ({listed})))")
         if name == "minLength":
             return f"(!isBlank({v}) && STRLEN(STR({v})) >= {_int(value)})"
         if name in ("minInclusive", "maxInclusive"):
-            if not isinstance(value, Literal):
-                raise Unsupported(f"{_label(shape)}: sh:{name} is not a literal")
-            return f"({v} {'>=' if name == 'minInclusive' else '<='} {value})"
+            if not isinstance(value, Literal) or value.datatype.value not in _NUMERIC:
+                raise Unsupported(f"{_label(shape)}: sh:{name} other than a number")
+            # pySHACL: no string (or node) is in range; a value that is no well-formed number
+            # is ordered as rdflib orders literals, by their datatype IRIs, and one of the
+            # bound's datatype cannot be compared (an error here: out of range)
+            above = (f"IF(sameTerm(DATATYPE({v}), DATATYPE({value})), 1 / 0 = 1, "
+                     f"STR(DATATYPE({v})) > STR(DATATYPE({value})))")
+            inside = (f"IF(isNumeric({v}), {v} >= {value}, sameTerm({v}, {value}) || {above})"
+                      if name == "minInclusive" else f"IF(isNumeric({v}), {v} <= {value}, !{above})")
+            return (f"(isLiteral({v}) && LANG({v}) = \"\" && !sameTerm(DATATYPE({v}), <{XSD}string>) && "
+                    f"{inside})")
         if name == "node":
             return self.conforms(value, v, depth + 1)
         if name == "or":
@@ -441,7 +457,7 @@ def _datatype(datatype: str, v: str) -> str:
         return f"(isLiteral({v}) && LANG({v}) != \"\")"
     if datatype in _CASTS:  # ill-typed literals fail, as in pySHACL
         return f"(isLiteral({v}) && sameTerm(DATATYPE({v}), <{datatype}>) && isLiteral(<{datatype}>(STR({v}))))"
-    if datatype.startswith(XSD):
+    if datatype.startswith(XSD) and datatype not in _UNPARSED:
         raise Unsupported(f"sh:datatype <{datatype}> (its well-formedness is not compiled)")
     return f"(isLiteral({v}) && sameTerm(DATATYPE({v}), <{datatype}>))"
 
