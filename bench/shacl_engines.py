@@ -86,8 +86,8 @@ def _one(name: str, data: Path, out) -> None:
     out.close()
 
 
-def engines(label: str, data: Path, with_pyshacl: bool) -> None:
-    names = [n for n in RUNS if with_pyshacl or n != "pyshacl"]
+def engines(label: str, data: Path, with_pyshacl: bool, with_rudof: bool = True) -> None:
+    names = [n for n in RUNS if (with_pyshacl or n != "pyshacl") and (with_rudof or n != "pyrudof")]
     figures = {}
     for name in names:
         receive, send = multiprocessing.Pipe(duplex=False)
@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[42_000, 100_000])
     parser.add_argument("--no-pyshacl", action="store_true", help="leave the reference out (slow at 100 k)")
     parser.add_argument("--pyshacl-up-to", type=int, default=100_000, help="statements (pySHACL takes minutes at 1 M)")
+    parser.add_argument("--rudof-up-to", type=int, default=100_000, help="statements (pyrudof holds ~11 kB each)")
     parser.add_argument("--incremental", type=int, default=100_000, help="statements (0: skip)")
     args = parser.parse_args()
     print(f"{'data':>9} {'triples':>8} {'engine':<16} {'wall':>10} {'CPU':>10} {'RSS MB':>7} {'+MB':>6} "
@@ -145,7 +146,8 @@ def main() -> None:
     try:
         for n in args.sizes:
             generate(work / f"data-{n}", n, seed=0)
-            engines(f"{n // 1000} k", work / f"data-{n}", not args.no_pyshacl and n <= args.pyshacl_up_to)
+            engines(f"{n // 1000} k", work / f"data-{n}", not args.no_pyshacl and n <= args.pyshacl_up_to,
+                    n <= args.rudof_up_to)
         if args.incremental:
             incremental(args.incremental, work)
     finally:
