@@ -106,12 +106,13 @@ class _Shapes:
 
     def items(self, node) -> list:
         """The members of an RDF list."""
-        members = []
+        members, seen = [], set()
         while node != NamedNode(RDF + "nil"):
             first, rest = self.out[node].get(RDF + "first"), self.out[node].get(RDF + "rest")
-            if not first or not rest:
+            if not first or not rest or node in seen:
                 raise Unsupported(f"{_label(node)} is not a well-formed RDF list")
             members.append(first[0])
+            seen.add(node)
             node = rest[0]
         return members
 
