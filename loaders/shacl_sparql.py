@@ -497,7 +497,9 @@ def sparql_findings(data: Data, focus: Iterable[str] | None = None, shapes: byte
     if only == []:
         return []
     store = Store()
-    store.bulk_load(input=ntriples(data), format=RdfFormat.N_TRIPLES, to_graph=DefaultGraph())
+    # lenient: the document is pyoxigraph's own serialization of terms it already checked
+    # (0.14 s against 0.21 s at 100 k statements)
+    store.load(input=ntriples(data), format=RdfFormat.N_TRIPLES, to_graph=DefaultGraph(), lenient=True)
     if only is not None:
         store.extend(Quad(NamedNode(f), _ONLY, _ONLY, _ONLY) for f in only)
     # instances of a class by a list of its subclasses: cheaper than the path in every query
