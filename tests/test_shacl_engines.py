@@ -10,6 +10,8 @@ reached twice, a focus list), and on registry shapes the compiler does not trans
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -363,3 +365,22 @@ def test_a_value_reached_twice_is_one_value_node(curated, extra, engine):
     at = [f.component.split("#")[1] for f in expected if f.focus == twice and f.message.startswith("One participant")]
     assert sorted(at) == ["MaxCountConstraintComponent", "NodeKindConstraintComponent"]
     assert _normal(ENGINES[engine](data, None, shapes=shapes)) == expected
+
+
+def test_validation_with_the_sparql_engine_imports_no_rdflib():
+    """rdflib, pySHACL and pyshacl-turbo cost 0.25–0.4 s of every `validate`/`load` to import:
+    the SHACL stage with the SPARQL engine imports none of them."""
+    code = ("import sys\n"
+            "from twinkg.config import load_settings\n"
+            "from twinkg.loaders import shacl\n"
+            "from twinkg.loaders.rdf import build_quads\n"
+            "from twinkg.loaders.check import read_curated\n"
+            "from twinkg.loaders.ontology import concepts\n"
+            f"settings = load_settings(data_dir={str(DATA)!r})\n"
+            "known = concepts()\n"
+            "built = build_quads(settings, read_curated(settings.data_dir, {k: set(v) for k, v in known.items()}), known)\n"
+            "assert shacl.shacl_problems(built.quads, built.origins) == []\n"
+            "print(sorted(m for m in ('rdflib', 'pyshacl', 'pyshacl_turbo') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
