@@ -15,7 +15,7 @@ from twinkg.ontology_files import ontology_triples, shapes_bytes, with_additions
 from .problems import Problem
 from .shacl_cache import incremental_findings, inverse_terms
 from .shacl_chunks import full_findings
-from .shacl_engines import ENGINE, ENGINES, Finding
+from .shacl_engines import ENGINES, Finding, engine_for
 
 
 def _curie(iri: str) -> str:
@@ -61,9 +61,12 @@ def shacl_problems(quads: list[Quad], origins: dict[str, tuple[str, int, str]],
     # 1.4–2.2 GB at a million statements).
     data = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
     ontology = _ontology_document(kinds.ontology)
-    engine = partial(ENGINES[ENGINE], shapes=with_additions(shapes_bytes(), kinds.shapes))
+    shapes = with_additions(shapes_bytes(), kinds.shapes)
+    # the SPARQL engine where it translates the shapes, else pyshacl-turbo (shacl_engines.py)
+    name = engine_for(shapes)
+    engine = partial(ENGINES[name], shapes=shapes)
     if cache_dir is None:
         return to_problems(full_findings(engine, data, ontology, inverse_terms(kinds.shapes)), origins)
     additions = b"\0".join(kinds.shapes + kinds.ontology)
-    return to_problems(incremental_findings(data, ontology, cache_dir, ENGINE, engine, kinds.shapes, additions),
+    return to_problems(incremental_findings(data, ontology, cache_dir, name, engine, kinds.shapes, additions),
                        origins)

@@ -34,7 +34,8 @@ from twinkg.config import ONTOLOGY_IRI, Settings
 
 from twinkg.ontology_files import ontology_bytes, shapes_bytes, with_additions
 from .shacl_chunks import full_findings
-from .shacl_engines import Data, Engine, Finding, ntriples
+from .shacl_model import Data, Engine, Finding, ntriples
+from .shacl_sparql import COMPILER_VERSION
 
 FILE_NAME = "shacl.cache"
 _SH_INVERSE = NamedNode("http://www.w3.org/ns/shacl#inversePath")
@@ -51,11 +52,18 @@ FULL_RUN_SHARE = 0.25
 _FORMAT = 3  # 3: digests per subject (2 kept every N-Triples line)
 
 
+def engine_version(engine_name: str) -> str:
+    """What the engine's findings depend on besides the shapes: its package's version (and
+    for the SPARQL engine, the compiler's)."""
+    if engine_name == "oxigraph-sparql":
+        return f"pyoxigraph {version('pyoxigraph')} compiler {COMPILER_VERSION}"
+    return version("pyshacl-turbo" if engine_name == "pyshacl-turbo" else "pyshacl")
+
+
 def cache_key(engine_name: str, additions: bytes = b"") -> str:
     """``additions``: the shapes and ontology Turtle of a registry's extra kinds (twinkg/kinds.py)."""
     digest = hashlib.sha256(shapes_bytes() + b"\0" + ontology_bytes() + b"\0" + additions)
-    package = "pyshacl-turbo" if engine_name == "pyshacl-turbo" else "pyshacl"
-    return f"{_FORMAT}:{engine_name}:{version(package)}:{digest.hexdigest()}"
+    return f"{_FORMAT}:{engine_name}:{engine_version(engine_name)}:{digest.hexdigest()}"
 
 
 class Index(NamedTuple):

@@ -13,14 +13,18 @@ from __future__ import annotations
 import io
 from typing import Iterator
 
-from .shacl_engines import Engine, Finding
+from .shacl_model import Engine, Finding
 
 #: Statements of a group's own nodes; its part of the graph is 1–4 times that (the values'
-#: statements). Measured on curated_yaml.py's 166 k statements in one process: 10 k gave 294 MB peak and 3.4 s CPU for
-#: the stage, 25 k 352 MB / 3.9 s, 50 k 424 MB / 4.3 s, one run 443 MB / 2.4 s.
+#: statements). Measured on curated_yaml.py's 166 k statements in one process, pyshacl-turbo:
+#: 10 k gave 294 MB peak and 3.4 s CPU for the stage, 25 k 352 MB / 3.9 s, 50 k 424 MB / 4.3 s,
+#: one run 443 MB / 2.4 s. The SPARQL engine (shacl_sparql.py; Oxigraph's in-memory store
+#: holds ~620 bytes per statement, turbo ~1.3 kB): 10 k 250 MB / 2.6 s, 25 k 293 MB / 2.8 s,
+#: 50 k 331 MB / 2.7 s, one run 338 MB / 1.8 s; so the same values suit both engines.
 LINES = 10_000
-#: Up to this many statements the engine reads all at once (~160 MB of its graph): faster
-#: than groups, which read the values' statements again (at 100 k: 1.2 s against 2.1 s CPU).
+#: Up to this many statements the engine reads all at once (~160 MB of turbo's graph, ~75 MB
+#: of Oxigraph's store): faster than groups, which read the values' statements again (at
+#: 100 k, turbo: 1.2 s against 2.1 s CPU).
 WHOLE = 120_000
 
 

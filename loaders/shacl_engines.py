@@ -1,68 +1,46 @@
 """The SHACL engines, each giving the same engine-independent findings.
 
-pyshacl-turbo (Rust, pySHACL's report model) is the loader's engine, chosen by measurement
-(bench/shacl_engines.py, bench/README.md); tests/test_shacl_engines.py requires its findings
-to equal pySHACL's on the curated data and on broken copies of it. pySHACL is the reference
-and the fallback where pyshacl-turbo has no wheel.
+The loader's engine is the shapes compiled to SPARQL and run by Oxigraph (shacl_sparql.py),
+chosen by measurement (bench/shacl_engines.py, bench/README.md); tests/test_shacl_engines.py
+requires every engine's findings to equal pySHACL's on the curated data and on broken copies
+of it. Shapes the compiler does not translate run in pyshacl-turbo (Rust, pySHACL's report
+model), and pySHACL is the reference and the last fallback.
+
+rdflib, pySHACL and pyshacl-turbo are imported inside their engines: importing them costs
+0.25–0.4 s per command, which `validate` and `load` skip when the SPARQL engine runs.
 """
 
 from __future__ import annotations
 
 from functools import cache
-from typing import Callable, Iterable, NamedTuple
-
-import pyshacl
-import rdflib
-from pyoxigraph import RdfFormat, Triple, serialize
-from rdflib.namespace import SH
+from importlib.util import find_spec
+from typing import Iterable
 
 from twinkg.ontology_files import shapes_bytes, turtle_graph
 
-try:  # a Rust extension; every platform pyoxigraph has wheels for has one too
-    import pyshacl_turbo
-    # Input hands N-Triples straight to the Rust parser. The public ways are slower (a str
-    # goes through rdflib: 7× at 100 k statements) or wrong (a pyoxigraph Store: sh:in of
-    # plain strings fails in 0.6.5); pyproject.toml pins the version for this reason.
-    from pyshacl_turbo.rdf import Input as TurboInput
-except ImportError:  # pragma: no cover
-    pyshacl_turbo = None
+from .shacl_model import Data, Engine, Finding, ntriples
+from .shacl_sparql import compiles, sparql_findings
+
+__all__ = ["Data", "Engine", "Finding", "ntriples", "ENGINES", "ENGINE", "engine_for"]
+
+SH = "http://www.w3.org/ns/shacl#"
 
 
-class Finding(NamedTuple):
-    """One violation, as the engine reports it (before it is pointed at the YAML)."""
+def _findings(report) -> list[Finding]:
+    import rdflib  # see the module's docstring: only these engines need it
 
-    focus: str
-    path: str  # the result path's IRI; "" where there is none (node constraints, inverse paths)
-    message: str
-    component: str  # the constraint component's IRI, e.g. sh:MinCountConstraintComponent
-
-
-#: Statements as terms, or as one N-Triples document (bytes, or str already decoded): the
-#: loader passes the document it serialized once, so no list of a million Triples is made.
-Data = list[Triple] | bytes | str
-
-#: The statements to validate (data and ontology), and None or the only focus nodes to
-#: validate; engines take the shapes (Turtle) as a keyword, the packaged ones by default.
-Engine = Callable[[Data, "Iterable[str] | None"], list[Finding]]
-
-
-def _findings(report: rdflib.Graph) -> list[Finding]:
+    sh = rdflib.Namespace(SH)
     found = []
     # Only the report's own results: nested ones (sh:detail) explain these and would repeat them.
-    for result in report.objects(None, SH.result):
-        if report.value(result, SH.resultSeverity) != SH.Violation:
+    for result in report.objects(None, sh.result):
+        if report.value(result, sh.resultSeverity) != sh.Violation:
             continue
-        path = report.value(result, SH.resultPath)
-        message = report.value(result, SH.resultMessage) or "violates a shape"
-        found.append(Finding(str(report.value(result, SH.focusNode)),
+        path = report.value(result, sh.resultPath)
+        message = report.value(result, sh.resultMessage) or "violates a shape"
+        found.append(Finding(str(report.value(result, sh.focusNode)),
                              str(path) if isinstance(path, rdflib.URIRef) else "", str(message),
-                             str(report.value(result, SH.sourceConstraintComponent))))
+                             str(report.value(result, sh.sourceConstraintComponent))))
     return found
-
-
-def ntriples(data: Data) -> bytes | str:
-    """``data`` as an N-Triples document (a document is passed through as it is)."""
-    return data if isinstance(data, (bytes, str)) else serialize(data, format=RdfFormat.N_TRIPLES)
 
 
 def _text(data: Data) -> str:
@@ -70,17 +48,26 @@ def _text(data: Data) -> str:
     return document if isinstance(document, str) else document.decode()
 
 
-def _focus(focus: Iterable[str] | None) -> list[rdflib.URIRef] | None:
+def _focus(focus: Iterable[str] | None):
+    import rdflib  # see the module's docstring
+
     return None if focus is None else [rdflib.URIRef(f) for f in focus]
 
 
 @cache
 def _turbo_shapes(shapes: bytes):
+    import pyshacl_turbo  # see the module's docstring
+
     return pyshacl_turbo.compile_shapes(shapes.decode(), shacl_graph_format="turtle", advanced=True)
 
 
 def turbo_findings(data: Data, focus: Iterable[str] | None = None,
                    shapes: bytes | None = None) -> list[Finding]:
+    # Input hands N-Triples straight to the Rust parser. The public ways are slower (a str
+    # goes through rdflib: 7× at 100 k statements) or wrong (a pyoxigraph Store: sh:in of
+    # plain strings fails in 0.6.5); pyproject.toml pins the version for this reason.
+    from pyshacl_turbo.rdf import Input as TurboInput  # see the module's docstring
+
     focus_nodes = _focus(focus)
     if focus_nodes == []:
         return []
@@ -91,6 +78,9 @@ def turbo_findings(data: Data, focus: Iterable[str] | None = None,
 
 def pyshacl_findings(data: Data, focus: Iterable[str] | None = None,
                      shapes: bytes | None = None) -> list[Finding]:
+    import pyshacl  # see the module's docstring
+    import rdflib
+
     focus_nodes = _focus(focus)
     if focus_nodes == []:
         return []
@@ -100,8 +90,16 @@ def pyshacl_findings(data: Data, focus: Iterable[str] | None = None,
     return _findings(report)
 
 
-ENGINES: dict[str, Engine] = {"pyshacl": pyshacl_findings}
-if pyshacl_turbo is not None:
+ENGINES: dict[str, Engine] = {"pyshacl": pyshacl_findings, "oxigraph-sparql": sparql_findings}
+# a Rust extension; every platform pyoxigraph has wheels for has one too
+if find_spec("pyshacl_turbo") is not None:
     ENGINES["pyshacl-turbo"] = turbo_findings
 #: The loader's engine (a key of ENGINES); the validation cache keys its results by it.
-ENGINE = "pyshacl-turbo" if pyshacl_turbo is not None else "pyshacl"
+ENGINE = "oxigraph-sparql"
+#: For shapes the SPARQL compiler refuses (shacl_sparql.Unsupported).
+FALLBACK = "pyshacl-turbo" if "pyshacl-turbo" in ENGINES else "pyshacl"
+
+
+def engine_for(shapes: bytes) -> str:
+    """The engine that runs ``shapes`` (Turtle): ENGINE where it translates them all."""
+    return ENGINE if ENGINE != "oxigraph-sparql" or compiles(shapes) else FALLBACK
