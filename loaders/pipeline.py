@@ -22,7 +22,7 @@ from .remotefiles import write_remote_files
 from .site_index import FILE_NAME as SEARCH_FILE
 from .site_index import write_search_index
 from .storebuild import BuildInfo, build_store, dataset_hash
-from .validation import ProgressLike, Validated, check_data, judged, shacl_stage
+from .validation import ProgressLike, Validated, check_data, judged, rare_collections, shacl_stage
 
 
 def dataset_quads(validated: Validated) -> list[Quad]:
@@ -37,8 +37,12 @@ def load(settings: Settings, progress: ProgressLike = None) -> tuple[Validated, 
 
     With ``settings.endpoint`` set, the remote store's graphs are replaced instead
     (``remote.py``); the info then has a ``version`` too, but no path."""
+    with rare_collections():
+        return _load(settings, as_progress(progress))
+
+
+def _load(settings: Settings, progress: Progress) -> tuple[Validated, BuildInfo, float]:
     started = time.perf_counter()
-    progress = as_progress(progress)
     checked = check_data(settings, progress)
     # The store's statements (the curated ones, the enrichment, the ontology), hashed beside
     # the SHACL stage: its engine loads and queries its own store without Python's lock, so
