@@ -13,9 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import rdflib
 from pyoxigraph import BlankNode, NamedNode, RdfFormat, Triple, parse, serialize
-from rdflib.compare import graph_diff, to_isomorphic
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES
 from twinkg.formats import RDFLIB_NAMES
@@ -56,6 +54,10 @@ def _nt(t: Triple) -> str:
 
 
 def _blank_diff(old: list[Triple], new: list[Triple]) -> tuple[list[str], list[str]]:
+    # rdflib only here (as in canonical.py): `load` imports the export, and rdflib took 53 ms
+    import rdflib
+    from rdflib.compare import graph_diff, to_isomorphic
+
     def graph(triples):
         return to_isomorphic(rdflib.Graph().parse(
             data=serialize(triples, format=RdfFormat.N_TRIPLES), format=RDFLIB_NAMES[RdfFormat.N_TRIPLES]))
