@@ -170,7 +170,7 @@ def neighbourhood(nodes: set[bytes], document: bytes, inverse: frozenset[bytes])
 
 def incremental_findings(data: Data, ontology: Data, cache_dir: Path,
                          engine_name: str, engine: Engine, shape_additions: tuple[bytes, ...] = (),
-                         additions: bytes = b"") -> list[Finding]:
+                         additions: bytes = b"", whole: float | None = None) -> list[Finding]:
     """The findings ``engine`` gives for ``data`` with ``ontology``, validating only what
     changed since the cache in ``cache_dir`` was written; the cache is then this run's.
     The ontology is the same in both runs (its digest is in the key) and always validated
@@ -180,21 +180,21 @@ def incremental_findings(data: Data, ontology: Data, cache_dir: Path,
     the last run's digests (not kept line by line: a digest per subject is a small part of
     the statements), and it is what the engine reads. ``shape_additions``: the shapes the
     engine has beside the packaged ones (a registry's); ``additions``: those and the
-    ontology's, for the cache key."""
+    ontology's, for the cache key; ``whole``: as for ``full_findings``."""
     path, key = cache_dir / FILE_NAME, cache_key(engine_name, additions)
     inverse = inverse_terms(shape_additions)
     document, ontology = _bytes(data), _bytes(ontology)
     # Blank nodes have no identity across runs (the loader makes none): such data is
     # validated whole (as is data with "_:" in a text: rare, and only slower).
     if b"_:" in document:
-        return full_findings(engine, document, ontology, inverse)
+        return full_findings(engine, document, ontology, inverse, whole)
     previous = _read(path, key)
     if previous is None:
         # Nothing to compare with: the digests (Python) are made while the engine validates
         # (the SPARQL engine loads and queries its store without Python's lock).
         with ThreadPoolExecutor(1, thread_name_prefix="twinkg-digests") as pool:
             indexing = pool.submit(index, document, inverse)
-            findings = full_findings(engine, document, ontology, inverse)
+            findings = full_findings(engine, document, ontology, inverse, whole)
             now = indexing.result()
     else:
         now = index(document, inverse)
@@ -205,7 +205,7 @@ def incremental_findings(data: Data, ontology: Data, cache_dir: Path,
             return cached
         nodes = affected_nodes(changed, before, now, document)
         if len(nodes) > FULL_RUN_SHARE * len(now.digests):
-            findings = full_findings(engine, document, ontology, inverse)
+            findings = full_findings(engine, document, ontology, inverse, whole)
         else:
             focus = {n[1:-1].decode() for n in nodes if n.startswith(b"<")}
             part = neighbourhood(nodes, document, inverse) + ontology

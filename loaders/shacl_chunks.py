@@ -33,12 +33,15 @@ def _terms(line: bytes) -> tuple[bytes, bytes, bytes]:
     return subject, predicate, rest[:-3]  # without " .\n"
 
 
-def full_findings(engine: Engine, document: bytes, ontology: bytes, inverse: frozenset[bytes]) -> list[Finding]:
+def full_findings(engine: Engine, document: bytes, ontology: bytes, inverse: frozenset[bytes],
+                  whole: float | None = None) -> list[Finding]:
     """What ``engine`` finds on ``document`` with ``ontology`` (N-Triples without blank nodes
-    in ``document``); ``inverse``: the predicates (terms) shapes read from the object's side."""
+    in ``document``); ``inverse``: the predicates (terms) shapes read from the object's side;
+    ``whole``: up to how many statements the engine reads the document at once (``WHOLE`` by
+    default; a caller that holds no other copy of the statements can afford more)."""
     # blank nodes: a group could get part of a node's statements (the loader makes none)
-    if document.count(b"\n") <= WHOLE or b"_:" in document:
-        return engine(document + ontology, None)
+    if document.count(b"\n") <= (WHOLE if whole is None else whole) or b"_:" in document:
+        return engine((document, ontology), None)  # not joined: a copy of the statements
     own: dict[bytes, list[int]] = {}  # node → offsets of its statements
     pointing: dict[bytes, list[int]] = {}  # node → offsets of inverse-read statements at it
     offset = 0

@@ -19,9 +19,11 @@ class Finding(NamedTuple):
     component: str  # the constraint component's IRI, e.g. sh:MinCountConstraintComponent
 
 
-#: Statements as terms, or as one N-Triples document (bytes, or str already decoded): the
-#: loader passes the document it serialized once, so no list of a million Triples is made.
-Data = list[Triple] | bytes | str
+#: Statements as terms, or as one N-Triples document (bytes, or str already decoded), or as
+#: N-Triples documents to read one after the other (the data's and the ontology's, without
+#: a joined copy of a million statements): the loader passes the document it serialized
+#: once, so no list of a million Triples is made.
+Data = list[Triple] | bytes | str | tuple[bytes, ...]
 
 #: The statements to validate (data and ontology), and None or the only focus nodes to
 #: validate; engines take the shapes (Turtle) as a keyword, the packaged ones by default.
@@ -30,4 +32,11 @@ Engine = Callable[[Data, "Iterable[str] | None"], list[Finding]]
 
 def ntriples(data: Data) -> bytes | str:
     """``data`` as an N-Triples document (a document is passed through as it is)."""
+    if isinstance(data, tuple):
+        return b"".join(data)
     return data if isinstance(data, (bytes, str)) else serialize(data, format=RdfFormat.N_TRIPLES)
+
+
+def documents(data: Data) -> tuple[bytes | str, ...]:
+    """``data`` as N-Triples documents, read one after the other."""
+    return data if isinstance(data, tuple) else (ntriples(data),)

@@ -24,7 +24,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, Store, serialize
 
@@ -47,9 +47,12 @@ class BuildInfo:
     path: Path
 
 
-#: Quads per step of hashing and of the bulk load: each step holds one chunk's text or
-#: batch, so memory stays bounded however large the dataset (the quad list is the one copy).
+#: Quads per step of the bulk load, and of hashing: each step holds one chunk's batch or
+#: text, so memory stays bounded however large the dataset (the quad list is the one copy).
+#: The hash runs beside the store build, so its steps are smaller (its 50,000 lines' text
+#: and their list added 20 MB to the build's peak).
 CHUNK = 50_000
+HASH_CHUNK = 10_000
 _BLANK = NamedNode("urn:twinkg:blank-node")
 _MODULUS = 1 << 256
 
@@ -63,8 +66,8 @@ def dataset_hash(quads: Sequence[Quad], stage: Stage | None = None) -> str:
     are hashed as one placeholder; the named nodes carry the content.
     """
     total = 0
-    for start in range(0, len(quads), CHUNK):
-        chunk = quads[start:start + CHUNK]
+    for start in range(0, len(quads), HASH_CHUNK):
+        chunk = quads[start:start + HASH_CHUNK]
         text = serialize(chunk, format=RdfFormat.N_QUADS)
         if b"_:" in text:  # a blank node, or "_:" in a literal: this chunk quad by quad
             text = serialize(map(_without_blank_ids, chunk), format=RdfFormat.N_QUADS)
@@ -116,15 +119,43 @@ def _garbage_collect(builds: Path, current: Path) -> None:
 def build_store(store: Path, quads: list[Quad], meta: dict,
                 extra: Callable[[Path], None] | None = None,
                 progress: Progress | Callable[[str], None] | None = None,
-                beside: Callable[[Path], None] | None = None, content: str | None = None) -> BuildInfo:
-    """Write ``quads`` into a fresh store and make it the served one.
+                beside: Callable[[Path], None] | None = None) -> BuildInfo:
+    """Write ``quads`` into a fresh store and make it the served one (``new_build``, whose
+    block runs ``extra(build_dir)``: further files, such as the export)."""
+    with new_build(store, quads, progress, beside) as build:
+        build.describe(meta, dataset_hash(quads))
+        if extra is not None:
+            extra(build.path)
+    return BuildInfo(build.version, build.path)
 
-    ``extra(build_dir)`` writes further files (the export) into the build directory, which
-    already holds the store and meta.json, before the swap, so they are always those of the
-    store they are served with; ``beside(build_dir)`` does so while the store is compacted
-    (files made from ``quads``, not from the store: the search index). If either fails, the
-    build is removed and nothing changes. So does a failure of the disk, reported in one line.
-    ``content``: ``dataset_hash(quads)`` where the caller has it already.
+
+@dataclass
+class Build:
+    """A build being made: ``path`` is its directory (the served one's once swapped in)."""
+
+    path: Path
+    #: What the store holds (duplicates among the quads written count once).
+    quads: int
+    version: str = ""
+
+    def describe(self, meta: dict, content: str) -> None:
+        """meta.json: ``meta`` with the version made from ``content`` (``dataset_hash``)."""
+        self.version = new_version(content)
+        meta = {**meta, "version": self.version, "content_sha256": content, "quads": self.quads}
+        (self.path / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def new_build(store: Path, quads: list[Quad], progress: Progress | Callable[[str], None] | None = None,
+              beside: Callable[[Path], None] | None = None) -> Iterator[Build]:
+    """A fresh store of ``quads`` beside the served one, swapped in when the block ends.
+
+    The store is written and compacted before the block; ``beside(build_dir)`` writes files
+    made from ``quads`` meanwhile (the search index). The block gets the build, holding no
+    reference to ``quads`` any more (the caller may release them), gives it its metadata
+    (``Build.describe``) and adds files (the export): always those of the store they are
+    served with. If the block raises, the build is removed and nothing changes; so does a
+    failure of the disk, reported in one line.
     """
     if store.exists() and not store.is_symlink():
         raise InvalidInput([Problem(str(store), 0, "",
@@ -135,21 +166,37 @@ def build_store(store: Path, quads: list[Quad], meta: dict,
         try:
             builds.mkdir(parents=True, exist_ok=True)
             held.enter_context(_load_lock(store, progress))
-            final = _build(builds, quads, meta, extra, beside, progress, content)
+            _remove_stale(builds)
+            tmp = builds / f".building-{os.getpid()}-{time.time_ns()}"
+            held.callback(shutil.rmtree, tmp, ignore_errors=True)  # gone already once renamed
+            tmp.mkdir()
+            build = Build(tmp, _write(tmp, quads, beside, progress))
+            del quads
+            yield build
+            if not build.version:
+                raise ValueError("a build swapped in without its metadata (Build.describe)")
+            final = builds / build.version
+            try:
+                os.replace(tmp, final)
+            except OSError:
+                # The same content loaded again within the same microsecond (by another load
+                # too): the build there is this one.
+                if not (final / "meta.json").exists():
+                    raise
             link = store.parent / f".{store.name}.link-{os.getpid()}"
             if link.is_symlink():
                 link.unlink()
             link.symlink_to(os.path.relpath(final, store.parent))
             os.replace(link, store)
+            build.path = final
         except (OSError, sqlite3.Error) as exc:  # not a directory, no permission, disk full…
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise TwinkgError(f"cannot write the store at {builds}: {reason}; "
                               f"the served store {store} was not changed", 500) from None
-        try:
-            _garbage_collect(builds, final)
-        except OSError:
-            pass  # the new store is served; old builds go at the next load
-    return BuildInfo(final.name, final)
+    try:
+        _garbage_collect(builds, final)
+    except OSError:
+        pass  # the new store is served; old builds go at the next load
 
 
 @contextlib.contextmanager
@@ -183,47 +230,24 @@ def new_version(content: str) -> str:
     return stamp + "-" + content[:12]
 
 
-def _build(builds: Path, quads: list[Quad], meta: dict, extra: Callable[[Path], None] | None,
-           beside: Callable[[Path], None] | None, progress: Progress, content: str | None) -> Path:
-    """The new build directory, complete, under ``builds`` (not yet served)."""
-    _remove_stale(builds)
-    if content is None:
-        with progress.stage("hashing the content", len(quads), "quads") as stage:
-            content = dataset_hash(quads, stage)
-    version = new_version(content)
-    tmp = builds / f".building-{os.getpid()}-{version}"
-    tmp.mkdir()
-    try:
-        db = Store(str(tmp / "oxigraph"))
-        with progress.stage("writing the new store", len(quads), "quads") as stage:
-            for start in range(0, len(quads), CHUNK):
-                db.bulk_extend(quads[start:start + CHUNK])
-                stage.advance(min(CHUNK, len(quads) - start))
-            db.flush()
-        # Compaction runs in Oxigraph without Python's lock: ``beside`` runs meanwhile (on
-        # two cores the two take the longer one's time, not their sum).
-        with ThreadPoolExecutor(1, thread_name_prefix="twinkg-compact") as pool:
-            compacted = pool.submit(db.optimize)
-            if beside is not None:
-                beside(tmp)
-            with progress.stage("compacting the store"):
-                compacted.result()
-        # What the store itself holds (duplicates in ``quads`` count once); a set of all
-        # the quads to compare with took hundreds of MB at a million statements.
-        count = len(db)
-        del db  # closes the store and releases its lock
-        meta = {**meta, "version": version, "content_sha256": content, "quads": count}
-        (tmp / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
-        if extra is not None:
-            extra(tmp)
-        final = builds / version
-        try:
-            os.replace(tmp, final)
-        except OSError:
-            # The same content loaded again within the same second (by another load too):
-            # the build there is this one.
-            if not (final / "meta.json").exists():
-                raise
-        return final
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)  # gone already after a successful rename
+def _write(tmp: Path, quads: list[Quad], beside: Callable[[Path], None] | None, progress: Progress) -> int:
+    """The store of ``quads`` in ``tmp``, compacted (and ``beside``'s files); its count."""
+    db = Store(str(tmp / "oxigraph"))
+    with progress.stage("writing the new store", len(quads), "quads") as stage:
+        for start in range(0, len(quads), CHUNK):
+            db.bulk_extend(quads[start:start + CHUNK])
+            stage.advance(min(CHUNK, len(quads) - start))
+        db.flush()
+    # Compaction runs in Oxigraph without Python's lock: ``beside`` runs meanwhile (on
+    # two cores the two take the longer one's time, not their sum).
+    with ThreadPoolExecutor(1, thread_name_prefix="twinkg-compact") as pool:
+        compacted = pool.submit(db.optimize)
+        if beside is not None:
+            beside(tmp)
+        with progress.stage("compacting the store"):
+            compacted.result()
+    # What the store itself holds (duplicates in ``quads`` count once); a set of all
+    # the quads to compare with took hundreds of MB at a million statements.
+    count = len(db)
+    del db  # closes the store and releases its lock
+    return count

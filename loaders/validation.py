@@ -40,6 +40,8 @@ class Validated:
     counts: dict[str, int]
     #: The kinds read (their ontology additions go into the store with the packaged ontology).
     kinds: Registry
+    #: The data statements (``load`` releases ``built.quads`` once they are in the store).
+    statements: int
 
 
 @dataclass
@@ -66,7 +68,8 @@ def check_data(settings: Settings, progress: Progress) -> Checked:
     problems += _dataset_file_problems(settings, curated)
     # The YAML tree is not kept: SHACL and the store need only the statements (a quarter of
     # the memory at a million statements is the tree).
-    return Checked(built, dict(Counter(e.kind.cls for e in curated.entries)), curated.kinds, enrichment, problems)
+    return Checked(built, dict(Counter(e.kind.cls for e in curated.entries)), curated.kinds, len(built.quads),
+                   enrichment, problems)
 
 
 def judged(checked: Checked, shacl: list[Problem]) -> Validated:
@@ -76,14 +79,16 @@ def judged(checked: Checked, shacl: list[Problem]) -> Validated:
     if problems:
         raise InvalidInput(problems)
     checked.built.quads.extend(checked.enrichment)
-    return Validated(checked.built, checked.counts, checked.kinds)
+    return Validated(checked.built, checked.counts, checked.kinds, len(checked.built.quads))
 
 
-def shacl_stage(settings: Settings, checked: Checked, progress: Progress) -> list[Problem]:
-    """SHACL's problems of the curated statements (with the validation cache of ``settings``)."""
-    quads = checked.built.quads
-    with progress.stage(f"validating {len(quads):,} statements against the SHACL shapes"):
-        return shacl_problems(quads, checked.built.origins, checked.kinds, cache_dir(settings))
+def shacl_stage(settings: Settings, checked: Checked, progress: Progress, document: bytes | None = None,
+                whole: float | None = None) -> list[Problem]:
+    """SHACL's problems of the curated statements, or of their ``document`` (``shacl_document``)
+    where the caller has released them (with the validation cache of ``settings``)."""
+    with progress.stage(f"validating {checked.statements:,} statements against the SHACL shapes"):
+        return shacl_problems(checked.built.quads if document is None else document, checked.built.origins,
+                              checked.kinds, cache_dir(settings), whole)
 
 
 @contextmanager

@@ -17,5 +17,5 @@ def load(data, store, base_iri, **remote):
     validated, info, seconds = run_load(settings, Progress())  # counts and rates on a terminal only
     where = settings.endpoint or settings.store
     click.echo(f"loaded {where} (version {info.version}) in {seconds:.2f} s: "
-               f"{len(validated.built.quads)} data statements")
+               f"{validated.statements} data statements")
     print_counts(validated.counts)

@@ -15,5 +15,5 @@ def validate(data, base_iri):
     """Check the curated data: every problem as file:line: field: message, or counts per class."""
     settings = settings_of(data, None, base_iri)
     result = validate_data(settings, Progress())  # counts and rates on a terminal only
-    click.echo(f"{settings.data_dir}: 0 problems; {len(result.built.quads)} statements")
+    click.echo(f"{settings.data_dir}: 0 problems; {result.statements} statements")
     print_counts(result.counts)
