@@ -80,8 +80,8 @@ def _load(settings: Settings, progress: Progress) -> tuple[Validated, BuildInfo,
         with progress.stage("hashing the content", len(quads), "quads"):
             content = hashing.result()
         # What SHACL reads (the curated statements, not the enrichment), made only now and
-        # through a file: in memory it took twice its size beside the statements, the peak of
-        # the load (285 MB at 166 k statements; through the file 2xx MB).
+        # through a file: made in memory it took twice its size beside the statements, the
+        # peak of the load (285–315 MB at 166 k statements; through the file 258–265 MB).
         scratch = build.path / "shacl.nt"
         shacl_document(validated.built.quads[:checked.statements], scratch)
         del quads, search_index
