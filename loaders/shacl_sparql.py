@@ -358,13 +358,16 @@ class _Compiler:
             failed.append(fails)
             checks.append((variable, test, SH + component))
 
-        low, high = g.one(ps, "minCount"), g.one(ps, "maxCount")
-        if low is not None:
-            add("_n", f"COUNT({distinct}?value)", f"?_n < {_int(low)}", lambda n, m=_int(low): n < m,
-                "MinCountConstraintComponent")
-        if high is not None:
-            add("_n", f"COUNT({distinct}?value)", f"?_n > {_int(high)}", lambda n, m=_int(high): n > m,
-                "MaxCountConstraintComponent")
+        def bounds(variable: str, aggregate: str, low, high, kind: str) -> None:
+            """sh:{kind}minCount and sh:{kind}maxCount on one count."""
+            if low is not None:
+                add(variable, aggregate, f"?{variable} < {_int(low)}", lambda n, m=_int(low): n < m,
+                    f"{kind}MinCountConstraintComponent")
+            if high is not None:
+                add(variable, aggregate, f"?{variable} > {_int(high)}", lambda n, m=_int(high): n > m,
+                    f"{kind}MaxCountConstraintComponent")
+
+        bounds("_n", f"COUNT({distinct}?value)", g.one(ps, "minCount"), g.one(ps, "maxCount"), "")
         for i, value in enumerate(g.objects(ps, "hasValue")):
             binds.append(f"BIND (IF(sameTerm(?value, {value}), ?value, ?_none) AS ?_hv{i})")
             add(f"_h{i}", f"COUNT(?_hv{i})", f"?_h{i} = 0", lambda n: n == 0, "HasValueConstraintComponent")
@@ -375,12 +378,7 @@ class _Compiler:
         if qshape is not None:
             # sh:qualifiedValueShapesDisjoint is refused: its default (false) ignores the siblings
             binds.append(f"BIND (IF(COALESCE({self.conforms(qshape, '?value', 1)}, false), ?value, ?_none) AS ?_qv)")
-            if qlow is not None:
-                add("_q", f"COUNT({distinct}?_qv)", f"?_q < {_int(qlow)}", lambda n, m=_int(qlow): n < m,
-                    "QualifiedMinCountConstraintComponent")
-            if qhigh is not None:
-                add("_q", f"COUNT({distinct}?_qv)", f"?_q > {_int(qhigh)}", lambda n, m=_int(qhigh): n > m,
-                    "QualifiedMaxCountConstraintComponent")
+            bounds("_q", f"COUNT({distinct}?_qv)", qlow, qhigh, "Qualified")
         text = (read_query("shacl-counts").replace("{{COUNTS}}", " ".join(counts))
                 .replace("{{AGGREGATES}}", " ".join(aggregates)).replace("{{PATH}}", path)
                 .replace("{{BINDS}}", " ".join(binds)).replace("{{FAILED}}", " || ".join(failed)))
