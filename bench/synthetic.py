@@ -104,7 +104,8 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_settings(data_dir=ROOT / "data", store=args.store)
     started = time.monotonic()
-    curated = dataset_quads(validate_data(settings))
+    validated = validate_data(settings)
+    curated = dataset_quads(validated.built.quads, validated.kinds)
     quads = list(curated) + generate(settings.base_iri, args.triples - len(curated))
     # the site index too, as `twinkg load` writes it: lists, search and the timeline read it
     info = build_store(args.store, quads, {"base_iri": settings.base_iri, "source": "bench/synthetic.py", "synthetic": True},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import time
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from pyoxigraph import NamedNode, Quad, Store
@@ -12,13 +13,13 @@ from pyoxigraph import NamedNode, Quad, Store
 from twinkg.config import ONTOLOGY_IRI, Settings
 from twinkg.errors import TwinkgError
 from twinkg.export.run import export_build
+from twinkg.kinds import Registry
 from twinkg.memory import give_back_freed_memory
 from twinkg.ontology_files import ontology_triples
 from twinkg.progress import Progress, as_progress
 from twinkg.store import oxigraph_path, read_meta
 
 from .problems import InvalidInput, Problem
-from .rdf import Built
 from .remote import load_remote
 from .remotefiles import write_remote_files
 from .shacl import shacl_document
@@ -28,11 +29,10 @@ from .storebuild import BuildInfo, dataset_hash, new_build
 from .validation import ProgressLike, Validated, check_data, judged, rare_collections, shacl_stage
 
 
-def dataset_quads(validated: Validated) -> list[Quad]:
-    """The data graphs plus the ontology (with the registry's additions) in its own named graph."""
+def dataset_quads(statements: list[Quad], kinds: Registry) -> list[Quad]:
+    """The data graphs plus the ontology (with the additions of ``kinds``) in its own named graph."""
     graph = NamedNode(ONTOLOGY_IRI)
-    return validated.built.quads + [Quad(t.subject, t.predicate, t.object, graph)
-                                    for t in ontology_triples(validated.kinds.ontology)]
+    return statements + [Quad(t.subject, t.predicate, t.object, graph) for t in ontology_triples(kinds.ontology)]
 
 
 def load(settings: Settings, progress: ProgressLike = None) -> tuple[Validated, BuildInfo, float]:
@@ -49,8 +49,7 @@ def _load(settings: Settings, progress: Progress) -> tuple[Validated, BuildInfo,
     checked = check_data(settings, progress)
     # The store's statements: the curated ones, the enrichment, the ontology (a second list
     # of the same quads, not a copy of them), hashed on a thread of its own meanwhile.
-    quads = dataset_quads(Validated(Built(checked.built.quads + checked.enrichment), checked.counts, checked.kinds,
-                                    checked.statements + len(checked.enrichment)))
+    quads = dataset_quads(checked.built.quads + checked.enrichment, checked.kinds)
     pool = ThreadPoolExecutor(1, thread_name_prefix="twinkg-hash")
     hashing = pool.submit(dataset_hash, quads)
     pool.shutdown(wait=False)  # the hash goes on; result() waits for it
@@ -72,11 +71,7 @@ def _load(settings: Settings, progress: Progress) -> tuple[Validated, BuildInfo,
     validated = judged(checked, [])
     export = _export_into_build(settings, progress) if settings.export_on_load else None
 
-    def search_index(build: Path) -> None:
-        with progress.stage("indexing names, titles and captions for search", unit="entities") as stage:
-            stage.advance(write_search_index(build / SEARCH_FILE, quads, settings.base_iri))
-
-    with new_build(settings.store, quads, progress, beside=search_index) as build:
+    with new_build(settings.store, quads, progress, beside=partial(_search_index, quads, settings, progress)) as build:
         with progress.stage("hashing the content", len(quads), "quads"):
             content = hashing.result()
         # What SHACL reads (the curated statements, not the enrichment), made only now and
@@ -84,7 +79,7 @@ def _load(settings: Settings, progress: Progress) -> tuple[Validated, BuildInfo,
         # peak of the load (285–315 MB at 166 k statements; through the file 258–265 MB).
         scratch = build.path / "shacl.nt"
         shacl_document(validated.built.quads[:checked.statements], scratch)
-        del quads, search_index
+        del quads  # new_build holds them no more, nor the search index's step
         validated.built.quads = []
         give_back_freed_memory()
         document = scratch.read_bytes()
@@ -97,6 +92,11 @@ def _load(settings: Settings, progress: Progress) -> tuple[Validated, BuildInfo,
         if export is not None:
             export(build.path)
     return validated, BuildInfo(build.version, build.path), time.perf_counter() - started
+
+
+def _search_index(quads: list[Quad], settings: Settings, progress: Progress, build: Path) -> None:
+    with progress.stage("indexing names, titles and captions for search", unit="entities") as stage:
+        stage.advance(write_search_index(build / SEARCH_FILE, quads, settings.base_iri))
 
 
 def _meta(settings: Settings, validated: Validated) -> dict:

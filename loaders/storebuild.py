@@ -171,7 +171,7 @@ def new_build(store: Path, quads: list[Quad], progress: Progress | Callable[[str
             held.callback(shutil.rmtree, tmp, ignore_errors=True)  # gone already once renamed
             tmp.mkdir()
             build = Build(tmp, _write(tmp, quads, beside, progress))
-            del quads
+            del quads, beside  # the caller may release the statements (``beside`` may hold them too)
             yield build
             if not build.version:
                 raise ValueError("a build swapped in without its metadata (Build.describe)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 
 import pytest
-from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, parse
+from pyoxigraph import NamedNode, RdfFormat, parse
 from sparql_helpers import BASE
 
 PUBLISHED = [("twinkg.nq.gz", RdfFormat.N_QUADS), ("void.ttl", RdfFormat.TURTLE),

@@ -19,7 +19,7 @@ import pytest
 import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 
 from twinkg.config import ONTOLOGY_NS, PREFIXES, load_settings
 from twinkg.ontology_files import shapes_bytes, turtle_graph

@@ -9,7 +9,6 @@ import re
 import resource
 import shutil
 import socket
-import subprocess
 import urllib.request
 from pathlib import Path
 

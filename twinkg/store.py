@@ -18,7 +18,7 @@ from twinkg.backends.remote import remote_store
 from twinkg.backends.sparqlfiles import backend_query
 from twinkg.config import Settings
 from twinkg.errors import TwinkgError
-from twinkg.query_inspect import inspect_query
+from twinkg.query_inspect import ScannedQuery, scanned_once
 
 
 def read_meta(store: Path) -> dict:
@@ -79,7 +79,9 @@ def run_query(store: Store, text: str, substitutions=None):
     A query that names its own dataset (FROM / FROM NAMED) gets exactly that, as on /sparql:
     with the union switched on, ``FROM <unknown>`` would see all data.
     """
-    union = not inspect_query(text).has_dataset
+    # A text with values to bind is one of the server's own queries: its scan is kept, and
+    # the remote store, which binds the values into it, reads the same scan (not a second).
+    union = not (scanned_once(text) if substitutions else ScannedQuery(text)).shape.has_dataset
     try:
         return store.query(text, use_default_graph_as_union=union, substitutions=substitutions)
     except SyntaxError as exc:

@@ -38,8 +38,6 @@ def description(endpoint: str, named_graphs, title: str) -> list[Triple]:
         Triple(service, _sd("feature"), _sd("UnionDefaultGraph")),
         Triple(service, NamedNode(PREFIXES["dct"] + "title"), Literal(title, language="en")),
     ]
-    for fmt in RESULT_FORMATS + GRAPH_FORMATS:
-        triples.append(Triple(service, _sd("resultFormat"), NamedNode(fmt.iri)))
     # Blank nodes with fixed labels: the same ETag must name the same bytes in every worker
     action, entry = BlankNode("action"), BlankNode("entry")
     triples += [
@@ -53,8 +51,9 @@ def description(endpoint: str, named_graphs, title: str) -> list[Triple]:
         Triple(entry, _schema("encodingType"), Literal(DIRECT)),
         Triple(entry, _schema("encodingType"), Literal(FORM)),
     ]
-    for fmt in RESULT_FORMATS + GRAPH_FORMATS:
-        triples.append(Triple(entry, _schema("contentType"), Literal(base_type(fmt))))
+    for fmt in RESULT_FORMATS + GRAPH_FORMATS:  # what the service answers in, and the entry point
+        triples += [Triple(service, _sd("resultFormat"), NamedNode(fmt.iri)),
+                    Triple(entry, _schema("contentType"), Literal(base_type(fmt)))]
     dataset, default_graph = BlankNode("dataset"), BlankNode("defaultGraph")
     triples += [
         Triple(service, _sd("defaultDataset"), dataset),
